@@ -1,0 +1,45 @@
+"""bnpl_restructure: installment schedules, true cost of credit and hardship restructuring.
+
+Exact to the minor unit: money is integer minor units inside and :class:`~decimal.Decimal`
+at the edges; every plan runs through one amortization core.
+
+Examples
+--------
+>>> from bnpl_restructure import Plan
+>>> Plan.flat_fee("1200.00", fee_rate="0.005", installments=12, start="2024-01-10")
+Plan.flat_fee(CNY 1,200.00, fee 0.5%/period, 12 × monthly, 2024-02-10..2025-01-10)
+"""
+
+from .calendar import Frequency
+from .core import PaymentRule, Period, Program, UnpaidInterest
+from .daycount import DayCount
+from .errors import BnplError
+from .money import Currency
+from .plans import OddDays, Plan, PlanKind, PlannedRow
+from .rates import RateConvention
+from .rounding import BalancePrecision, Residual, RoundingMode, RoundingPolicy
+from .schedule import Installment, Schedule
+
+__all__ = [
+    "BalancePrecision",
+    "BnplError",
+    "Currency",
+    "DayCount",
+    "Frequency",
+    "Installment",
+    "OddDays",
+    "PaymentRule",
+    "Period",
+    "Plan",
+    "PlanKind",
+    "PlannedRow",
+    "Program",
+    "RateConvention",
+    "Residual",
+    "RoundingMode",
+    "RoundingPolicy",
+    "Schedule",
+    "UnpaidInterest",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,91 @@
+"""Command line: ``python -m bnpl_restructure [demo | schedule ...]``.
+
+``demo`` (the default) prints the built-in example loan: its schedule and what it costs.
+``schedule`` prints the schedule of a plan given on the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .errors import BnplError
+from .examples import seed_plan
+from .plans import Plan
+from .schedule import Schedule
+
+__all__ = ["main"]
+
+
+def _cost_summary(plan: Plan, schedule: Schedule) -> str:
+    cur = plan.currency.code
+    lines = [
+        f"Amount financed     {cur} {schedule.amount:,}",
+        f"Total of payments   {cur} {schedule.total_of_payments:,}",
+        f"Cost of credit      {cur} {schedule.total_cost:,}"
+        f"  (interest {schedule.total_interest:,} + fees {schedule.total_fees:,})",
+    ]
+    if plan.fee_rate is not None:
+        per_period = plan.fee_rate * 100
+        lines.append(f"Quoted fee rate     {float(per_period):.4g}% per period × "
+                     f"{plan.installments} = {float(per_period * plan.installments):.4g}% "
+                     "of the principal, charged on the original principal every period")
+    return "\n".join(lines)
+
+
+def _demo() -> str:
+    plan = seed_plan()
+    schedule = plan.schedule()
+    return "\n\n".join([
+        "bnpl_restructure demo: the built-in example loan",
+        repr(plan),
+        schedule.to_text(),
+        _cost_summary(plan, schedule),
+    ])
+
+
+def _schedule(args: argparse.Namespace) -> str:
+    common = {"installments": args.installments, "start": args.start,
+              "currency": args.currency, "frequency": args.frequency}
+    if args.kind == "flat_fee":
+        plan = Plan.flat_fee(args.principal, fee_rate=args.fee_rate, **common)
+    elif args.kind == "pay_in_4":
+        plan = Plan.pay_in_4(args.principal, start=args.start, currency=args.currency,
+                             installments=args.installments)
+    else:
+        constructor = {"annuity": Plan.annuity, "equal_principal": Plan.equal_principal,
+                       "interest_only": Plan.interest_only}[args.kind]
+        plan = constructor(args.principal, annual_rate=args.annual_rate, **common)
+    schedule = plan.schedule()
+    return "\n\n".join([repr(plan), schedule.to_text(), _cost_summary(plan, schedule)])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="bnpl-restructure", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("demo", help="the built-in example loan (default)")
+    sched = sub.add_parser("schedule", help="print the schedule of a plan")
+    sched.add_argument("kind", choices=["annuity", "equal_principal", "flat_fee", "pay_in_4",
+                                        "interest_only"])
+    sched.add_argument("principal", help="amount financed in major units, e.g. 6000.00")
+    sched.add_argument("--installments", type=int, default=12)
+    sched.add_argument("--start", required=True, help="advance date, YYYY-MM-DD")
+    sched.add_argument("--annual-rate", default="0", help="nominal annual rate: 0.08 or 8%%")
+    sched.add_argument("--fee-rate", default=None, help="flat fee per period: 0.006 or 0.6%%")
+    sched.add_argument("--frequency", default="monthly")
+    sched.add_argument("--currency", default="CNY")
+    args = parser.parse_args(argv)
+    try:
+        text = _schedule(args) if args.command == "schedule" else _demo()
+    except BnplError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

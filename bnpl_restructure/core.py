@@ -1,0 +1,486 @@
+"""The amortization kernel: one loop over periods, vectorised over loans.
+
+Every plan and every restructuring option compiles to a **period program**: for each
+period, the due date, the interest factor (an exact rational), the fee due, the payment
+rule and what happens to interest that is not paid. :func:`execute` runs programs for a
+whole batch of loans at once (numpy arrays, one row per period, one column per loan);
+:func:`run_single` is a pure-Python path for one loan that gives identical rows (a
+property test asserts it) and is faster below a few loans.
+
+Money is integer minor units throughout. Each period's interest is
+``balance * factor`` evaluated exactly and rounded once by the rounding mode. Where an
+int64 product could overflow, the kernel switches to exact Python integers (numpy object
+arrays); it never falls back to floats.
+
+Payment rules (per period):
+
+``AMOUNT``
+    Pay ``amount`` towards interest (carried arrears first) and then principal; a level
+    payment or any fixed payment. Never more than what is owed.
+``PRINCIPAL``
+    Pay ``amount`` of principal plus all interest due (equal principal, flat fee).
+``INTEREST_ONLY``
+    Pay the interest due, no principal.
+``NOTHING``
+    Pay nothing (a payment holiday); the period's interest follows ``unpaid``.
+``PAYOFF``
+    Pay the whole balance and all interest due (the last installment).
+
+Unpaid interest (per period): ``CAPITALIZE`` adds it to the balance (it earns interest),
+``CARRY`` keeps it as non-interest-bearing arrears paid first by later payments, ``WAIVE``
+forgives it (reported in the ``waived`` output).
+
+The fee of a period is always due in that period, on top of the rule's payment.
+
+Examples
+--------
+>>> from fractions import Fraction
+>>> from datetime import date
+>>> program = Program(principal=100000, periods=tuple(
+...     Period(due=date(2024, m, 1), factor=Fraction(1, 100), rule=PaymentRule.PRINCIPAL,
+...            amount=50000) for m in (2, 3)))
+>>> [row.payment for row in run_single(program)]
+[51000, 50500]
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import InvalidArgumentError, InvalidTermsError
+from .rounding import RoundingMode, round_ratio, round_ratio_array
+
+__all__ = [
+    "KernelResult",
+    "PaymentRule",
+    "Period",
+    "Program",
+    "Row",
+    "UnpaidInterest",
+    "execute",
+    "level_payment",
+    "run_batch",
+    "run_single",
+]
+
+_NO_LIMIT = 2**62
+_INT64_SAFE = 2**62
+
+
+class PaymentRule(enum.IntEnum):
+    """What the borrower pays in a period (see the module docstring)."""
+
+    AMOUNT = 0
+    PRINCIPAL = 1
+    INTEREST_ONLY = 2
+    NOTHING = 3
+    PAYOFF = 4
+
+
+class UnpaidInterest(enum.IntEnum):
+    """What happens to interest due but not paid in a period."""
+
+    CAPITALIZE = 0
+    CARRY = 1
+    WAIVE = 2
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Period:
+    """One period of a program.
+
+    Parameters
+    ----------
+    due
+        The due date of the period's installment.
+    factor
+        The period's interest factor: interest = balance × factor (exact rational).
+    rule
+        :class:`PaymentRule`.
+    amount
+        Minor units: the payment for ``AMOUNT``, the principal for ``PRINCIPAL``.
+    fee
+        Minor units due as a fee in this period.
+    unpaid
+        :class:`UnpaidInterest`.
+    """
+
+    due: date
+    factor: Fraction
+    rule: PaymentRule
+    amount: int = 0
+    fee: int = 0
+    unpaid: UnpaidInterest = UnpaidInterest.CARRY
+
+    def __post_init__(self) -> None:
+        if self.factor < 0:
+            raise InvalidArgumentError("factor", "must not be negative", received=self.factor)
+        if self.amount < 0:
+            raise InvalidArgumentError("amount", "must not be negative", received=self.amount)
+        if self.fee < 0:
+            raise InvalidArgumentError("fee", "must not be negative", received=self.fee)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Program:
+    """A loan's period program: the opening principal and its periods in due order.
+
+    ``interest_rounding`` rounds each period's interest; ``exact_balance`` carries the
+    balance at full precision instead (spreadsheet-style, see
+    :class:`~bnpl_restructure.rounding.BalancePrecision`).
+    """
+
+    principal: int
+    periods: tuple[Period, ...]
+    interest_rounding: RoundingMode = RoundingMode.HALF_UP
+    exact_balance: bool = False
+
+    def __post_init__(self) -> None:
+        if self.principal < 0:
+            raise InvalidArgumentError("principal", "must not be negative",
+                                       received=self.principal)
+        if not self.periods:
+            raise InvalidArgumentError("periods", "a program needs at least one period")
+        dues = [p.due for p in self.periods]
+        if any(b < a for a, b in itertools.pairwise(dues)):
+            raise InvalidTermsError("periods", "due dates must not decrease")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One executed period, in minor units.
+
+    ``payment == principal + interest + fee``; ``interest`` is what was paid of the
+    interest due (``accrued`` this period plus arrears carried in); ``balance`` is the
+    principal balance after the period; ``arrears`` is the unpaid interest carried out.
+    """
+
+    payment: int
+    principal: int
+    interest: int
+    fee: int
+    balance: int
+    accrued: int
+    capitalized: int
+    waived: int
+    arrears: int
+
+
+_COLUMNS = ("payment", "principal", "interest", "fee", "balance", "accrued", "capitalized",
+            "waived", "arrears")
+
+
+@dataclass(frozen=True, slots=True)
+class KernelResult:
+    """Arrays of shape ``(periods, loans)`` in minor units, one per :class:`Row` field."""
+
+    payment: npt.NDArray[Any]
+    principal: npt.NDArray[Any]
+    interest: npt.NDArray[Any]
+    fee: npt.NDArray[Any]
+    balance: npt.NDArray[Any]
+    accrued: npt.NDArray[Any]
+    capitalized: npt.NDArray[Any]
+    waived: npt.NDArray[Any]
+    arrears: npt.NDArray[Any]
+
+    def rows(self, loan: int, periods: int | None = None) -> list[Row]:
+        """The rows of one loan (the first ``periods`` of them)."""
+        cols = [getattr(self, name)[:periods, loan].tolist() for name in _COLUMNS]
+        return [Row(*(int(v) for v in values)) for values in zip(*cols, strict=True)]
+
+
+# --------------------------------------------------------------------------------------
+# the single-loan path
+
+
+def run_single(program: Program) -> list[Row]:
+    """Execute one program with Python integers; identical to :func:`execute`."""
+    if program.exact_balance:
+        result = run_batch([program])
+        return result.rows(0)
+    mode = program.interest_rounding
+    balance = program.principal
+    carried = 0
+    rows: list[Row] = []
+    for period in program.periods:
+        factor = period.factor
+        accrued = round_ratio(balance * factor.numerator, factor.denominator, mode)
+        due = carried + accrued
+        rule = period.rule
+        if rule is PaymentRule.AMOUNT:
+            interest = min(due, period.amount)
+            principal = min(balance, period.amount - interest)
+        elif rule is PaymentRule.NOTHING:
+            interest = principal = 0
+        else:
+            interest = due
+            if rule is PaymentRule.PRINCIPAL:
+                principal = min(balance, period.amount)
+            elif rule is PaymentRule.PAYOFF:
+                principal = balance
+            else:
+                principal = 0
+        unpaid = due - interest
+        capitalized = waived = 0
+        carried = 0
+        if unpaid:
+            how = period.unpaid
+            if how is UnpaidInterest.CAPITALIZE:
+                capitalized = unpaid
+            elif how is UnpaidInterest.WAIVE:
+                waived = unpaid
+            else:
+                carried = unpaid
+        balance = balance - principal + capitalized
+        rows.append(Row(principal + interest + period.fee, principal, interest, period.fee,
+                        balance, accrued, capitalized, waived, carried))
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# the batch kernel
+
+
+def _caps(rule: npt.NDArray[Any], amount: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], ...]:
+    """Translate rule codes to (payment cap, principal target) arrays."""
+    cap = np.where(rule == PaymentRule.AMOUNT, amount,
+                   np.where(rule == PaymentRule.NOTHING, 0, _NO_LIMIT))
+    target = np.where(rule == PaymentRule.PRINCIPAL, amount,
+                      np.where((rule == PaymentRule.INTEREST_ONLY)
+                               | (rule == PaymentRule.NOTHING), 0, _NO_LIMIT))
+    return cap, target
+
+
+def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
+            factor_denominator: npt.ArrayLike, rule: npt.ArrayLike,
+            amount: npt.ArrayLike = 0, fee: npt.ArrayLike = 0,
+            unpaid: npt.ArrayLike = UnpaidInterest.CARRY,
+            interest_rounding: RoundingMode = RoundingMode.HALF_UP,
+            exact_balance: bool = False) -> KernelResult:
+    """Run period programs for a batch of loans.
+
+    Parameters
+    ----------
+    principal
+        Shape ``(loans,)``: opening principal, minor units.
+    factor_numerator, factor_denominator
+        Broadcastable to ``(periods, loans)``: each period's interest factor as an exact
+        ratio of integers (denominator > 0). int64 where they fit, else object arrays.
+    rule, amount, fee, unpaid
+        Broadcastable to ``(periods, loans)``: :class:`PaymentRule` codes, the rule's
+        amount (minor units), the fee due (minor units), :class:`UnpaidInterest` codes.
+        Pad loans with fewer periods with ``rule=NOTHING`` and a zero factor after
+        their payoff period.
+    interest_rounding
+        Rounding of each period's interest.
+    exact_balance
+        Carry the balance and interest as exact rationals (spreadsheet-style) and
+        derive the published rows by cumulative rounding.
+
+    Returns
+    -------
+    KernelResult
+        Arrays of shape ``(periods, loans)``.
+    """
+    principal_arr = np.asarray(principal)
+    if principal_arr.ndim != 1:
+        raise InvalidArgumentError("principal", "must be one-dimensional (one per loan)",
+                                   received=principal_arr.shape)
+    rule_arr = np.asarray(rule)
+    num = np.asarray(factor_numerator)
+    den = np.asarray(factor_denominator)
+    amount_arr = np.asarray(amount)
+    fee_arr = np.asarray(fee)
+    unpaid_arr = np.asarray(unpaid)
+    shape = np.broadcast_shapes(rule_arr.shape, num.shape, den.shape, amount_arr.shape,
+                                fee_arr.shape, unpaid_arr.shape, (1, principal_arr.shape[0]))
+    n_periods, n_loans = shape
+    rule_b = np.broadcast_to(rule_arr, shape)
+    cap, target = _caps(rule_b, np.broadcast_to(amount_arr, shape))
+    num = np.broadcast_to(num, shape)
+    den = np.broadcast_to(den, shape)
+    fee_b = np.broadcast_to(fee_arr, shape)
+    unpaid_b = np.broadcast_to(unpaid_arr, shape)
+    capitalize = unpaid_b == UnpaidInterest.CAPITALIZE
+    carry = unpaid_b == UnpaidInterest.CARRY
+    waive = unpaid_b == UnpaidInterest.WAIVE
+
+    if exact_balance:
+        return _execute_exact(principal_arr, num, den, cap, target, fee_b, capitalize, carry,
+                              waive, interest_rounding)
+
+    dtype: Any = np.int64
+    if principal_arr.dtype == object or num.dtype == object or den.dtype == object:
+        dtype = object
+    balance = principal_arr.astype(dtype)
+    carried = np.zeros(n_loans, dtype=dtype)
+    out = {name: np.zeros(shape, dtype=dtype) for name in _COLUMNS}
+    num_max = num.max(axis=1) if n_loans else np.zeros(n_periods, dtype=np.int64)
+    for k in range(n_periods):
+        if dtype is not object and n_loans and \
+                int(balance.max()) * max(int(num_max[k]), 1) >= _INT64_SAFE:
+            dtype = object
+            balance, carried = balance.astype(object), carried.astype(object)
+            out = {name: col.astype(object) for name, col in out.items()}
+        numk = num[k] if dtype is not object else num[k].astype(object)
+        accrued = round_ratio_array(balance * numk, den[k], interest_rounding)
+        due = carried + accrued
+        interest = np.minimum(due, cap[k])
+        principal_paid = np.minimum(np.minimum(target[k], balance), cap[k] - interest)
+        left = due - interest
+        capitalized = left * capitalize[k]
+        carried = left * carry[k]
+        balance = balance - principal_paid + capitalized
+        out["payment"][k] = principal_paid + interest + fee_b[k]
+        out["principal"][k] = principal_paid
+        out["interest"][k] = interest
+        out["fee"][k] = fee_b[k]
+        out["balance"][k] = balance
+        out["accrued"][k] = accrued
+        out["capitalized"][k] = capitalized
+        out["waived"][k] = left * waive[k]
+        out["arrears"][k] = carried
+    return KernelResult(**out)
+
+
+def _execute_exact(principal: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.NDArray[Any],
+                   cap: npt.NDArray[Any], target: npt.NDArray[Any], fee: npt.NDArray[Any],
+                   capitalize: npt.NDArray[Any], carry: npt.NDArray[Any],
+                   waive: npt.NDArray[Any], mode: RoundingMode) -> KernelResult:
+    """The same recurrence on exact rationals, then rows by cumulative rounding."""
+    n_periods, n_loans = num.shape
+    to_frac = np.frompyfunc(lambda a, b: Fraction(int(a), int(b)), 2, 1)
+    factor = to_frac(num, den)
+    balance = np.array([Fraction(int(p)) for p in principal], dtype=object)
+    carried = np.array([Fraction(0)] * n_loans, dtype=object)
+    exact = {name: np.empty((n_periods, n_loans), dtype=object)
+             for name in ("payment_pi", "balance", "accrued", "capitalized", "waived",
+                          "arrears", "interest")}
+    for k in range(n_periods):
+        accrued = balance * factor[k]
+        due = carried + accrued
+        interest = np.minimum(due, cap[k].astype(object))
+        paid_principal = np.minimum(np.minimum(target[k].astype(object), balance),
+                                    cap[k].astype(object) - interest)
+        left = due - interest
+        capitalized = left * capitalize[k]
+        carried = left * carry[k]
+        balance = balance - paid_principal + capitalized
+        exact["payment_pi"][k] = paid_principal + interest
+        exact["balance"][k] = balance
+        exact["accrued"][k] = accrued
+        exact["capitalized"][k] = capitalized
+        exact["waived"][k] = left * waive[k]
+        exact["arrears"][k] = carried
+        exact["interest"][k] = interest
+
+    def rnd(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        return np.asarray(np.frompyfunc(
+            lambda v: round_ratio(v.numerator, v.denominator, mode), 1, 1)(values))
+
+    def cumulative(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        rounded = rnd(np.cumsum(values, axis=0))
+        return np.diff(rounded, axis=0, prepend=np.zeros((1, n_loans), dtype=object))
+
+    out: dict[str, npt.NDArray[Any]] = {}
+    out["balance"] = rnd(exact["balance"])
+    out["capitalized"] = cumulative(exact["capitalized"])
+    out["waived"] = cumulative(exact["waived"])
+    out["accrued"] = cumulative(exact["accrued"])
+    out["arrears"] = rnd(exact["arrears"])
+    opening = np.vstack([principal.astype(object)[None, :], out["balance"][:-1]])
+    out["principal"] = opening - out["balance"] + out["capitalized"]
+    pi_paid = rnd(exact["payment_pi"])
+    out["interest"] = pi_paid - out["principal"]
+    out["fee"] = fee.astype(object).copy()
+    out["payment"] = pi_paid + out["fee"]
+    return KernelResult(**{name: np.asarray(out[name], dtype=object) for name in _COLUMNS})
+
+
+def run_batch(programs: Sequence[Program]) -> KernelResult:
+    """Pack programs into arrays (padding shorter ones) and :func:`execute` them.
+
+    All programs must share ``interest_rounding`` and ``exact_balance``.
+    """
+    if not programs:
+        raise InvalidArgumentError("programs", "must not be empty")
+    first = programs[0]
+    for p in programs[1:]:
+        if (p.interest_rounding, p.exact_balance) != (first.interest_rounding,
+                                                       first.exact_balance):
+            raise InvalidArgumentError("programs",
+                                       "must share interest rounding and balance precision")
+    n_periods = max(len(p.periods) for p in programs)
+    n_loans = len(programs)
+    nums = [[0] * n_loans for _ in range(n_periods)]
+    dens = [[1] * n_loans for _ in range(n_periods)]
+    rules = np.full((n_periods, n_loans), int(PaymentRule.NOTHING), dtype=np.int64)
+    amounts = np.zeros((n_periods, n_loans), dtype=np.int64)
+    fees = np.zeros((n_periods, n_loans), dtype=np.int64)
+    unpaid = np.full((n_periods, n_loans), int(UnpaidInterest.CARRY), dtype=np.int64)
+    for j, program in enumerate(programs):
+        for k, period in enumerate(program.periods):
+            nums[k][j] = period.factor.numerator
+            dens[k][j] = period.factor.denominator
+            rules[k, j] = period.rule
+            amounts[k, j] = period.amount
+            fees[k, j] = period.fee
+            unpaid[k, j] = period.unpaid
+    big = max(max(max(r) for r in nums), max(max(r) for r in dens)) >= _INT64_SAFE
+    dtype: Any = object if big else np.int64
+    principal = np.array([p.principal for p in programs], dtype=dtype)
+    return execute(principal, factor_numerator=np.array(nums, dtype=dtype),
+                   factor_denominator=np.array(dens, dtype=dtype), rule=rules,
+                   amount=amounts, fee=fees, unpaid=unpaid,
+                   interest_rounding=first.interest_rounding,
+                   exact_balance=first.exact_balance)
+
+
+# --------------------------------------------------------------------------------------
+# the level payment
+
+
+def level_payment(principal: int, factors: Sequence[Fraction], *, mode: RoundingMode,
+                  balloon: int = 0) -> int:
+    """The level payment that takes ``principal`` to ``balloon`` over ``factors``.
+
+    Solves ``principal * G_n - A * sum_k G_n / G_k = balloon`` exactly, where
+    ``G_k = prod_{j<=k} (1 + factor_j)`` (payments at the end of each period, interest
+    on the declining balance), and rounds ``A`` once by ``mode``. With every factor zero
+    the payment is ``(principal - balloon) / n``.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> level_payment(1000000, [Fraction(8, 1200)] * 10, mode=RoundingMode.HALF_UP)
+    103703
+    """
+    if not factors:
+        raise InvalidArgumentError("installments", "must be at least 1", received=0)
+    # Work with integer numerators and denominators: 1 + n/d = (d + n) / d.
+    grow = [f.denominator + f.numerator for f in factors]
+    base = [f.denominator for f in factors]
+    # A * sum_k prod_{j<=k} d_j * prod_{j>k} (d_j + n_j) = P * prod (d+n) - B * prod d
+    n = len(factors)
+    suffix = [1] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        suffix[k] = suffix[k + 1] * grow[k]
+    prefix = 1
+    denominator = 0
+    for k in range(n):
+        prefix *= base[k]
+        denominator += prefix * suffix[k + 1]
+    numerator = principal * suffix[0] - balloon * prefix
+    return round_ratio(numerator, denominator, mode)
+
+

@@ -1,0 +1,704 @@
+"""Installment plans: the products lenders sell, each compiled to a period program.
+
+A :class:`Plan` is an immutable description of a loan's terms. ``plan.program()``
+compiles it to a :class:`~bnpl_restructure.core.Program` and ``plan.schedule()`` runs that
+program through the core. No plan has its own amortization loop; they differ only in the
+program they produce:
+
+================================  ==========================================================
+``Plan.annuity``                  equal installment (等额本息): level payment (rule AMOUNT),
+                                  last installment pays off and absorbs the rounding residual
+``Plan.equal_principal``          equal principal (等额本金): principal split exactly (rule
+                                  PRINCIPAL), interest on the declining balance
+``Plan.flat_fee``                 等本等息 (JD Baitiao / Ant Huabei style): principal split
+                                  exactly, a fee on the *original* principal every period
+``Plan.pay_in_4``                 pay-in-4: first installment at purchase, then every two
+                                  weeks, no interest, cents split exactly
+``Plan.interest_only``            interest each period, principal as a balloon at the end
+``Plan.from_rows``                explicit rows (irregular or restructured plans)
+================================  ==========================================================
+
+Interest of each period is ``balance × factor``, the factor coming from the rate and the
+day count (:class:`~bnpl_restructure.daycount.DayCount`): with ``PER_PERIOD`` (the default
+for consumer installment plans) every regular period is charged the contract's periodic
+rate, whatever its length in days. An odd first period (a first due date that is not one
+regular period after ``start``) is charged, with ``odd_days="charge"`` (default), for the
+whole periods counted back from the first due date plus the remaining days as a fraction
+of the regular period that contains them (actual days ÷ actual days of that period); with
+``odd_days="regular"`` it is charged as one regular period whatever its length. Under the
+other day counts each period's factor is the nominal annual rate × the day count's year
+fraction of the period.
+
+Examples
+--------
+>>> from bnpl_restructure import Plan
+>>> plan = Plan.flat_fee("1200.00", fee_rate="0.005", installments=12, start="2024-01-10")
+>>> {str(row.payment) for row in plan.schedule()}
+{'106.00'}
+>>> Plan.annuity(10000, annual_rate="0.08", installments=10, start="2024-01-01",
+...              currency="USD").schedule()[0].payment
+Decimal('1037.03')
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from .calendar import Frequency, parse_date
+from .core import PaymentRule, Period, Program, UnpaidInterest, level_payment, run_single
+from .daycount import DayCount
+from .errors import InvalidArgumentError, InvalidTermsError
+from .money import Currency, format_money, parse_money
+from .rates import RateConvention, parse_rate, periodic_rate
+from .rounding import BalancePrecision, RoundingPolicy, round_ratio
+from .schedule import Schedule
+
+__all__ = ["OddDays", "Plan", "PlanKind", "PlannedRow"]
+
+#: The most installments a plan may have (50 years of weekly payments).
+MAX_INSTALLMENTS = 2600
+
+
+class PlanKind(enum.Enum):
+    """Which product a plan is."""
+
+    ANNUITY = "annuity"
+    EQUAL_PRINCIPAL = "equal_principal"
+    FLAT_FEE = "flat_fee"
+    PAY_IN_4 = "pay_in_4"
+    INTEREST_ONLY = "interest_only"
+    ROWS = "rows"
+
+
+class OddDays(enum.Enum):
+    """How an odd first period is charged (see the module docstring)."""
+
+    CHARGE = "charge"
+    REGULAR = "regular"
+
+    @classmethod
+    def parse(cls, value: Any) -> OddDays:
+        """Accept a member or its value."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            for member in cls:
+                if value.strip().lower() in (member.value, member.name.lower()):
+                    return member
+        raise InvalidArgumentError("odd_days", "must be 'charge' or 'regular'", received=value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlannedRow:
+    """One row of an explicit plan (:meth:`Plan.from_rows`), amounts in minor units.
+
+    Give ``principal`` (that principal plus the interest due is paid), or ``payment``
+    (that amount goes to interest, then principal), or neither (interest only). The
+    last row always pays off what remains.
+    """
+
+    due: date
+    principal: int | None = None
+    payment: int | None = None
+    fee: int = 0
+
+
+def _check_installments(value: Any, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgumentError("installments", "must be an integer", received=value)
+    if not minimum <= value <= MAX_INSTALLMENTS:
+        raise InvalidArgumentError("installments",
+                                   f"must be between {minimum} and {MAX_INSTALLMENTS}",
+                                   received=value)
+    return value
+
+
+def _rate(annual_rate: Any, periodic: Any, *, frequency: Frequency, convention: Any,
+          compounding_per_year: Any, required: bool = True) -> Fraction:
+    if annual_rate is not None and periodic is not None:
+        raise InvalidArgumentError("periodic_rate", "give annual_rate or periodic_rate, "
+                                   "not both", received=periodic)
+    if periodic is not None:
+        if RateConvention.parse(convention) is not RateConvention.NOMINAL \
+                or compounding_per_year is not None:
+            raise InvalidArgumentError("rate_convention", "applies to annual_rate, not to "
+                                       "periodic_rate", received=convention)
+        return parse_rate(periodic, argument="periodic_rate")
+    if annual_rate is None:
+        if required:
+            raise InvalidArgumentError("annual_rate", "is required (or periodic_rate); "
+                                       "use 0 for an interest-free plan", received=None)
+        return Fraction(0)
+    return periodic_rate(annual_rate, periods_per_year=frequency.periods_per_year,
+                         convention=convention, compounding_per_year=compounding_per_year)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """The terms of an installment plan. Build one with a ``Plan.<kind>`` constructor.
+
+    Amounts are integer minor units of ``currency``; rates are exact fractions.
+
+    Parameters
+    ----------
+    kind
+        :class:`PlanKind`.
+    principal
+        The amount financed, minor units.
+    currency, start, due_dates, frequency
+        The currency, the advance (purchase) date, the due dates in order, and the
+        payment frequency (used for the periodic rate and odd periods).
+    periodic_rate
+        The contract's rate for one regular period (exact).
+    day_count, odd_days
+        How each period's interest factor is computed.
+    fees
+        The fee due with each installment, minor units.
+    principal_parts
+        The principal due with each installment for split plans (equal principal, flat
+        fee, pay-in-4, explicit rows); empty for level-payment plans.
+    payments
+        Fixed payments of explicit rows (``None`` where not fixed).
+    balloon
+        Principal left for the last installment of an annuity (0 for a full annuity).
+    rounding
+        :class:`~bnpl_restructure.rounding.RoundingPolicy`.
+    fee_rate
+        The quoted per-period fee rate of a flat-fee plan (for disclosure), if any.
+    """
+
+    kind: PlanKind
+    principal: int
+    currency: Currency
+    start: date
+    due_dates: tuple[date, ...]
+    frequency: Frequency = Frequency.MONTHLY
+    periodic_rate: Fraction = Fraction(0)
+    day_count: DayCount = DayCount.PER_PERIOD
+    odd_days: OddDays = OddDays.CHARGE
+    fees: tuple[int, ...] = ()
+    principal_parts: tuple[int, ...] = ()
+    payments: tuple[int | None, ...] = ()
+    balloon: int = 0
+    rounding: RoundingPolicy = field(default_factory=RoundingPolicy)
+    fee_rate: Fraction | None = None
+
+    def __post_init__(self) -> None:
+        n = len(self.due_dates)
+        if n < 1:
+            raise InvalidArgumentError("installments", "must be at least 1", received=n)
+        if self.principal <= 0:
+            raise InvalidArgumentError("principal", "must be positive",
+                                       received=self.principal)
+        if self.due_dates[0] < self.start:
+            raise InvalidTermsError("first_due", f"must not be before start "
+                                    f"({self.start.isoformat()})",
+                                    received=self.due_dates[0].isoformat())
+        if any(b <= a for a, b in zip(self.due_dates, self.due_dates[1:], strict=False)):
+            raise InvalidTermsError("due_dates", "must strictly increase")
+        if not self.fees:
+            object.__setattr__(self, "fees", (0,) * n)
+        if len(self.fees) != n:
+            raise InvalidArgumentError("fees", f"must have one value per installment ({n})",
+                                       received=len(self.fees))
+        if self.principal_parts and len(self.principal_parts) != n:
+            raise InvalidArgumentError("principal_parts",
+                                       f"must have one value per installment ({n})",
+                                       received=len(self.principal_parts))
+        if not 0 <= self.balloon <= self.principal:
+            raise InvalidTermsError("balloon", "must be between 0 and the principal",
+                                    received=self.balloon)
+
+    # ------------------------------------------------------------------ constructors
+
+    @classmethod
+    def _common(cls, principal: Any, *, currency: Any, start: Any, first_due: Any,
+                installments: Any, frequency: Any, rounding: RoundingPolicy | None,
+                default_first_due_offset: int = 1) -> dict[str, Any]:
+        cur = Currency.of(currency)
+        start_date = parse_date(start, argument="start")
+        freq = Frequency.parse(frequency)
+        n = _check_installments(installments)
+        if first_due is None:  # anchored on start: a Jan 31 start is due Feb 29, Mar 31
+            due_dates = tuple(freq.advance(start_date, default_first_due_offset + k)
+                              for k in range(n))
+        else:
+            first = parse_date(first_due, argument="first_due")
+            if first < start_date:
+                raise InvalidTermsError("first_due", f"must not be before start "
+                                        f"({start_date.isoformat()})",
+                                        received=first.isoformat())
+            due_dates = freq.due_dates(first, n)
+        if rounding is not None and not isinstance(rounding, RoundingPolicy):
+            raise InvalidArgumentError("rounding", "must be a RoundingPolicy", received=rounding)
+        return {
+            "principal": parse_money(principal, cur, argument="principal"),
+            "currency": cur,
+            "start": start_date,
+            "due_dates": due_dates,
+            "frequency": freq,
+            "rounding": rounding or RoundingPolicy(),
+        }
+
+    @staticmethod
+    def _fee_each(fee: Any, currency: Currency, n: int) -> tuple[int, ...]:
+        return (parse_money(fee, currency, argument="fee", allow_zero=True),) * n
+
+    @classmethod
+    def annuity(cls, principal: Any, *, installments: int, start: Any,
+                annual_rate: Any = None, periodic_rate: Any = None, first_due: Any = None,
+                frequency: Any = "monthly", currency: Any = "CNY",
+                rate_convention: Any = "nominal", compounding_per_year: int | None = None,
+                day_count: Any = "per_period", odd_days: Any = "charge", fee: Any = 0,
+                balloon: Any = 0, rounding: RoundingPolicy | None = None) -> Plan:
+        """Equal installments (等额本息): a level payment of principal and interest.
+
+        Parameters
+        ----------
+        principal
+            Amount financed in major units (``"10000.00"``, ``Decimal``, ``int``).
+        installments
+            Number of installments.
+        start
+            Advance date (``date`` or ISO string).
+        annual_rate, periodic_rate
+            The rate as a fraction (``"0.08"`` is 8%): a quoted annual rate read by
+            ``rate_convention`` (``"nominal"``, ``"effective"``), or the rate of one
+            period directly. ``0`` makes an interest-free plan.
+        first_due
+            First due date; default one period after ``start``.
+        frequency
+            ``"monthly"`` (default), ``"weekly"``, ``"biweekly"``, ``"semi_monthly"``,
+            ``"semi_monthly_15_days"``, ``"quarterly"`` or a
+            :class:`~bnpl_restructure.calendar.Frequency`.
+        currency
+            ISO code or :class:`~bnpl_restructure.money.Currency`; default ``"CNY"``.
+        compounding_per_year
+            Compounding frequency of a nominal rate when it differs from the payments
+            (2 for Canadian mortgages).
+        day_count, odd_days
+            See the module docstring.
+        fee
+            A fixed fee due with every installment (major units).
+        balloon
+            Principal left to the last installment (major units; default 0).
+        rounding
+            :class:`~bnpl_restructure.rounding.RoundingPolicy`; the level payment is
+            rounded by ``rounding.payment``, each period's interest by
+            ``rounding.interest``.
+
+        References
+        ----------
+        The level payment solves ``P·G_n − A·Σ_k G_n/G_k = balloon`` with
+        ``G_k = Π_{j≤k}(1 + r_j)``; for a constant rate this is the spreadsheet
+        ``PMT(rate, n, -P)``.
+
+        Examples
+        --------
+        >>> s = Plan.annuity("200000", annual_rate="0.075", installments=180,
+        ...                  start="2024-01-01", currency="USD").schedule()
+        >>> s[0].payment, s[-1].balance
+        (Decimal('1854.02'), Decimal('0.00'))
+        """
+        terms = cls._common(principal, currency=currency, start=start, first_due=first_due,
+                            installments=installments, frequency=frequency, rounding=rounding)
+        cur = terms["currency"]
+        return cls(kind=PlanKind.ANNUITY,
+                   periodic_rate=_rate(annual_rate, periodic_rate,
+                                       frequency=terms["frequency"],
+                                       convention=rate_convention,
+                                       compounding_per_year=compounding_per_year),
+                   day_count=DayCount.parse(day_count), odd_days=OddDays.parse(odd_days),
+                   fees=cls._fee_each(fee, cur, installments),
+                   balloon=parse_money(balloon, cur, argument="balloon", allow_zero=True),
+                   **terms)
+
+    @classmethod
+    def equal_principal(cls, principal: Any, *, installments: int, start: Any,
+                        annual_rate: Any = None, periodic_rate: Any = None,
+                        first_due: Any = None, frequency: Any = "monthly",
+                        currency: Any = "CNY", rate_convention: Any = "nominal",
+                        compounding_per_year: int | None = None,
+                        day_count: Any = "per_period", odd_days: Any = "charge",
+                        fee: Any = 0, rounding: RoundingPolicy | None = None) -> Plan:
+        """Equal principal (等额本金): principal split exactly, interest on the balance.
+
+        Parameters are those of :meth:`annuity` (without ``balloon``); the principal is
+        split into equal parts with the leftover minor units on the installment that
+        ``rounding.residual`` names (the last by default).
+
+        Examples
+        --------
+        >>> s = Plan.equal_principal("1200.00", annual_rate="0.12", installments=12,
+        ...                          start="2024-01-15").schedule()
+        >>> str(s[0].payment), str(s[0].interest), str(s[-1].payment)
+        ('112.00', '12.00', '101.00')
+        """
+        terms = cls._common(principal, currency=currency, start=start, first_due=first_due,
+                            installments=installments, frequency=frequency, rounding=rounding)
+        return cls(kind=PlanKind.EQUAL_PRINCIPAL,
+                   periodic_rate=_rate(annual_rate, periodic_rate,
+                                       frequency=terms["frequency"],
+                                       convention=rate_convention,
+                                       compounding_per_year=compounding_per_year),
+                   day_count=DayCount.parse(day_count), odd_days=OddDays.parse(odd_days),
+                   fees=cls._fee_each(fee, terms["currency"], installments),
+                   principal_parts=tuple(terms["rounding"].split(terms["principal"],
+                                                                 installments)),
+                   **terms)
+
+    @classmethod
+    def flat_fee(cls, principal: Any, *, installments: int, start: Any,
+                 fee_rate: Any = None, total_fee_rate: Any = None, first_due: Any = None,
+                 frequency: Any = "monthly", currency: Any = "CNY",
+                 rounding: RoundingPolicy | None = None) -> Plan:
+        """Flat fee on the original principal (等本等息), JD Baitiao / Ant Huabei style.
+
+        Parameters
+        ----------
+        principal
+            Amount financed in major units.
+        installments
+            Number of installments (3, 6, 12, 24 are typical).
+        start
+            Purchase (advance) date.
+        fee_rate
+            The per-period fee rate on the original principal (``"0.005"`` is 0.5% a
+            period): every installment's fee is ``principal × fee_rate`` rounded by
+            ``rounding.interest``.
+        total_fee_rate
+            Alternatively the fee rate for the whole term (Huabei quotes 2.5% for 3
+            installments): the total fee ``principal × total_fee_rate`` (rounded once)
+            is split exactly over the installments.
+        first_due, frequency, currency, rounding
+            As in :meth:`annuity`.
+
+        References
+        ----------
+        JD Baitiao fee standard: per-period fee = principal × monthly fee rate, collected
+        with each period's principal; Huabei: total fee = amount × total rate, spread
+        evenly over the installments.
+
+        Examples
+        --------
+        >>> s = Plan.flat_fee("1000.00", fee_rate="0.007", installments=3,
+        ...                   start="2024-01-15").schedule()
+        >>> [(str(r.principal), str(r.fee)) for r in s]
+        [('333.33', '7.00'), ('333.33', '7.00'), ('333.34', '7.00')]
+        >>> s = Plan.flat_fee("1000.00", total_fee_rate="0.025", installments=3,
+        ...                   start="2024-01-15").schedule()
+        >>> [str(r.payment) for r in s]
+        ['341.66', '341.66', '341.68']
+        """
+        terms = cls._common(principal, currency=currency, start=start, first_due=first_due,
+                            installments=installments, frequency=frequency, rounding=rounding)
+        policy: RoundingPolicy = terms["rounding"]
+        p = terms["principal"]
+        if (fee_rate is None) == (total_fee_rate is None):
+            raise InvalidArgumentError("fee_rate", "give exactly one of fee_rate (per "
+                                       "period) and total_fee_rate (whole term)",
+                                       received=(fee_rate, total_fee_rate))
+        if fee_rate is not None:
+            rate = parse_rate(fee_rate, argument="fee_rate")
+            each = round_ratio(p * rate.numerator, rate.denominator, policy.interest)
+            fees = (each,) * installments
+            quoted = rate
+        else:
+            total_rate = parse_rate(total_fee_rate, argument="total_fee_rate")
+            total = round_ratio(p * total_rate.numerator, total_rate.denominator,
+                                policy.interest)
+            fees = tuple(policy.split(total, installments))
+            quoted = total_rate / installments
+        return cls(kind=PlanKind.FLAT_FEE, fees=fees, fee_rate=quoted,
+                   principal_parts=tuple(policy.split(p, installments)), **terms)
+
+    @classmethod
+    def pay_in_4(cls, principal: Any, *, start: Any, installments: int = 4,
+                 frequency: Any = "biweekly", currency: Any = "CNY",
+                 rounding: RoundingPolicy | None = None) -> Plan:
+        """Pay-in-4: the first installment at purchase, the rest every two weeks.
+
+        No interest and no fees; the principal is split exactly into ``installments``
+        parts, the leftover minor units going to the installment that
+        ``rounding.residual`` names: the **last** by default (100.01 → 25.00, 25.00,
+        25.00, 25.01), the first with ``RoundingPolicy(residual="first")``.
+
+        References
+        ----------
+        CFPB interpretive rule on BNPL (89 Fed. Reg. 47068, 2024): core BNPL is repaid
+        in four or fewer interest-free installments, typically 25% at purchase and
+        three more every two weeks.
+
+        Examples
+        --------
+        >>> s = Plan.pay_in_4("100.01", start="2024-03-01", currency="USD").schedule()
+        >>> [(r.due_date.isoformat(), str(r.payment)) for r in s]  # doctest: +NORMALIZE_WHITESPACE
+        [('2024-03-01', '25.00'), ('2024-03-15', '25.00'), ('2024-03-29', '25.00'),
+         ('2024-04-12', '25.01')]
+        """
+        terms = cls._common(principal, currency=currency, start=start, first_due=start,
+                            installments=installments, frequency=frequency, rounding=rounding)
+        return cls(kind=PlanKind.PAY_IN_4,
+                   principal_parts=tuple(terms["rounding"].split(terms["principal"],
+                                                                 installments)),
+                   **terms)
+
+    @classmethod
+    def interest_only(cls, principal: Any, *, installments: int, start: Any,
+                      annual_rate: Any = None, periodic_rate: Any = None,
+                      first_due: Any = None, frequency: Any = "monthly",
+                      currency: Any = "CNY", rate_convention: Any = "nominal",
+                      compounding_per_year: int | None = None,
+                      day_count: Any = "per_period", odd_days: Any = "charge",
+                      fee: Any = 0, rounding: RoundingPolicy | None = None) -> Plan:
+        """Interest only, with the whole principal as a balloon on the last installment.
+
+        Parameters are those of :meth:`annuity`. For a partly amortizing loan with a
+        balloon use ``Plan.annuity(..., balloon=...)``.
+
+        Examples
+        --------
+        >>> s = Plan.interest_only("1000.00", annual_rate="0.12", installments=3,
+        ...                        start="2024-01-15").schedule()
+        >>> [str(r.payment) for r in s]
+        ['10.00', '10.00', '1010.00']
+        """
+        terms = cls._common(principal, currency=currency, start=start, first_due=first_due,
+                            installments=installments, frequency=frequency, rounding=rounding)
+        return cls(kind=PlanKind.INTEREST_ONLY,
+                   periodic_rate=_rate(annual_rate, periodic_rate,
+                                       frequency=terms["frequency"],
+                                       convention=rate_convention,
+                                       compounding_per_year=compounding_per_year),
+                   day_count=DayCount.parse(day_count), odd_days=OddDays.parse(odd_days),
+                   fees=cls._fee_each(fee, terms["currency"], installments),
+                   balloon=terms["principal"], **terms)
+
+    @classmethod
+    def from_rows(cls, principal: Any, *, rows: Iterable[Any], start: Any,
+                  annual_rate: Any = None, periodic_rate: Any = None,
+                  frequency: Any = "monthly", currency: Any = "CNY",
+                  rate_convention: Any = "nominal", compounding_per_year: int | None = None,
+                  day_count: Any = "per_period", odd_days: Any = "regular",
+                  rounding: RoundingPolicy | None = None) -> Plan:
+        """A plan from explicit rows, for irregular or restructured plans.
+
+        Parameters
+        ----------
+        principal
+            Amount financed in major units.
+        rows
+            Each row a :class:`PlannedRow` (minor units), a mapping with ``due`` and
+            optionally ``principal``, ``payment``, ``fee`` (major units), or a tuple
+            ``(due, principal)`` / ``(due, principal, fee)``. A row with ``principal``
+            pays that principal plus the interest due; one with ``payment`` pays that
+            amount (interest first); one with neither pays interest only. The last row
+            pays off what remains; when every row gives its principal they must add up
+            to ``principal``.
+        annual_rate, periodic_rate
+            The rate (default 0: interest-free). With the ``"per_period"`` day count each
+            row's period is charged the periodic rate of ``frequency``.
+        odd_days
+            Default ``"regular"``: the first row's period is charged as one period.
+
+        Examples
+        --------
+        >>> s = Plan.from_rows("900.00", start="2024-01-01", rows=[
+        ...     ("2024-02-01", "300.00"), ("2024-04-01", "300.00", "5.00"),
+        ...     {"due": "2024-05-01", "principal": "300.00"}]).schedule()
+        >>> [str(r.payment) for r in s]
+        ['300.00', '305.00', '300.00']
+        """
+        cur = Currency.of(currency)
+        start_date = parse_date(start, argument="start")
+        freq = Frequency.parse(frequency)
+        if rounding is not None and not isinstance(rounding, RoundingPolicy):
+            raise InvalidArgumentError("rounding", "must be a RoundingPolicy", received=rounding)
+        amount = parse_money(principal, cur, argument="principal")
+        planned = [cls._planned_row(row, cur, k) for k, row in enumerate(rows)]
+        if not planned:
+            raise InvalidArgumentError("rows", "must contain at least one row", received=[])
+        _check_installments(len(planned))
+        parts = [r.principal for r in planned]
+        principal_parts: tuple[int, ...] = ()
+        if all(p is not None for p in parts):
+            total = sum(p for p in parts if p is not None)
+            if total != amount:
+                raise InvalidTermsError(
+                    "rows", f"principal parts add up to {format_money(total, cur)}, the "
+                    f"plan's principal is {format_money(amount, cur)}", received=total)
+            principal_parts = tuple(p for p in parts if p is not None)
+        elif any(p is not None for p in parts):
+            principal_parts = tuple(-1 if p is None else p for p in parts)
+        return cls(kind=PlanKind.ROWS, principal=amount, currency=cur, start=start_date,
+                   due_dates=tuple(r.due for r in planned), frequency=freq,
+                   periodic_rate=_rate(annual_rate, periodic_rate, frequency=freq,
+                                       convention=rate_convention,
+                                       compounding_per_year=compounding_per_year,
+                                       required=False),
+                   day_count=DayCount.parse(day_count), odd_days=OddDays.parse(odd_days),
+                   fees=tuple(r.fee for r in planned), principal_parts=principal_parts,
+                   payments=tuple(r.payment for r in planned),
+                   rounding=rounding or RoundingPolicy())
+
+    @staticmethod
+    def _planned_row(row: Any, currency: Currency, k: int) -> PlannedRow:
+        where = f"rows[{k}]"
+        if isinstance(row, PlannedRow):
+            return row
+        if isinstance(row, Mapping):
+            unknown = set(row) - {"due", "principal", "payment", "fee"}
+            if unknown or "due" not in row:
+                raise InvalidArgumentError(where, "needs 'due' and optionally 'principal', "
+                                           "'payment', 'fee'", received=dict(row))
+            due, principal, payment, fee = (row.get("due"), row.get("principal"),
+                                            row.get("payment"), row.get("fee", 0))
+        elif isinstance(row, Sequence) and not isinstance(row, str) and 2 <= len(row) <= 3:
+            due, principal, payment = row[0], row[1], None
+            fee = row[2] if len(row) == 3 else 0
+        else:
+            raise InvalidArgumentError(where, "must be a PlannedRow, a mapping or a tuple "
+                                       "(due, principal[, fee])", received=row)
+        if due is None:
+            raise InvalidArgumentError(f"{where}.due", "is required", received=None)
+        if principal is not None and payment is not None:
+            raise InvalidArgumentError(where, "give principal or payment, not both",
+                                       received=row)
+        return PlannedRow(
+            due=parse_date(due, argument=f"{where}.due"),
+            principal=None if principal is None else parse_money(
+                principal, currency, argument=f"{where}.principal", allow_zero=True),
+            payment=None if payment is None else parse_money(
+                payment, currency, argument=f"{where}.payment", allow_zero=True),
+            fee=parse_money(fee, currency, argument=f"{where}.fee", allow_zero=True))
+
+    # ---------------------------------------------------------------------- program
+
+    @property
+    def installments(self) -> int:
+        """Number of installments."""
+        return len(self.due_dates)
+
+    @property
+    def first_due(self) -> date:
+        """The first due date."""
+        return self.due_dates[0]
+
+    @property
+    def maturity(self) -> date:
+        """The last due date."""
+        return self.due_dates[-1]
+
+    @property
+    def annual_rate(self) -> Fraction:
+        """The nominal annual rate: periodic rate × periods per year."""
+        return self.periodic_rate * self.frequency.periods_per_year
+
+    def _odd_fraction(self) -> Fraction:
+        """The first period's length in regular periods, per the ``odd_days`` rule."""
+        first, start = self.due_dates[0], self.start
+        forward = 0  # a first due date a whole number of periods after start (Jan 31 -> Feb 29)
+        while (day := self.frequency.advance(start, forward)) <= first:
+            if day == first:
+                return Fraction(forward)
+            forward += 1
+        whole = 0
+        while self.frequency.advance(first, -(whole + 1)) >= start:
+            whole += 1
+        stub_end = self.frequency.advance(first, -whole)
+        if stub_end == start:
+            return Fraction(whole)
+        containing = self.frequency.advance(first, -whole - 1)
+        return whole + Fraction((stub_end - start).days, (stub_end - containing).days)
+
+    def factors(self) -> tuple[Fraction, ...]:
+        """Each period's interest factor (interest = balance × factor), exact."""
+        n = len(self.due_dates)
+        rate = self.periodic_rate
+        if rate == 0:
+            return (Fraction(0),) * n
+        if self.day_count is DayCount.PER_PERIOD:
+            first = rate if self.odd_days is OddDays.REGULAR else rate * self._odd_fraction()
+            return (first,) + (rate,) * (n - 1)
+        annual = self.annual_rate
+        first_start = (self.frequency.advance(self.due_dates[0], -1)
+                       if self.odd_days is OddDays.REGULAR else self.start)
+        starts = (first_start, *self.due_dates[:-1])
+        return tuple(annual * self.day_count.year_fraction(a, b)
+                     for a, b in zip(starts, self.due_dates, strict=True))
+
+    def level_payment(self) -> int:
+        """The level payment of principal and interest of an annuity, minor units."""
+        return level_payment(self.principal, self.factors(), mode=self.rounding.payment,
+                             balloon=self.balloon)
+
+    def program(self) -> Program:
+        """Compile the plan to the core's period program."""
+        factors = self.factors()
+        n = len(factors)
+        kind = self.kind
+        if kind is PlanKind.ANNUITY:
+            pay = level_payment(self.principal, factors, mode=self.rounding.payment,
+                                balloon=self.balloon)
+            rules = [(PaymentRule.AMOUNT, pay)] * (n - 1)
+        elif kind is PlanKind.INTEREST_ONLY:
+            rules = [(PaymentRule.INTEREST_ONLY, 0)] * (n - 1)
+        elif kind is PlanKind.ROWS:
+            rules = []
+            for k in range(n - 1):
+                part = self.principal_parts[k] if self.principal_parts else -1
+                payment = self.payments[k] if self.payments else None
+                if part >= 0:
+                    rules.append((PaymentRule.PRINCIPAL, part))
+                elif payment is not None:
+                    rules.append((PaymentRule.AMOUNT, payment))
+                else:
+                    rules.append((PaymentRule.INTEREST_ONLY, 0))
+        else:
+            rules = [(PaymentRule.PRINCIPAL, part) for part in self.principal_parts[:-1]]
+        rules.append((PaymentRule.PAYOFF, 0))
+        periods = tuple(
+            Period(due=due, factor=factor, rule=rule, amount=amount, fee=fee,
+                   unpaid=UnpaidInterest.CARRY)
+            for due, factor, (rule, amount), fee in zip(self.due_dates, factors, rules,
+                                                         self.fees, strict=True))
+        return Program(principal=self.principal, periods=periods,
+                       interest_rounding=self.rounding.interest,
+                       exact_balance=self.rounding.balance is BalancePrecision.EXACT)
+
+    def schedule(self) -> Schedule:
+        """Run the plan through the core and return its :class:`Schedule`."""
+        program = self.program()
+        rows = run_single(program)
+        return Schedule(currency=self.currency, start=self.start, principal=self.principal,
+                        due_dates=self.due_dates,
+                        payment=tuple(r.payment for r in rows),
+                        principal_paid=tuple(r.principal for r in rows),
+                        interest=tuple(r.interest for r in rows),
+                        fee=tuple(r.fee for r in rows),
+                        balance=tuple(r.balance for r in rows),
+                        capitalized=tuple(r.capitalized for r in rows),
+                        waived=tuple(r.waived for r in rows),
+                        arrears=tuple(r.arrears for r in rows), program=program)
+
+    def replace(self, **changes: Any) -> Plan:
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+    def __repr__(self) -> str:
+        rate = self.periodic_rate
+        if self.kind is PlanKind.FLAT_FEE and self.fee_rate is not None:
+            quoted = f"fee {float(self.fee_rate) * 100:.4g}%/period"
+        elif rate:
+            quoted = f"{float(self.annual_rate) * 100:.6g}%/yr nominal"
+        else:
+            quoted = "interest-free"
+        return (f"Plan.{self.kind.value}({self.currency.code} "
+                f"{format_money(self.principal, self.currency)}, {quoted}, "
+                f"{self.installments} × {self.frequency.name}, "
+                f"{self.due_dates[0].isoformat()}..{self.due_dates[-1].isoformat()})")

@@ -1,0 +1,174 @@
+"""Interest-rate conventions: from a quoted rate to an exact periodic rate.
+
+A rate is always an exact fraction (``Decimal('0.0849')`` means 8.49%), never a float.
+:func:`periodic_rate` turns a quoted rate into the rate of one payment period:
+
+``NOMINAL`` (default)
+    A nominal annual rate divided by the number of payment periods per year
+    (8% a year paid monthly is 8%/12 a month). With ``compounding_per_year`` set to a
+    different frequency than the payments, the rate compounds at that frequency and the
+    equivalent periodic rate is ``(1 + annual / m) ** (m / periods_per_year) - 1``
+    (Canadian mortgages: ``m = 2``, semi-annual compounding; Interest Act, R.S.C. 1985,
+    c. I-15, s. 6).
+``EFFECTIVE``
+    An effective annual rate (EAR, APY): ``(1 + annual) ** (1 / periods_per_year) - 1``.
+``PERIODIC``
+    The rate of one period given directly (0.5% a month); ``annual_rate`` is then read
+    as the periodic rate itself.
+
+Where the equivalent rate is irrational (fractional powers), it is evaluated with 40
+significant digits in an explicit :class:`decimal.Context` and then used as an exact
+rational; the error (below 1e-38) is far below one minor unit on any amount.
+
+Examples
+--------
+>>> from fractions import Fraction
+>>> periodic_rate("0.08", periods_per_year=12)
+Fraction(1, 150)
+>>> periodic_rate("0.005", convention="periodic", periods_per_year=12)
+Fraction(1, 200)
+>>> round(float(periodic_rate("0.12", convention="effective", periods_per_year=12)), 12)
+0.009488792935
+>>> round(float(periodic_rate("0.06", periods_per_year=12, compounding_per_year=2)), 12)
+0.004938622031
+"""
+
+from __future__ import annotations
+
+import decimal
+import enum
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .errors import InvalidArgumentError
+from .money import to_decimal
+
+__all__ = ["MAX_ANNUAL_RATE", "RateConvention", "parse_rate", "periodic_rate"]
+
+#: Rates above this fraction (10 = 1,000% a year) are refused as absurd.
+MAX_ANNUAL_RATE = Decimal(10)
+
+_CONTEXT = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
+
+
+class RateConvention(enum.Enum):
+    """How a quoted rate relates to the rate of one payment period (see module doc)."""
+
+    NOMINAL = "nominal"
+    EFFECTIVE = "effective"
+    PERIODIC = "periodic"
+
+    @classmethod
+    def parse(cls, value: Any) -> RateConvention:
+        """Accept a member or its value, case-insensitive."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            key = value.strip().lower()
+            for member in cls:
+                if key in (member.value, member.name.lower()):
+                    return member
+        raise InvalidArgumentError(
+            "rate_convention", "must be 'nominal', 'effective' or 'periodic'", received=value)
+
+
+def parse_rate(value: Any, *, argument: str) -> Fraction:
+    """Read a rate: a fraction (``"0.0849"``, ``Decimal``, ``int``, ``float``) or a
+    percentage string (``"8.49%"``).
+
+    A plain number must be below 1 (100%): ``8`` is far more often a mistyped 8% than a
+    deliberate 800%, so it is refused with a hint; write ``"800%"`` for a rate of 100%
+    or more. Negative rates and rates above :data:`MAX_ANNUAL_RATE` are refused.
+
+    Examples
+    --------
+    >>> parse_rate("0.0849", argument="annual_rate")
+    Fraction(849, 10000)
+    >>> parse_rate("8.49%", argument="annual_rate")
+    Fraction(849, 10000)
+    >>> parse_rate(8, argument="annual_rate")
+    Traceback (most recent call last):
+    ...
+    bnpl_restructure.errors.InvalidArgumentError: annual_rate: a rate is a fraction: ...
+    >>> parse_rate(-0.01, argument="annual_rate")
+    Traceback (most recent call last):
+    ...
+    bnpl_restructure.errors.InvalidArgumentError: annual_rate: must not be negative ...
+    """
+    percent = isinstance(value, str) and value.strip().endswith("%")
+    if isinstance(value, Fraction):
+        rate = value
+    elif percent:
+        rate = Fraction(to_decimal(value.strip()[:-1], argument=argument)) / 100
+    else:
+        rate = Fraction(to_decimal(value, argument=argument))
+    if rate < 0:
+        raise InvalidArgumentError(argument, "must not be negative", received=value)
+    if rate >= 1 and not percent:
+        raise InvalidArgumentError(argument, "a rate is a fraction: '0.08' or '8%' is 8%; "
+                                   "write a rate of 100% or more as a percentage ('150%')",
+                                   received=value)
+    if rate > MAX_ANNUAL_RATE:
+        raise InvalidArgumentError(argument, f"must be at most {MAX_ANNUAL_RATE:%}",
+                                   received=value)
+    return rate
+
+
+def _power(base: Fraction, exponent: Fraction) -> Fraction:
+    """``base ** exponent`` exactly when the exponent is an integer, else to 40 digits."""
+    if exponent.denominator == 1:
+        return base ** int(exponent)
+    value = _CONTEXT.power(
+        _CONTEXT.divide(Decimal(base.numerator), Decimal(base.denominator)),
+        _CONTEXT.divide(Decimal(exponent.numerator), Decimal(exponent.denominator)))
+    return Fraction(value)
+
+
+def periodic_rate(annual_rate: Any, *, periods_per_year: Fraction | int,
+                  convention: RateConvention | str = RateConvention.NOMINAL,
+                  compounding_per_year: int | None = None,
+                  argument: str = "annual_rate") -> Fraction:
+    """The exact rate of one payment period for a quoted rate.
+
+    Parameters
+    ----------
+    annual_rate
+        The quoted rate as a fraction (``"0.08"`` is 8%); read as the periodic rate
+        itself when ``convention="periodic"``.
+    periods_per_year
+        Payment periods per year (12 for monthly).
+    convention
+        :class:`RateConvention`.
+    compounding_per_year
+        For a nominal rate, the compounding frequency when it differs from the payment
+        frequency (2 for Canadian mortgages); ``None`` means "same as the payments".
+
+    Returns
+    -------
+    Fraction
+        The periodic rate.
+    """
+    rate = parse_rate(annual_rate, argument=argument)
+    conv = RateConvention.parse(convention)
+    ppy = Fraction(periods_per_year)
+    if conv is RateConvention.PERIODIC:
+        if compounding_per_year is not None:
+            raise InvalidArgumentError("compounding_per_year",
+                                       "applies only to a nominal annual rate",
+                                       received=compounding_per_year)
+        return rate
+    if conv is RateConvention.EFFECTIVE:
+        if compounding_per_year is not None:
+            raise InvalidArgumentError("compounding_per_year",
+                                       "applies only to a nominal annual rate",
+                                       received=compounding_per_year)
+        return _power(1 + rate, 1 / ppy) - 1
+    if compounding_per_year is None or Fraction(compounding_per_year) == ppy:
+        return rate / ppy
+    if isinstance(compounding_per_year, bool) or not isinstance(compounding_per_year, int) \
+            or compounding_per_year < 1:
+        raise InvalidArgumentError("compounding_per_year", "must be a positive integer",
+                                   received=compounding_per_year)
+    m = Fraction(compounding_per_year)
+    return _power(1 + rate / m, m / ppy) - 1

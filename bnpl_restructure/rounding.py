@@ -1,0 +1,238 @@
+"""Rounding: the one place where an exact amount becomes a whole number of minor units.
+
+Every rounding in bnpl_restructure goes through :func:`round_ratio` (Python integers)
+or :func:`round_ratio_array` (numpy arrays, int64 or exact Python integers), driven by a
+:class:`RoundingPolicy` that a plan carries explicitly. There is no ambient decimal
+context and no global default.
+
+Published schedules differ exactly in these choices: textbooks round the level payment
+up to the next cent (``payment=RoundingMode.UP``), bank systems round half-up (四舍五入,
+the default), some ledgers round half-even, and spreadsheets carry the balance at full
+precision and only display rounded figures (``balance=BalancePrecision.EXACT``).
+
+Examples
+--------
+>>> round_ratio(1005, 1000, RoundingMode.HALF_UP)   # 1.005 -> 1
+1
+>>> round_ratio(1500, 1000, RoundingMode.HALF_UP)   # 1.5 -> 2
+2
+>>> round_ratio(2500, 1000, RoundingMode.HALF_EVEN)  # 2.5 -> 2
+2
+>>> round_ratio(1001, 1000, RoundingMode.UP), round_ratio(1999, 1000, RoundingMode.DOWN)
+(2, 1)
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+import numpy.typing as npt
+
+from .errors import InvalidArgumentError
+
+__all__ = [
+    "BalancePrecision",
+    "Residual",
+    "RoundingMode",
+    "RoundingPolicy",
+    "round_ratio",
+    "round_ratio_array",
+]
+
+
+class RoundingMode(enum.Enum):
+    """How an exact amount is rounded to a whole number of minor units.
+
+    ``HALF_UP``: to the nearest, ties away from zero (四舍五入; the default).
+    ``HALF_EVEN``: to the nearest, ties to the even neighbour (banker's rounding).
+    ``HALF_DOWN``: to the nearest, ties toward zero.
+    ``UP``: away from zero (a payment rounded up to the next cent).
+    ``DOWN``: toward zero (truncation).
+    """
+
+    HALF_UP = "half_up"
+    HALF_EVEN = "half_even"
+    HALF_DOWN = "half_down"
+    UP = "up"
+    DOWN = "down"
+
+    @classmethod
+    def parse(cls, value: RoundingMode | str, *, argument: str = "mode") -> RoundingMode:
+        """Accept a member or its value (``"half_up"``), case-insensitive."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            key = value.strip().lower().replace("-", "_").replace(" ", "_")
+            for member in cls:
+                if key in (member.value, member.name.lower()):
+                    return member
+        allowed = ", ".join(repr(m.value) for m in cls)
+        raise InvalidArgumentError(argument, f"must be a RoundingMode or one of {allowed}",
+                                   received=value)
+
+
+class Residual(enum.Enum):
+    """Which installment takes the minor units left over when an amount is split.
+
+    When a principal (or a total fee) is split into equal parts, ``amount // n`` goes
+    to every installment and the remainder ``amount - n * (amount // n)`` goes to the
+    ``LAST`` installment (the default; bank practice, e.g. Huaxia Bank's bill-installment
+    terms book the rounding remainder to the last installment) or to the ``FIRST``.
+    A level payment's rounding residual only becomes known at the end, so it is always
+    absorbed by the last installment.
+    """
+
+    LAST = "last"
+    FIRST = "first"
+
+
+class BalancePrecision(enum.Enum):
+    """Whether the principal balance is rounded every period.
+
+    ``ROUNDED`` (default): each period's interest is rounded once and the balance is
+    always a whole number of minor units; every row reconciles exactly.
+    ``EXACT``: spreadsheet-style; the balance and each period's interest are carried at
+    full precision (exact rationals), and the published rows are derived from them: the
+    balance column is the exact balance rounded by ``interest`` mode, the principal
+    column is the difference of consecutive published balances (plus capitalized
+    interest), and the interest column is the payment less principal and fee, so rows
+    still reconcile exactly and principal still sums to the amount financed.
+    """
+
+    ROUNDED = "rounded"
+    EXACT = "exact"
+
+
+def _parse_enum(enum_type: Any, value: Any, argument: str) -> Any:
+    if isinstance(value, enum_type):
+        return value
+    if isinstance(value, str):
+        key = value.strip().lower()
+        for member in enum_type:
+            if key in (member.value, member.name.lower()):
+                return member
+    allowed = ", ".join(repr(m.value) for m in enum_type)
+    raise InvalidArgumentError(argument, f"must be a {enum_type.__name__} or one of {allowed}",
+                               received=value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoundingPolicy:
+    """The rounding choices of a plan; the only place rounding is decided.
+
+    Parameters
+    ----------
+    payment
+        Rounding of a computed level payment (annuity installment).
+    interest
+        Rounding of each period's interest and of fees computed from a rate.
+    balance
+        :class:`BalancePrecision`; rounded every period (default) or exact.
+    residual
+        :class:`Residual`; which installment takes the leftover minor units of a split.
+
+    Examples
+    --------
+    >>> RoundingPolicy()
+    RoundingPolicy(payment='half_up', interest='half_up', balance='rounded', residual='last')
+    >>> RoundingPolicy(payment="up").payment
+    <RoundingMode.UP: 'up'>
+    """
+
+    payment: RoundingMode = RoundingMode.HALF_UP
+    interest: RoundingMode = RoundingMode.HALF_UP
+    balance: BalancePrecision = BalancePrecision.ROUNDED
+    residual: Residual = Residual.LAST
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "payment",
+                           RoundingMode.parse(self.payment, argument="rounding.payment"))
+        object.__setattr__(self, "interest",
+                           RoundingMode.parse(self.interest, argument="rounding.interest"))
+        object.__setattr__(self, "balance",
+                           _parse_enum(BalancePrecision, self.balance, "rounding.balance"))
+        object.__setattr__(self, "residual",
+                           _parse_enum(Residual, self.residual, "rounding.residual"))
+
+    def __repr__(self) -> str:
+        return (f"RoundingPolicy(payment={self.payment.value!r}, "
+                f"interest={self.interest.value!r}, balance={self.balance.value!r}, "
+                f"residual={self.residual.value!r})")
+
+    @classmethod
+    def spreadsheet(cls) -> RoundingPolicy:
+        """Balance carried at full precision, figures rounded half-up for display."""
+        return cls(balance=BalancePrecision.EXACT)
+
+    @classmethod
+    def textbook(cls) -> RoundingPolicy:
+        """Level payment rounded up to the next minor unit, interest half-up."""
+        return cls(payment=RoundingMode.UP)
+
+    def split(self, amount: int, parts: int) -> list[int]:
+        """Split ``amount`` minor units into ``parts`` near-equal whole parts.
+
+        Examples
+        --------
+        >>> RoundingPolicy().split(10001, 4)
+        [2500, 2500, 2500, 2501]
+        >>> RoundingPolicy(residual="first").split(10001, 4)
+        [2501, 2500, 2500, 2500]
+        """
+        base, extra = divmod(amount, parts)
+        shares = [base] * parts
+        shares[-1 if self.residual is Residual.LAST else 0] += extra
+        return shares
+
+
+def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
+    """Round the exact rational ``numerator / denominator`` (denominator > 0) to an int."""
+    quotient, remainder = divmod(numerator, denominator)  # floor division
+    if remainder == 0:
+        return quotient
+    if mode is RoundingMode.DOWN:
+        return quotient + 1 if numerator < 0 else quotient
+    if mode is RoundingMode.UP:
+        return quotient if numerator < 0 else quotient + 1
+    twice = 2 * remainder
+    if twice > denominator:
+        return quotient + 1
+    if twice < denominator:
+        return quotient
+    if mode is RoundingMode.HALF_UP:
+        return quotient if numerator < 0 else quotient + 1
+    if mode is RoundingMode.HALF_DOWN:
+        return quotient + 1 if numerator < 0 else quotient
+    return quotient + (quotient & 1)  # HALF_EVEN
+
+
+def round_ratio_array(numerator: npt.NDArray[Any], denominator: Any,
+                      mode: RoundingMode) -> npt.NDArray[Any]:
+    """Vectorised :func:`round_ratio`; works on int64 arrays and on object arrays of ints.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round_ratio_array(np.array([5, 15, 25, -15]), 10, RoundingMode.HALF_EVEN).tolist()
+    [0, 2, 2, -2]
+    """
+    quotient: npt.NDArray[Any] = numerator // denominator
+    remainder = numerator - quotient * denominator
+    if mode is RoundingMode.DOWN:
+        bump = (remainder != 0) & (numerator < 0)
+    elif mode is RoundingMode.UP:
+        bump = (remainder != 0) & (numerator >= 0)
+    else:
+        twice = 2 * remainder
+        above = twice > denominator
+        tie = twice == denominator
+        if mode is RoundingMode.HALF_UP:
+            bump = above | (tie & (numerator >= 0))
+        elif mode is RoundingMode.HALF_DOWN:
+            bump = above | (tie & (numerator < 0))
+        else:
+            bump = above | (tie & ((quotient % 2) == 1))
+    result: npt.NDArray[Any] = quotient + bump
+    return result

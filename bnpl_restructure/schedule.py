@@ -1,0 +1,323 @@
+"""Schedules: the immutable result of running a plan through the core.
+
+A :class:`Schedule` holds its rows as integer minor units and shows them as
+:class:`~decimal.Decimal` major units. Every row reconciles exactly:
+``payment == principal + interest + fee`` (checked on construction).
+
+Examples
+--------
+>>> from bnpl_restructure import Plan
+>>> s = Plan.flat_fee("1000.00", fee_rate="0.007", installments=3, start="2024-01-15").schedule()
+>>> s
+<Schedule CNY 1,000.00 · 3 installments 2024-02-15..2024-04-15 · total of payments 1,021.00>
+>>> [str(row.payment) for row in s]
+['340.33', '340.33', '340.34']
+>>> s.total_of_payments, s.total_fees
+(Decimal('1021.00'), Decimal('21.00'))
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, overload
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import InvalidArgumentError, InvalidTermsError
+from .money import Currency, format_money
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core import Program
+
+__all__ = ["Installment", "Schedule"]
+
+_MONEY = ("payment", "principal", "interest", "fee", "balance")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Installment:
+    """One installment: its number, due date and money in major units.
+
+    ``payment == principal + interest + fee``; ``balance`` is the principal still owed
+    after this installment.
+    """
+
+    number: int
+    due_date: date
+    payment: Decimal
+    principal: Decimal
+    interest: Decimal
+    fee: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Schedule:
+    """An immutable sequence of installments with totals and views.
+
+    Money columns are tuples of integer minor units (``payment``, ``principal``,
+    ``interest``, ``fee``, ``balance``, plus ``capitalized`` / ``waived`` interest and
+    the unpaid interest ``arrears`` carried after each row); iterate or index the
+    schedule to get :class:`Installment` rows in major units.
+
+    Parameters
+    ----------
+    currency
+        The currency of every amount.
+    start
+        The date the schedule runs from (the advance date of a new plan, or the view
+        date of :meth:`after`).
+    principal
+        The principal balance at ``start`` (minor units): the amount financed of a new
+        plan, the outstanding balance of a remaining plan.
+    first_number
+        The installment number of the first row (views keep the original numbering).
+    program
+        The core program that produced the rows, when there is one.
+    """
+
+    currency: Currency
+    start: date
+    principal: int
+    due_dates: tuple[date, ...]
+    payment: tuple[int, ...]
+    principal_paid: tuple[int, ...]
+    interest: tuple[int, ...]
+    fee: tuple[int, ...]
+    balance: tuple[int, ...]
+    capitalized: tuple[int, ...] = ()
+    waived: tuple[int, ...] = ()
+    arrears: tuple[int, ...] = ()
+    first_number: int = 1
+    program: Program | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.due_dates)
+        zeros = (0,) * n
+        for name in ("capitalized", "waived", "arrears"):
+            if not getattr(self, name):
+                object.__setattr__(self, name, zeros)
+        for name in ("payment", "principal_paid", "interest", "fee", "balance", "capitalized",
+                     "waived", "arrears"):
+            if len(getattr(self, name)) != n:
+                raise InvalidArgumentError(name, f"must have one value per due date ({n})",
+                                           received=len(getattr(self, name)))
+        for k in range(n):
+            if self.payment[k] != self.principal_paid[k] + self.interest[k] + self.fee[k]:
+                raise InvalidTermsError(
+                    "payment", f"row {self.first_number + k} does not reconcile: payment "
+                    "must equal principal + interest + fee",
+                    received=(self.payment[k], self.principal_paid[k], self.interest[k],
+                              self.fee[k]))
+
+    # ---------------------------------------------------------------- sequence protocol
+
+    def __len__(self) -> int:
+        return len(self.due_dates)
+
+    def _row(self, k: int) -> Installment:
+        major = self.currency.to_major
+        return Installment(number=self.first_number + k, due_date=self.due_dates[k],
+                           payment=major(self.payment[k]),
+                           principal=major(self.principal_paid[k]),
+                           interest=major(self.interest[k]), fee=major(self.fee[k]),
+                           balance=major(self.balance[k]))
+
+    @overload
+    def __getitem__(self, index: int) -> Installment: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Installment, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Installment | tuple[Installment, ...]:
+        if isinstance(index, slice):
+            return tuple(self._row(k) for k in range(len(self))[index])
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"installment index {index} out of range for {n} installments")
+        return self._row(index % n)
+
+    def __iter__(self) -> Iterator[Installment]:
+        return (self._row(k) for k in range(len(self)))
+
+    @property
+    def installments(self) -> tuple[Installment, ...]:
+        """All rows as :class:`Installment` objects."""
+        return tuple(self)
+
+    # ----------------------------------------------------------------------- totals
+
+    def _major(self, minor: int) -> Decimal:
+        return self.currency.to_major(minor)
+
+    @property
+    def amount(self) -> Decimal:
+        """The principal balance at :attr:`start` in major units."""
+        return self._major(self.principal)
+
+    @property
+    def total_of_payments(self) -> Decimal:
+        """Sum of all payments (Regulation Z's "total of payments" for a new plan)."""
+        return self._major(sum(self.payment))
+
+    @property
+    def total_principal(self) -> Decimal:
+        """Sum of the principal parts."""
+        return self._major(sum(self.principal_paid))
+
+    @property
+    def total_interest(self) -> Decimal:
+        """Sum of the interest parts."""
+        return self._major(sum(self.interest))
+
+    @property
+    def total_fees(self) -> Decimal:
+        """Sum of the fees."""
+        return self._major(sum(self.fee))
+
+    @property
+    def total_cost(self) -> Decimal:
+        """Interest plus fees: what the credit costs over the principal."""
+        return self._major(sum(self.interest) + sum(self.fee))
+
+    @property
+    def first_due(self) -> date | None:
+        """The first due date (``None`` for an empty view)."""
+        return self.due_dates[0] if self.due_dates else None
+
+    @property
+    def maturity(self) -> date | None:
+        """The last due date (``None`` for an empty view)."""
+        return self.due_dates[-1] if self.due_dates else None
+
+    # ----------------------------------------------------------------------- arrays
+
+    def columns(self, *, as_decimal: bool = False) -> dict[str, npt.NDArray[Any]]:
+        """The schedule as numpy arrays.
+
+        Returns ``number`` (int64), ``due_date`` (``datetime64[D]``) and the money
+        columns ``payment``, ``principal``, ``interest``, ``fee``, ``balance``: int64
+        minor units by default (exact, ready for vector arithmetic), or object arrays of
+        :class:`~decimal.Decimal` major units with ``as_decimal=True``. Never floats.
+
+        Examples
+        --------
+        >>> from bnpl_restructure import Plan
+        >>> cols = Plan.pay_in_4("100.01", start="2024-03-01", currency="USD").schedule().columns()
+        >>> cols["payment"].tolist(), str(cols["due_date"][-1])
+        ([2500, 2500, 2500, 2501], '2024-04-12')
+        """
+        n = len(self)
+        cols: dict[str, npt.NDArray[Any]] = {
+            "number": np.arange(self.first_number, self.first_number + n, dtype=np.int64),
+            "due_date": np.array(self.due_dates, dtype="datetime64[D]"),
+        }
+        sources = (self.payment, self.principal_paid, self.interest, self.fee, self.balance)
+        for name, values in zip(_MONEY, sources, strict=True):
+            if as_decimal:
+                cols[name] = np.array([self._major(v) for v in values], dtype=object)
+            else:
+                cols[name] = np.array(values, dtype=np.int64)
+        return cols
+
+    def to_pandas(self) -> Any:
+        """A :class:`pandas.DataFrame` with Decimal money columns (needs ``pandas``)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("to_pandas() needs pandas: pip install "
+                              "'bnpl_restructure[pandas]'") from exc
+        cols = self.columns(as_decimal=True)
+        frame = pd.DataFrame({k: v for k, v in cols.items() if k != "number"},
+                             index=pd.Index(cols["number"], name="number"))
+        return frame
+
+    # ------------------------------------------------------------------------ views
+
+    def _slice(self, lo: int, hi: int, start: date) -> Schedule:
+        opening = self.principal if lo == 0 else self.balance[lo - 1]
+        return Schedule(currency=self.currency, start=start, principal=opening,
+                        due_dates=self.due_dates[lo:hi], payment=self.payment[lo:hi],
+                        principal_paid=self.principal_paid[lo:hi],
+                        interest=self.interest[lo:hi], fee=self.fee[lo:hi],
+                        balance=self.balance[lo:hi], capitalized=self.capitalized[lo:hi],
+                        waived=self.waived[lo:hi], arrears=self.arrears[lo:hi],
+                        first_number=self.first_number + lo, program=self.program)
+
+    def after(self, when: date | str) -> Schedule:
+        """The installments due strictly after ``when``, as a schedule starting there.
+
+        Its ``principal`` is the balance scheduled to be outstanding on ``when``, and
+        its rows keep their original numbers.
+        """
+        from .calendar import parse_date
+
+        day = parse_date(when, argument="when")
+        lo = sum(1 for d in self.due_dates if d <= day)
+        return self._slice(lo, len(self), max(day, self.start))
+
+    def until(self, when: date | str) -> Schedule:
+        """The installments due on or before ``when``."""
+        from .calendar import parse_date
+
+        day = parse_date(when, argument="when")
+        hi = sum(1 for d in self.due_dates if d <= day)
+        return self._slice(0, hi, self.start)
+
+    # ----------------------------------------------------------------- presentation
+
+    def _fmt(self, minor: int) -> str:
+        return format_money(minor, self.currency)
+
+    def __repr__(self) -> str:
+        if not self.due_dates:
+            return f"<Schedule {self.currency.code} {self._fmt(self.principal)} · empty>"
+        word = "installment" if len(self) == 1 else "installments"
+        return (f"<Schedule {self.currency.code} {self._fmt(self.principal)} · {len(self)} "
+                f"{word} {self.due_dates[0].isoformat()}..{self.due_dates[-1].isoformat()} · "
+                f"total of payments {self._fmt(sum(self.payment))}>")
+
+    def _table(self) -> tuple[list[str], list[list[str]], list[str]]:
+        header = ["#", "due date", "payment", "principal", "interest", "fee", "balance"]
+        body = [[str(self.first_number + k), self.due_dates[k].isoformat(),
+                 self._fmt(self.payment[k]), self._fmt(self.principal_paid[k]),
+                 self._fmt(self.interest[k]), self._fmt(self.fee[k]),
+                 self._fmt(self.balance[k])] for k in range(len(self))]
+        total = ["", "total", self._fmt(sum(self.payment)), self._fmt(sum(self.principal_paid)),
+                 self._fmt(sum(self.interest)), self._fmt(sum(self.fee)), ""]
+        return header, body, total
+
+    def to_text(self) -> str:
+        """A plain-text table of the rows and totals."""
+        header, body, total = self._table()
+        rows = [header, *body, total]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+
+        def line(cells: list[str]) -> str:
+            return "  ".join(c.rjust(w) if i != 1 else c.ljust(w)
+                             for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+
+        rule = "-" * len(line(header))
+        return "\n".join([line(header), rule, *(line(r) for r in body), rule, line(total)])
+
+    def __str__(self) -> str:
+        return f"{self!r}\n{self.to_text()}"
+
+    def _repr_html_(self) -> str:
+        header, body, total = self._table()
+        esc = html.escape
+
+        def tr(cells: list[str], tag: str = "td") -> str:
+            return "<tr>" + "".join(
+                f'<{tag} style="text-align:{"left" if i == 1 else "right"}">{esc(c)}</{tag}>'
+                for i, c in enumerate(cells)) + "</tr>"
+
+        return (f"<div><p>{esc(repr(self))}</p><table>"
+                f"<thead>{tr(header, 'th')}</thead><tbody>"
+                + "".join(tr(r) for r in body)
+                + f"</tbody><tfoot>{tr(total, 'th')}</tfoot></table></div>")

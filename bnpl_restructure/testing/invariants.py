@@ -1,0 +1,55 @@
+"""Invariant checks on schedules, for the library's tests and for users' suites.
+
+Each check raises :class:`AssertionError` with a message that names the row and the
+identity that fails, so it can be called from any test framework.
+
+Examples
+--------
+>>> from bnpl_restructure import Plan
+>>> check_schedule(Plan.annuity("1000", annual_rate="0.1", installments=6,
+...                             start="2024-01-31").schedule())
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from ..schedule import Schedule
+
+__all__ = ["check_schedule"]
+
+
+def check_schedule(schedule: Schedule, *, allow_capitalization: bool = False) -> None:
+    """Assert the money identities of a schedule.
+
+    - every row: ``payment == principal + interest + fee`` and no negative money;
+    - the balance after each row is the previous balance less the principal paid (plus
+      capitalized interest); it never increases unless ``allow_capitalization``;
+    - the principal parts add up to the opening principal plus capitalized interest and
+      the final balance is exactly zero;
+    - due dates strictly increase.
+    """
+    opening = schedule.principal
+    for k in range(len(schedule)):
+        number = schedule.first_number + k
+        pay, prin = schedule.payment[k], schedule.principal_paid[k]
+        interest, fee = schedule.interest[k], schedule.fee[k]
+        assert pay == prin + interest + fee, (
+            f"row {number}: payment {pay} != principal {prin} + interest {interest} + "
+            f"fee {fee}")
+        assert min(pay, prin, interest, fee) >= 0, f"row {number}: negative money"
+        expected = opening - prin + schedule.capitalized[k]
+        assert schedule.balance[k] == expected, (
+            f"row {number}: balance {schedule.balance[k]} != {opening} - {prin} + "
+            f"{schedule.capitalized[k]}")
+        if not allow_capitalization:
+            assert schedule.balance[k] <= opening, f"row {number}: balance increased"
+        opening = schedule.balance[k]
+    assert sum(schedule.principal_paid) == schedule.principal + sum(schedule.capitalized), (
+        f"principal parts add up to {sum(schedule.principal_paid)}, expected "
+        f"{schedule.principal + sum(schedule.capitalized)}")
+    if len(schedule):
+        assert schedule.balance[-1] == 0, f"final balance {schedule.balance[-1]} != 0"
+    dues = schedule.due_dates
+    assert all(a < b for a, b in itertools.pairwise(dues)), \
+        "due dates do not strictly increase"
