@@ -39,8 +39,8 @@ Examples
 >>> program = Program(principal=100000, periods=tuple(
 ...     Period(due=date(2024, m, 1), factor=Fraction(1, 100), rule=PaymentRule.PRINCIPAL,
 ...            amount=50000) for m in (2, 3)))
->>> [row.payment for row in run_single(program)]
-[51000, 50500]
+>>> run_single(program).payment
+(51000, 50500)
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -60,11 +60,11 @@ from .errors import InvalidArgumentError, InvalidTermsError
 from .rounding import RoundingMode, round_ratio, round_ratio_array
 
 __all__ = [
+    "Columns",
     "KernelResult",
     "PaymentRule",
     "Period",
     "Program",
-    "Row",
     "UnpaidInterest",
     "execute",
     "level_payment",
@@ -122,7 +122,7 @@ class Period:
     unpaid: UnpaidInterest = UnpaidInterest.CARRY
 
     def __post_init__(self) -> None:
-        if self.factor < 0:
+        if self.factor.numerator < 0:
             raise InvalidArgumentError("factor", "must not be negative", received=self.factor)
         if self.amount < 0:
             raise InvalidArgumentError("amount", "must not be negative", received=self.amount)
@@ -155,24 +155,25 @@ class Program:
             raise InvalidTermsError("periods", "due dates must not decrease")
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One executed period, in minor units.
+class Columns(NamedTuple):
+    """One loan's executed program, column by column, in minor units.
 
-    ``payment == principal + interest + fee``; ``interest`` is what was paid of the
-    interest due (``accrued`` this period plus arrears carried in); ``balance`` is the
-    principal balance after the period; ``arrears`` is the unpaid interest carried out.
+    Per period: ``payment == principal + interest + fee``; ``interest`` is what was paid
+    of the interest due (``accrued`` this period plus arrears carried in); ``balance``
+    is the principal balance after the period; ``capitalized`` and ``waived`` are the
+    unpaid interest added to the balance or forgiven; ``arrears`` is the unpaid interest
+    carried out of the period.
     """
 
-    payment: int
-    principal: int
-    interest: int
-    fee: int
-    balance: int
-    accrued: int
-    capitalized: int
-    waived: int
-    arrears: int
+    payment: tuple[int, ...]
+    principal: tuple[int, ...]
+    interest: tuple[int, ...]
+    fee: tuple[int, ...]
+    balance: tuple[int, ...]
+    accrued: tuple[int, ...]
+    capitalized: tuple[int, ...]
+    waived: tuple[int, ...]
+    arrears: tuple[int, ...]
 
 
 _COLUMNS = ("payment", "principal", "interest", "fee", "balance", "accrued", "capitalized",
@@ -193,58 +194,71 @@ class KernelResult:
     waived: npt.NDArray[Any]
     arrears: npt.NDArray[Any]
 
-    def rows(self, loan: int, periods: int | None = None) -> list[Row]:
-        """The rows of one loan (the first ``periods`` of them)."""
-        cols = [getattr(self, name)[:periods, loan].tolist() for name in _COLUMNS]
-        return [Row(*(int(v) for v in values)) for values in zip(*cols, strict=True)]
+    def loan(self, index: int, periods: int | None = None) -> Columns:
+        """The columns of one loan (its first ``periods`` periods), as Python ints."""
+        return Columns(*(tuple(int(v) for v in getattr(self, name)[:periods, index].tolist())
+                         for name in _COLUMNS))
 
 
 # --------------------------------------------------------------------------------------
 # the single-loan path
 
 
-def run_single(program: Program) -> list[Row]:
+def run_single(program: Program) -> Columns:
     """Execute one program with Python integers; identical to :func:`execute`."""
     if program.exact_balance:
-        result = run_batch([program])
-        return result.rows(0)
+        return run_batch([program]).loan(0)
     mode = program.interest_rounding
     balance = program.principal
     carried = 0
-    rows: list[Row] = []
-    for period in program.periods:
+    n = len(program.periods)
+    payment, principal_col, interest_col, fee_col = [0] * n, [0] * n, [0] * n, [0] * n
+    balance_col, accrued_col = [0] * n, [0] * n
+    capitalized_col, waived_col, arrears_col = [0] * n, [0] * n, [0] * n
+    amount_rule, nothing, principal_rule, payoff = (
+        PaymentRule.AMOUNT, PaymentRule.NOTHING, PaymentRule.PRINCIPAL, PaymentRule.PAYOFF)
+    for k, period in enumerate(program.periods):
         factor = period.factor
-        accrued = round_ratio(balance * factor.numerator, factor.denominator, mode)
+        accrued = (round_ratio(balance * factor.numerator, factor.denominator, mode)
+                   if factor.numerator else 0)
         due = carried + accrued
         rule = period.rule
-        if rule is PaymentRule.AMOUNT:
+        if rule is amount_rule:
             interest = min(due, period.amount)
             principal = min(balance, period.amount - interest)
-        elif rule is PaymentRule.NOTHING:
+        elif rule is nothing:
             interest = principal = 0
         else:
             interest = due
-            if rule is PaymentRule.PRINCIPAL:
+            if rule is principal_rule:
                 principal = min(balance, period.amount)
-            elif rule is PaymentRule.PAYOFF:
+            elif rule is payoff:
                 principal = balance
             else:
                 principal = 0
         unpaid = due - interest
-        capitalized = waived = 0
         carried = 0
         if unpaid:
             how = period.unpaid
             if how is UnpaidInterest.CAPITALIZE:
-                capitalized = unpaid
+                capitalized_col[k] = unpaid
+                balance += unpaid
             elif how is UnpaidInterest.WAIVE:
-                waived = unpaid
+                waived_col[k] = unpaid
             else:
                 carried = unpaid
-        balance = balance - principal + capitalized
-        rows.append(Row(principal + interest + period.fee, principal, interest, period.fee,
-                        balance, accrued, capitalized, waived, carried))
-    return rows
+        balance -= principal
+        fee = period.fee
+        payment[k] = principal + interest + fee
+        principal_col[k] = principal
+        interest_col[k] = interest
+        fee_col[k] = fee
+        balance_col[k] = balance
+        accrued_col[k] = accrued
+        arrears_col[k] = carried
+    return Columns(tuple(payment), tuple(principal_col), tuple(interest_col), tuple(fee_col),
+                   tuple(balance_col), tuple(accrued_col), tuple(capitalized_col),
+                   tuple(waived_col), tuple(arrears_col))
 
 
 # --------------------------------------------------------------------------------------

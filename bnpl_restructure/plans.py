@@ -674,17 +674,12 @@ class Plan:
     def schedule(self) -> Schedule:
         """Run the plan through the core and return its :class:`Schedule`."""
         program = self.program()
-        rows = run_single(program)
+        cols = run_single(program)
         return Schedule(currency=self.currency, start=self.start, principal=self.principal,
-                        due_dates=self.due_dates,
-                        payment=tuple(r.payment for r in rows),
-                        principal_paid=tuple(r.principal for r in rows),
-                        interest=tuple(r.interest for r in rows),
-                        fee=tuple(r.fee for r in rows),
-                        balance=tuple(r.balance for r in rows),
-                        capitalized=tuple(r.capitalized for r in rows),
-                        waived=tuple(r.waived for r in rows),
-                        arrears=tuple(r.arrears for r in rows), program=program)
+                        due_dates=self.due_dates, payment=cols.payment,
+                        principal_paid=cols.principal, interest=cols.interest, fee=cols.fee,
+                        balance=cols.balance, capitalized=cols.capitalized,
+                        waived=cols.waived, arrears=cols.arrears, program=program)
 
     def replace(self, **changes: Any) -> Plan:
         """A copy with some fields changed (validated again)."""

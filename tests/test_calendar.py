@@ -541,3 +541,12 @@ def test_is_regular_first_period_bad_first_due() -> None:
     with pytest.raises(InvalidArgumentError) as excinfo:
         Frequency.MONTHLY.is_regular_first_period(D(2024, 1, 1), None)  # type: ignore[arg-type]
     assert_names(excinfo, "first_due")
+
+
+@given(anchor=st.dates(D(1900, 1, 1), D(2200, 12, 31)), k=st.integers(-300, 300),
+       step=st.sampled_from([1, 2, 3, 6, 12]))
+def test_monthly_advance_equals_python_dateutil(anchor: date, k: int, step: int) -> None:
+    # The library computes month arithmetic directly; it must give exactly the date
+    # python-dateutil's relativedelta gives (the documented rule).
+    assert Frequency.every_months(step).advance(anchor, k) == anchor + relativedelta(
+        months=k * step)

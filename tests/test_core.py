@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from bnpl_restructure.core import (
+    Columns,
     PaymentRule,
     Period,
     Program,
-    Row,
     UnpaidInterest,
     execute,
     level_payment,
@@ -39,7 +39,8 @@ def test_rules_by_hand() -> None:
                                (PaymentRule.PRINCIPAL, 40_000, c),
                                (PaymentRule.AMOUNT, 30_600, c),  # 6.00 interest + 300.00
                                (PaymentRule.PAYOFF, 0, c), fee=150))
-    assert [(r.payment, r.principal, r.interest, r.fee, r.balance) for r in rows] == [
+    assert list(zip(rows.payment, rows.principal, rows.interest, rows.fee, rows.balance,
+                    strict=True)) == [
         (1_150, 0, 1_000, 150, 100_000),
         (41_150, 40_000, 1_000, 150, 60_000),
         (30_750, 30_000, 600, 150, 30_000),
@@ -49,26 +50,26 @@ def test_rules_by_hand() -> None:
 
 def test_unpaid_interest_capitalize_carry_waive() -> None:
     # A holiday (NOTHING) then payoff; 1,000.00 at 1%: period 1 interest 10.00 unpaid.
-    def run(how: UnpaidInterest) -> list[Row]:
+    def run(how: UnpaidInterest) -> Columns:
         return run_single(_program((PaymentRule.NOTHING, 0, how),
                                    (PaymentRule.PAYOFF, 0, UnpaidInterest.CARRY)))
 
     cap = run(UnpaidInterest.CAPITALIZE)
     # capitalized: balance 1,010.00, then interest 10.10 on it, payoff 1,020.10
-    assert (cap[0].capitalized, cap[0].balance, cap[1].interest, cap[1].payment) == (
+    assert (cap.capitalized[0], cap.balance[0], cap.interest[1], cap.payment[1]) == (
         1_000, 101_000, 1_010, 102_010)
     carry = run(UnpaidInterest.CARRY)
     # carried as arrears (no interest on it): payoff 1,000.00 + 10.00 + 10.00
-    assert (carry[0].arrears, carry[0].balance, carry[1].interest, carry[1].payment) == (
+    assert (carry.arrears[0], carry.balance[0], carry.interest[1], carry.payment[1]) == (
         1_000, 100_000, 2_000, 102_000)
     waive = run(UnpaidInterest.WAIVE)
-    assert (waive[0].waived, waive[1].interest, waive[1].payment) == (1_000, 1_000, 101_000)
+    assert (waive.waived[0], waive.interest[1], waive.payment[1]) == (1_000, 1_000, 101_000)
 
 
 def test_amount_never_overpays() -> None:
     rows = run_single(_program((PaymentRule.AMOUNT, 10_000_000, UnpaidInterest.CARRY),
                                (PaymentRule.PAYOFF, 0, UnpaidInterest.CARRY)))
-    assert (rows[0].payment, rows[0].balance, rows[1].payment) == (101_000, 0, 0)
+    assert (rows.payment[0], rows.balance[0], rows.payment[1]) == (101_000, 0, 0)
 
 
 def test_amount_below_interest_carries_arrears() -> None:
@@ -76,7 +77,7 @@ def test_amount_below_interest_carries_arrears() -> None:
                                (PaymentRule.AMOUNT, 5_000, UnpaidInterest.CARRY),
                                (PaymentRule.PAYOFF, 0, UnpaidInterest.CARRY)))
     # period 1: 10.00 due, 4.00 paid, 6.00 carried; period 2: 16.00 due, 34.00 principal
-    assert [(r.interest, r.principal, r.arrears) for r in rows[:2]] == [
+    assert list(zip(rows.interest, rows.principal, rows.arrears, strict=True))[:2] == [
         (400, 0, 600), (1_600, 3_400, 0)]
 
 
@@ -93,8 +94,8 @@ def test_int64_overflow_switches_to_exact_integers() -> None:
             2 * factor.denominator)
         expected.append(interest)
         balance -= 10**14
-    assert [r.interest for r in run_single(program)] == expected
-    assert [r.interest for r in run_batch([program]).rows(0)] == expected
+    assert list(run_single(program).interest) == expected
+    assert list(run_batch([program]).loan(0).interest) == expected
 
 
 def test_int64_inputs_switch_when_balance_times_rate_is_large() -> None:
@@ -139,10 +140,10 @@ def test_exact_balance_rows_follow_the_unrounded_balance() -> None:
         due=date(2024, 3, 1), factor=Fraction(1, 200), rule=PaymentRule.PAYOFF)),
         exact_balance=True)
     rows = run_single(program)
-    assert [r.balance for r in rows] == [66_998, 33_831, 0]
+    assert rows.balance == (66_998, 33_831, 0)
     # payoff: 33830.99 * 1.005 = 34000.14495 -> 34000 (half-up on the exact amount)
-    assert rows[2].payment == 34_000
-    assert sum(r.principal for r in rows) == 100_000
+    assert rows.payment[2] == 34_000
+    assert sum(rows.principal) == 100_000
 
 
 def test_program_errors_name_the_argument() -> None:

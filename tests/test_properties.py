@@ -47,5 +47,5 @@ def test_batch_kernel_equals_single_loan_path(batch: list[Plan]) -> None:
         programs = [p.program() for p in group]
         result = run_batch(programs)
         for j, program in enumerate(programs):
-            assert result.rows(j, len(program.periods)) == run_single(program)
+            assert result.loan(j, len(program.periods)) == run_single(program)
 
