@@ -72,8 +72,7 @@ __all__ = [
     "run_single",
 ]
 
-_NO_LIMIT = 2**62
-_INT64_SAFE = 2**62
+_INT64_SAFE = 2**61  # balance x numerator and denominators stay below this in int64
 
 
 class PaymentRule(enum.IntEnum):
@@ -265,13 +264,21 @@ def run_single(program: Program) -> Columns:
 # the batch kernel
 
 
-def _caps(rule: npt.NDArray[Any], amount: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], ...]:
-    """Translate rule codes to (payment cap, principal target) arrays."""
+def _limits(rule: npt.NDArray[Any], amount: npt.NDArray[Any], balance: npt.NDArray[Any],
+            due: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    """One period's (payment cap, principal target) from the rule codes.
+
+    ``AMOUNT``: cap = amount, target = balance; ``PRINCIPAL``: no cap (due + balance),
+    target = amount; ``INTEREST_ONLY``: no cap, target 0; ``NOTHING``: cap 0;
+    ``PAYOFF``: no cap, target = balance. Then interest paid = min(due, cap) and
+    principal paid = min(target, balance, cap - interest paid).
+    """
+    everything = due + balance
     cap = np.where(rule == PaymentRule.AMOUNT, amount,
-                   np.where(rule == PaymentRule.NOTHING, 0, _NO_LIMIT))
+                   np.where(rule == PaymentRule.NOTHING, 0, everything))
     target = np.where(rule == PaymentRule.PRINCIPAL, amount,
-                      np.where((rule == PaymentRule.INTEREST_ONLY)
-                               | (rule == PaymentRule.NOTHING), 0, _NO_LIMIT))
+                      np.where((rule == PaymentRule.AMOUNT) | (rule == PaymentRule.PAYOFF),
+                               balance, 0))
     return cap, target
 
 
@@ -318,42 +325,66 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
     unpaid_arr = np.asarray(unpaid)
     shape = np.broadcast_shapes(rule_arr.shape, num.shape, den.shape, amount_arr.shape,
                                 fee_arr.shape, unpaid_arr.shape, (1, principal_arr.shape[0]))
+    if len(shape) != 2:
+        raise InvalidArgumentError("rule", "must broadcast to (periods, loans)",
+                                   received=shape)
     n_periods, n_loans = shape
     rule_b = np.broadcast_to(rule_arr, shape)
-    cap, target = _caps(rule_b, np.broadcast_to(amount_arr, shape))
+    amount_b = np.broadcast_to(amount_arr, shape)
     num = np.broadcast_to(num, shape)
     den = np.broadcast_to(den, shape)
     fee_b = np.broadcast_to(fee_arr, shape)
-    unpaid_b = np.broadcast_to(unpaid_arr, shape)
-    capitalize = unpaid_b == UnpaidInterest.CAPITALIZE
-    carry = unpaid_b == UnpaidInterest.CARRY
-    waive = unpaid_b == UnpaidInterest.WAIVE
-
     if exact_balance:
-        return _execute_exact(principal_arr, num, den, cap, target, fee_b, capitalize, carry,
-                              waive, interest_rounding)
+        unpaid_b = np.broadcast_to(unpaid_arr, shape)
+        return _execute_exact(principal_arr, num, den, rule_b, amount_b, fee_b,
+                              unpaid_b == UnpaidInterest.CAPITALIZE,
+                              unpaid_b == UnpaidInterest.CARRY,
+                              unpaid_b == UnpaidInterest.WAIVE, interest_rounding)
+    # A single unpaid-interest code for the whole batch needs no per-loan masks.
+    uniform = int(unpaid_arr) if unpaid_arr.ndim == 0 else None
+    if uniform is None:
+        unpaid_b = np.broadcast_to(unpaid_arr, shape)
 
     dtype: Any = np.int64
     if principal_arr.dtype == object or num.dtype == object or den.dtype == object:
         dtype = object
+    if dtype is not object and n_loans and int(den.max()) >= _INT64_SAFE:
+        dtype = object
     balance = principal_arr.astype(dtype)
     carried = np.zeros(n_loans, dtype=dtype)
-    out = {name: np.zeros(shape, dtype=dtype) for name in _COLUMNS}
+    out = {name: np.empty(shape, dtype=dtype) for name in _COLUMNS}
     num_max = num.max(axis=1) if n_loans else np.zeros(n_periods, dtype=np.int64)
+    zero = np.zeros(n_loans, dtype=dtype)
     for k in range(n_periods):
         if dtype is not object and n_loans and \
                 int(balance.max()) * max(int(num_max[k]), 1) >= _INT64_SAFE:
             dtype = object
-            balance, carried = balance.astype(object), carried.astype(object)
+            balance, carried, zero = (balance.astype(object), carried.astype(object),
+                                      zero.astype(object))
             out = {name: col.astype(object) for name, col in out.items()}
         numk = num[k] if dtype is not object else num[k].astype(object)
-        accrued = round_ratio_array(balance * numk, den[k], interest_rounding)
+        denk = den[k] if dtype is not object else den[k].astype(object)
+        accrued = round_ratio_array(balance * numk, denk, interest_rounding, nonnegative=True)
         due = carried + accrued
-        interest = np.minimum(due, cap[k])
-        principal_paid = np.minimum(np.minimum(target[k], balance), cap[k] - interest)
+        rule_k = rule_b[k]
+        all_amount = bool(n_loans) and rule_k[0] == PaymentRule.AMOUNT and (
+            rule_k.strides == (0,) or bool((rule_k == PaymentRule.AMOUNT).all()))
+        if all_amount:  # the common case: every loan pays a level or fixed amount
+            interest = np.minimum(due, amount_b[k])
+            principal_paid = np.minimum(balance, amount_b[k] - interest)
+        else:
+            cap, target = _limits(rule_k, amount_b[k], balance, due)
+            interest = np.minimum(due, cap)
+            principal_paid = np.minimum(np.minimum(target, balance), cap - interest)
         left = due - interest
-        capitalized = left * capitalize[k]
-        carried = left * carry[k]
+        if uniform is None:
+            capitalized = left * (unpaid_b[k] == UnpaidInterest.CAPITALIZE)
+            carried = left * (unpaid_b[k] == UnpaidInterest.CARRY)
+            waived = left * (unpaid_b[k] == UnpaidInterest.WAIVE)
+        else:
+            capitalized = left if uniform == UnpaidInterest.CAPITALIZE else zero
+            carried = left if uniform == UnpaidInterest.CARRY else zero
+            waived = left if uniform == UnpaidInterest.WAIVE else zero
         balance = balance - principal_paid + capitalized
         out["payment"][k] = principal_paid + interest + fee_b[k]
         out["principal"][k] = principal_paid
@@ -362,13 +393,13 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
         out["balance"][k] = balance
         out["accrued"][k] = accrued
         out["capitalized"][k] = capitalized
-        out["waived"][k] = left * waive[k]
+        out["waived"][k] = waived
         out["arrears"][k] = carried
     return KernelResult(**out)
 
 
 def _execute_exact(principal: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.NDArray[Any],
-                   cap: npt.NDArray[Any], target: npt.NDArray[Any], fee: npt.NDArray[Any],
+                   rule: npt.NDArray[Any], amount: npt.NDArray[Any], fee: npt.NDArray[Any],
                    capitalize: npt.NDArray[Any], carry: npt.NDArray[Any],
                    waive: npt.NDArray[Any], mode: RoundingMode) -> KernelResult:
     """The same recurrence on exact rationals, then rows by cumulative rounding."""
@@ -383,9 +414,9 @@ def _execute_exact(principal: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.
     for k in range(n_periods):
         accrued = balance * factor[k]
         due = carried + accrued
-        interest = np.minimum(due, cap[k].astype(object))
-        paid_principal = np.minimum(np.minimum(target[k].astype(object), balance),
-                                    cap[k].astype(object) - interest)
+        cap, target = _limits(rule[k], amount[k].astype(object), balance, due)
+        interest = np.minimum(due, cap)
+        paid_principal = np.minimum(np.minimum(target, balance), cap - interest)
         left = due - interest
         capitalized = left * capitalize[k]
         carried = left * carry[k]

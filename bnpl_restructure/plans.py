@@ -187,6 +187,7 @@ class Plan:
     balloon: int = 0
     rounding: RoundingPolicy = field(default_factory=RoundingPolicy)
     fee_rate: Fraction | None = None
+    _program: Program | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.due_dates)
@@ -638,7 +639,14 @@ class Plan:
                              balloon=self.balloon)
 
     def program(self) -> Program:
-        """Compile the plan to the core's period program."""
+        """Compile the plan to the core's period program (compiled once; plans and
+        programs are immutable)."""
+        if self._program is None:
+            object.__setattr__(self, "_program", self._compile())
+        assert self._program is not None
+        return self._program
+
+    def _compile(self) -> Program:
         factors = self.factors()
         n = len(factors)
         kind = self.kind
@@ -679,7 +687,8 @@ class Plan:
                         due_dates=self.due_dates, payment=cols.payment,
                         principal_paid=cols.principal, interest=cols.interest, fee=cols.fee,
                         balance=cols.balance, capitalized=cols.capitalized,
-                        waived=cols.waived, arrears=cols.arrears, program=program)
+                        waived=cols.waived, arrears=cols.arrears, program=program,
+                        frequency=self.frequency)
 
     def replace(self, **changes: Any) -> Plan:
         """A copy with some fields changed (validated again)."""

@@ -209,7 +209,7 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
 
 
 def round_ratio_array(numerator: npt.NDArray[Any], denominator: Any,
-                      mode: RoundingMode) -> npt.NDArray[Any]:
+                      mode: RoundingMode, *, nonnegative: bool = False) -> npt.NDArray[Any]:
     """Vectorised :func:`round_ratio`; works on int64 arrays and on object arrays of ints.
 
     Examples
@@ -217,7 +217,23 @@ def round_ratio_array(numerator: npt.NDArray[Any], denominator: Any,
     >>> import numpy as np
     >>> round_ratio_array(np.array([5, 15, 25, -15]), 10, RoundingMode.HALF_EVEN).tolist()
     [0, 2, 2, -2]
+    >>> x = np.array([5, 15, 14])
+    >>> round_ratio_array(x, 10, RoundingMode.HALF_UP, nonnegative=True).tolist()
+    [1, 2, 1]
     """
+    if nonnegative:  # one floor division (the caller guarantees numerator >= 0)
+        if mode is RoundingMode.HALF_UP:
+            rounded: npt.NDArray[Any] = (2 * numerator + denominator) // (2 * denominator)
+            return rounded
+        if mode is RoundingMode.HALF_DOWN:
+            rounded = (2 * numerator + denominator - 1) // (2 * denominator)
+            return rounded
+        if mode is RoundingMode.UP:
+            rounded = (numerator + denominator - 1) // denominator
+            return rounded
+        if mode is RoundingMode.DOWN:
+            rounded = numerator // denominator
+            return rounded
     quotient: npt.NDArray[Any] = numerator // denominator
     remainder = numerator - quotient * denominator
     if mode is RoundingMode.DOWN:

@@ -32,6 +32,7 @@ from .errors import InvalidArgumentError, InvalidTermsError
 from .money import Currency, format_money
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .calendar import Frequency
     from .core import Program
 
 __all__ = ["Installment", "Schedule"]
@@ -79,6 +80,8 @@ class Schedule:
         The installment number of the first row (views keep the original numbering).
     program
         The core program that produced the rows, when there is one.
+    frequency
+        The plan's payment frequency, when known (used to annualize rates).
     """
 
     currency: Currency
@@ -95,6 +98,7 @@ class Schedule:
     arrears: tuple[int, ...] = ()
     first_number: int = 1
     program: Program | None = field(default=None, repr=False, compare=False)
+    frequency: Frequency | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.due_dates)
@@ -247,7 +251,8 @@ class Schedule:
                         interest=self.interest[lo:hi], fee=self.fee[lo:hi],
                         balance=self.balance[lo:hi], capitalized=self.capitalized[lo:hi],
                         waived=self.waived[lo:hi], arrears=self.arrears[lo:hi],
-                        first_number=self.first_number + lo, program=self.program)
+                        first_number=self.first_number + lo, program=self.program,
+                        frequency=self.frequency)
 
     def after(self, when: date | str) -> Schedule:
         """The installments due strictly after ``when``, as a schedule starting there.
