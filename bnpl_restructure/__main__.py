@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .errors import BnplError
+from .errors import BnplError, InvalidArgumentError
 from .examples import seed_plan
 from .plans import Plan
 from .schedule import Schedule
@@ -46,13 +46,17 @@ def _demo() -> str:
 
 
 def _schedule(args: argparse.Namespace) -> str:
-    common = {"installments": args.installments, "start": args.start,
-              "currency": args.currency, "frequency": args.frequency}
+    common = {"installments": args.installments or 12, "start": args.start,
+              "currency": args.currency, "frequency": args.frequency or "monthly"}
     if args.kind == "flat_fee":
         plan = Plan.flat_fee(args.principal, fee_rate=args.fee_rate, **common)
+    elif args.kind != "pay_in_4" and args.annual_rate is None:
+        raise InvalidArgumentError("--annual-rate", f"is required for {args.kind} "
+                                   "(0 for an interest-free plan)")
     elif args.kind == "pay_in_4":
         plan = Plan.pay_in_4(args.principal, start=args.start, currency=args.currency,
-                             installments=args.installments)
+                             installments=args.installments or 4,
+                             frequency=args.frequency or "biweekly")
     else:
         constructor = {"annuity": Plan.annuity, "equal_principal": Plan.equal_principal,
                        "interest_only": Plan.interest_only}[args.kind]
@@ -71,11 +75,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     sched.add_argument("kind", choices=["annuity", "equal_principal", "flat_fee", "pay_in_4",
                                         "interest_only"])
     sched.add_argument("principal", help="amount financed in major units, e.g. 6000.00")
-    sched.add_argument("--installments", type=int, default=12)
+    sched.add_argument("--installments", type=int, default=None,
+                       help="number of installments (default 12; 4 for pay_in_4)")
     sched.add_argument("--start", required=True, help="advance date, YYYY-MM-DD")
-    sched.add_argument("--annual-rate", default="0", help="nominal annual rate: 0.08 or 8%%")
+    sched.add_argument("--annual-rate", default=None,
+                       help="nominal annual rate: 0.08 or 8%% (required for annuity, "
+                       "equal_principal, interest_only; 0 for interest-free)")
     sched.add_argument("--fee-rate", default=None, help="flat fee per period: 0.006 or 0.6%%")
-    sched.add_argument("--frequency", default="monthly")
+    sched.add_argument("--frequency", default=None,
+                       help="weekly, biweekly, semi_monthly, monthly (default; biweekly "
+                       "for pay_in_4), quarterly")
     sched.add_argument("--currency", default="CNY")
     args = parser.parse_args(argv)
     try:

@@ -157,8 +157,9 @@ class Frequency:
     BIWEEKLY : Frequency
         Every 14 days.
     SEMI_MONTHLY : Frequency
-        Twice a month on calendar-anchored days ("1st and 16th", "15th and
-        last day").
+        Twice a month on calendar-anchored days 15 apart: an anchor on the 1st
+        gives the 1st and 16th; on the 15th, the 15th and 30th (Feb 28/29); on the
+        31st, the 16th and the month's last day.
     SEMI_MONTHLY_15_DAYS : Frequency
         Every 15 days, regardless of month boundaries.
     MONTHLY : Frequency

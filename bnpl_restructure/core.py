@@ -51,7 +51,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -106,7 +106,9 @@ class Period:
     rule
         :class:`PaymentRule`.
     amount
-        Minor units: the payment for ``AMOUNT``, the principal for ``PRINCIPAL``.
+        Minor units: the payment for ``AMOUNT``, the principal for ``PRINCIPAL``; an
+        int, or an exact Fraction in an exact-balance program (an unrounded level
+        payment).
     fee
         Minor units due as a fee in this period.
     unpaid
@@ -116,17 +118,28 @@ class Period:
     due: date
     factor: Fraction
     rule: PaymentRule
-    amount: int = 0
+    amount: int | Fraction = 0
     fee: int = 0
     unpaid: UnpaidInterest = UnpaidInterest.CARRY
 
     def __post_init__(self) -> None:
+        if not isinstance(self.factor, Fraction):
+            raise InvalidArgumentError("factor", "must be a fractions.Fraction (exact)",
+                                       received=self.factor)
         if self.factor.numerator < 0:
             raise InvalidArgumentError("factor", "must not be negative", received=self.factor)
-        if self.amount < 0:
-            raise InvalidArgumentError("amount", "must not be negative", received=self.amount)
-        if self.fee < 0:
-            raise InvalidArgumentError("fee", "must not be negative", received=self.fee)
+        for name in ("amount", "fee"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, Fraction)) or (
+                    name == "fee" and not isinstance(value, int)):
+                raise InvalidArgumentError(name, "must be an int of minor units",
+                                           received=value)
+            if value < 0:
+                raise InvalidArgumentError(name, "must not be negative", received=value)
+        if not isinstance(self.rule, PaymentRule):
+            object.__setattr__(self, "rule", PaymentRule(self.rule))
+        if not isinstance(self.unpaid, UnpaidInterest):
+            object.__setattr__(self, "unpaid", UnpaidInterest(self.unpaid))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,8 +155,18 @@ class Program:
     periods: tuple[Period, ...]
     interest_rounding: RoundingMode = RoundingMode.HALF_UP
     exact_balance: bool = False
+    payment_rounding: RoundingMode = RoundingMode.HALF_UP
 
     def __post_init__(self) -> None:
+        if isinstance(self.principal, bool) or not isinstance(self.principal, int):
+            raise InvalidArgumentError("principal", "must be an int of minor units",
+                                       received=self.principal)
+        if not self.exact_balance:
+            for k, period in enumerate(self.periods):
+                if not isinstance(period.amount, int):
+                    raise InvalidArgumentError(f"periods[{k}].amount", "must be an int of "
+                                               "minor units (a Fraction needs "
+                                               "exact_balance=True)", received=period.amount)
         if self.principal < 0:
             raise InvalidArgumentError("principal", "must not be negative",
                                        received=self.principal)
@@ -222,15 +245,16 @@ def run_single(program: Program) -> Columns:
                    if factor.numerator else 0)
         due = carried + accrued
         rule = period.rule
+        amount = cast(int, period.amount)  # ints: Program refuses Fractions unless exact
         if rule is amount_rule:
-            interest = min(due, period.amount)
-            principal = min(balance, period.amount - interest)
+            interest = min(due, amount)
+            principal = min(balance, amount - interest)
         elif rule is nothing:
             interest = principal = 0
         else:
             interest = due
             if rule is principal_rule:
-                principal = min(balance, period.amount)
+                principal = min(balance, amount)
             elif rule is payoff:
                 principal = balance
             else:
@@ -287,7 +311,8 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
             amount: npt.ArrayLike = 0, fee: npt.ArrayLike = 0,
             unpaid: npt.ArrayLike = UnpaidInterest.CARRY,
             interest_rounding: RoundingMode = RoundingMode.HALF_UP,
-            exact_balance: bool = False) -> KernelResult:
+            exact_balance: bool = False,
+            payment_rounding: RoundingMode = RoundingMode.HALF_UP) -> KernelResult:
     """Run period programs for a batch of loans.
 
     Parameters
@@ -305,8 +330,11 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
     interest_rounding
         Rounding of each period's interest.
     exact_balance
-        Carry the balance and interest as exact rationals (spreadsheet-style) and
-        derive the published rows by cumulative rounding.
+        Carry the balance and interest as exact rationals (spreadsheet-style); the
+        ``AMOUNT`` of a period may then be an exact rational (an unrounded level
+        payment), and the published rows are derived as a spreadsheet shows them.
+    payment_rounding
+        In exact-balance runs, how a fixed payment is published.
 
     Returns
     -------
@@ -339,7 +367,8 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
         return _execute_exact(principal_arr, num, den, rule_b, amount_b, fee_b,
                               unpaid_b == UnpaidInterest.CAPITALIZE,
                               unpaid_b == UnpaidInterest.CARRY,
-                              unpaid_b == UnpaidInterest.WAIVE, interest_rounding)
+                              unpaid_b == UnpaidInterest.WAIVE, interest_rounding,
+                              payment_rounding)
     # A single unpaid-interest code for the whole batch needs no per-loan masks.
     uniform = int(unpaid_arr) if unpaid_arr.ndim == 0 else None
     if uniform is None:
@@ -401,8 +430,9 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
 def _execute_exact(principal: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.NDArray[Any],
                    rule: npt.NDArray[Any], amount: npt.NDArray[Any], fee: npt.NDArray[Any],
                    capitalize: npt.NDArray[Any], carry: npt.NDArray[Any],
-                   waive: npt.NDArray[Any], mode: RoundingMode) -> KernelResult:
-    """The same recurrence on exact rationals, then rows by cumulative rounding."""
+                   waive: npt.NDArray[Any], mode: RoundingMode,
+                   payment_mode: RoundingMode) -> KernelResult:
+    """The same recurrence on exact rationals, then the published rows."""
     n_periods, n_loans = num.shape
     to_frac = np.frompyfunc(lambda a, b: Fraction(int(a), int(b)), 2, 1)
     factor = to_frac(num, den)
@@ -414,7 +444,8 @@ def _execute_exact(principal: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.
     for k in range(n_periods):
         accrued = balance * factor[k]
         due = carried + accrued
-        cap, target = _limits(rule[k], amount[k].astype(object), balance, due)
+        cap, target = _limits(rule[k], np.array([Fraction(a) for a in amount[k]],
+                                                dtype=object), balance, due)
         interest = np.minimum(due, cap)
         paid_principal = np.minimum(np.minimum(target, balance), cap - interest)
         left = due - interest
@@ -429,27 +460,53 @@ def _execute_exact(principal: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.
         exact["arrears"][k] = carried
         exact["interest"][k] = interest
 
-    def rnd(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        return np.asarray(np.frompyfunc(
-            lambda v: round_ratio(v.numerator, v.denominator, mode), 1, 1)(values))
+    return _publish_exact(principal, rule, fee, exact, interest_mode=mode,
+                          payment_mode=payment_mode)
 
-    def cumulative(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        rounded = rnd(np.cumsum(values, axis=0))
-        return np.diff(rounded, axis=0, prepend=np.zeros((1, n_loans), dtype=object))
 
-    out: dict[str, npt.NDArray[Any]] = {}
-    out["balance"] = rnd(exact["balance"])
-    out["capitalized"] = cumulative(exact["capitalized"])
-    out["waived"] = cumulative(exact["waived"])
-    out["accrued"] = cumulative(exact["accrued"])
-    out["arrears"] = rnd(exact["arrears"])
-    opening = np.vstack([principal.astype(object)[None, :], out["balance"][:-1]])
-    out["principal"] = opening - out["balance"] + out["capitalized"]
-    pi_paid = rnd(exact["payment_pi"])
-    out["interest"] = pi_paid - out["principal"]
-    out["fee"] = fee.astype(object).copy()
-    out["payment"] = pi_paid + out["fee"]
-    return KernelResult(**{name: np.asarray(out[name], dtype=object) for name in _COLUMNS})
+def _publish_exact(principal: npt.NDArray[Any], rule: npt.NDArray[Any], fee: npt.NDArray[Any],
+                   exact: dict[str, npt.NDArray[Any]], *, interest_mode: RoundingMode,
+                   payment_mode: RoundingMode) -> KernelResult:
+    """Rows of an exact-balance run, as a spreadsheet shows them.
+
+    Interest, balance, capitalized, waived and arrears cells are the exact values rounded
+    once (``interest_mode``); a fixed payment is shown rounded by ``payment_mode``; the
+    principal cell is payment − interest − fee, except on the row that pays the loan off,
+    whose principal is whatever the published rows still owe, so principal parts add up
+    to the amount financed plus capitalized interest.
+    """
+    n_periods, n_loans = rule.shape
+    out = {name: np.zeros((n_periods, n_loans), dtype=object) for name in _COLUMNS}
+
+    def rnd(value: Fraction, mode: RoundingMode = interest_mode) -> int:
+        return round_ratio(value.numerator, value.denominator, mode)
+
+    for j in range(n_loans):
+        owed = int(principal[j])  # principal + capitalized - principal paid, as published
+        for k in range(n_periods):
+            interest = rnd(exact["interest"][k, j])
+            capitalized = rnd(exact["capitalized"][k, j])
+            paid = exact["payment_pi"][k, j]
+            if exact["balance"][k, j] == 0:
+                principal_paid = owed + capitalized  # the payoff row (or rows after it)
+            elif int(rule[k, j]) == PaymentRule.AMOUNT and paid != 0:
+                principal_paid = rnd(paid, payment_mode) - interest
+            else:
+                principal_paid = rnd(paid - exact["interest"][k, j])
+            principal_paid = max(0, min(principal_paid, owed + capitalized))
+            owed += capitalized - principal_paid
+            fee_k = int(fee[k, j])
+            out["payment"][k, j] = principal_paid + interest + fee_k
+            out["principal"][k, j] = principal_paid
+            out["interest"][k, j] = interest
+            out["fee"][k, j] = fee_k
+            out["balance"][k, j] = 0 if exact["balance"][k, j] == 0 else rnd(
+                exact["balance"][k, j])
+            out["accrued"][k, j] = rnd(exact["accrued"][k, j])
+            out["capitalized"][k, j] = capitalized
+            out["waived"][k, j] = rnd(exact["waived"][k, j])
+            out["arrears"][k, j] = rnd(exact["arrears"][k, j])
+    return KernelResult(**out)
 
 
 def run_batch(programs: Sequence[Program]) -> KernelResult:
@@ -462,15 +519,16 @@ def run_batch(programs: Sequence[Program]) -> KernelResult:
     first = programs[0]
     for p in programs[1:]:
         if (p.interest_rounding, p.exact_balance) != (first.interest_rounding,
-                                                       first.exact_balance):
-            raise InvalidArgumentError("programs",
-                                       "must share interest rounding and balance precision")
+                                                       first.exact_balance) or (
+                first.exact_balance and p.payment_rounding != first.payment_rounding):
+            raise InvalidArgumentError("programs", "must share their rounding modes and "
+                                       "balance precision")
     n_periods = max(len(p.periods) for p in programs)
     n_loans = len(programs)
     nums = [[0] * n_loans for _ in range(n_periods)]
     dens = [[1] * n_loans for _ in range(n_periods)]
     rules = np.full((n_periods, n_loans), int(PaymentRule.NOTHING), dtype=np.int64)
-    amounts = np.zeros((n_periods, n_loans), dtype=np.int64)
+    amounts = np.zeros((n_periods, n_loans), dtype=object if first.exact_balance else np.int64)
     fees = np.zeros((n_periods, n_loans), dtype=np.int64)
     unpaid = np.full((n_periods, n_loans), int(UnpaidInterest.CARRY), dtype=np.int64)
     for j, program in enumerate(programs):
@@ -488,21 +546,32 @@ def run_batch(programs: Sequence[Program]) -> KernelResult:
                    factor_denominator=np.array(dens, dtype=dtype), rule=rules,
                    amount=amounts, fee=fees, unpaid=unpaid,
                    interest_rounding=first.interest_rounding,
-                   exact_balance=first.exact_balance)
+                   exact_balance=first.exact_balance,
+                   payment_rounding=first.payment_rounding)
 
 
 # --------------------------------------------------------------------------------------
 # the level payment
 
 
+@overload
 def level_payment(principal: int, factors: Sequence[Fraction], *, mode: RoundingMode,
-                  balloon: int = 0) -> int:
+                  balloon: int = 0) -> int: ...
+
+
+@overload
+def level_payment(principal: int, factors: Sequence[Fraction], *, mode: None,
+                  balloon: int = 0) -> Fraction: ...
+
+
+def level_payment(principal: int, factors: Sequence[Fraction], *, mode: RoundingMode | None,
+                  balloon: int = 0) -> int | Fraction:
     """The level payment that takes ``principal`` to ``balloon`` over ``factors``.
 
     Solves ``principal * G_n - A * sum_k G_n / G_k = balloon`` exactly, where
     ``G_k = prod_{j<=k} (1 + factor_j)`` (payments at the end of each period, interest
-    on the declining balance), and rounds ``A`` once by ``mode``. With every factor zero
-    the payment is ``(principal - balloon) / n``.
+    on the declining balance), and rounds ``A`` once by ``mode`` (``mode=None`` returns
+    the exact Fraction). With every factor zero the payment is ``(principal - balloon) / n``.
 
     Examples
     --------
@@ -526,6 +595,8 @@ def level_payment(principal: int, factors: Sequence[Fraction], *, mode: Rounding
         prefix *= base[k]
         denominator += prefix * suffix[k + 1]
     numerator = principal * suffix[0] - balloon * prefix
+    if mode is None:
+        return Fraction(numerator, denominator)
     return round_ratio(numerator, denominator, mode)
 
 

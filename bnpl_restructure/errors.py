@@ -50,11 +50,22 @@ class InvalidArgumentError(BnplError, ValueError):
 
     def __init__(self, argument: str, message: str, *, received: object = _MISSING) -> None:
         self.argument = argument
+        self.message = message
+        self._received = received
         self.received = None if received is _MISSING else received
         text = f"{argument}: {message}"
         if received is not _MISSING:
             text += f" (got {received!r})"
         super().__init__(text)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # picklable and copyable (errors cross process boundaries in batch runs)
+        return (_rebuild, (type(self), self.argument, self.message, self._received))
+
+
+def _rebuild(cls: type[InvalidArgumentError], argument: str, message: str,
+             received: object) -> InvalidArgumentError:
+    return cls(argument, message, received=received)
 
 
 class InvalidTermsError(InvalidArgumentError):

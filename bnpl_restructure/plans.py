@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -76,10 +76,18 @@ class PlanKind(enum.Enum):
 
 
 class OddDays(enum.Enum):
-    """How an odd first period is charged (see the module docstring)."""
+    """How an odd first period is charged.
+
+    ``CHARGE`` (default): every day of the first period is charged, by the day count.
+    ``REGULAR``: the first period is charged as one regular period whatever its length.
+    ``FREE``: the odd days are not charged beyond one period: a long first period is
+    charged as one regular period, a short one for its actual days (the lesser of the
+    two rules above).
+    """
 
     CHARGE = "charge"
     REGULAR = "regular"
+    FREE = "free"
 
     @classmethod
     def parse(cls, value: Any) -> OddDays:
@@ -90,7 +98,8 @@ class OddDays(enum.Enum):
             for member in cls:
                 if value.strip().lower() in (member.value, member.name.lower()):
                     return member
-        raise InvalidArgumentError("odd_days", "must be 'charge' or 'regular'", received=value)
+        raise InvalidArgumentError("odd_days", "must be 'charge', 'regular' or 'free'",
+                                   received=value)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -211,6 +220,12 @@ class Plan:
             raise InvalidArgumentError("principal_parts",
                                        f"must have one value per installment ({n})",
                                        received=len(self.principal_parts))
+        object.__setattr__(self, "day_count", DayCount.parse(self.day_count))
+        object.__setattr__(self, "odd_days", OddDays.parse(self.odd_days))
+        if self.principal_parts and self.kind is not PlanKind.ROWS and \
+                sum(self.principal_parts) != self.principal:
+            raise InvalidTermsError("principal_parts", "must add up to the principal",
+                                    received=sum(self.principal_parts))
         if not 0 <= self.balloon <= self.principal:
             raise InvalidTermsError("balloon", "must be between 0 and the principal",
                                     received=self.balloon)
@@ -442,6 +457,11 @@ class Plan:
         [('2024-03-01', '25.00'), ('2024-03-15', '25.00'), ('2024-03-29', '25.00'),
          ('2024-04-12', '25.01')]
         """
+        if isinstance(installments, bool) or not isinstance(installments, int) or \
+                not 2 <= installments <= 6:
+            raise InvalidArgumentError("installments", "must be an integer from 2 to 6 for a "
+                                       "pay-in-N plan (use Plan.equal_principal for more)",
+                                       received=installments)
         terms = cls._common(principal, currency=currency, start=start, first_due=start,
                             installments=installments, frequency=frequency, rounding=rounding)
         return cls(kind=PlanKind.PAY_IN_4,
@@ -535,7 +555,20 @@ class Plan:
                     f"plan's principal is {format_money(amount, cur)}", received=total)
             principal_parts = tuple(p for p in parts if p is not None)
         elif any(p is not None for p in parts):
+            given = sum(p for p in parts if p is not None)
+            if given > amount:
+                raise InvalidTermsError(
+                    "rows", f"principal parts add up to {format_money(given, cur)}, more "
+                    f"than the plan's principal {format_money(amount, cur)}", received=given)
             principal_parts = tuple(-1 if p is None else p for p in parts)
+        if planned[0].due < start_date:
+            raise InvalidTermsError("rows[0].due", f"must not be before start "
+                                    f"({start_date.isoformat()})",
+                                    received=planned[0].due.isoformat())
+        for k in range(1, len(planned)):
+            if planned[k].due <= planned[k - 1].due:
+                raise InvalidTermsError(f"rows[{k}].due", "due dates must strictly increase",
+                                        received=planned[k].due.isoformat())
         return cls(kind=PlanKind.ROWS, principal=amount, currency=cur, start=start_date,
                    due_dates=tuple(r.due for r in planned), frequency=freq,
                    periodic_rate=_rate(annual_rate, periodic_rate, frequency=freq,
@@ -596,8 +629,10 @@ class Plan:
         return self.due_dates[-1]
 
     @property
-    def annual_rate(self) -> Fraction:
-        """The nominal annual rate: periodic rate × periods per year."""
+    def nominal_annual_rate(self) -> Fraction:
+        """The nominal annual rate: periodic rate × periods per year (for an effective
+        or differently compounded quoted rate, its nominal equivalent at the payment
+        frequency; this is the rate the day counts apply to)."""
         return self.periodic_rate * self.frequency.periods_per_year
 
     def _odd_fraction(self) -> Fraction:
@@ -624,14 +659,19 @@ class Plan:
         if rate == 0:
             return (Fraction(0),) * n
         if self.day_count is DayCount.PER_PERIOD:
-            first = rate if self.odd_days is OddDays.REGULAR else rate * self._odd_fraction()
+            charged = rate * self._odd_fraction()
+            first = {OddDays.CHARGE: charged, OddDays.REGULAR: rate,
+                     OddDays.FREE: min(charged, rate)}[self.odd_days]
             return (first,) + (rate,) * (n - 1)
-        annual = self.annual_rate
-        first_start = (self.frequency.advance(self.due_dates[0], -1)
-                       if self.odd_days is OddDays.REGULAR else self.start)
-        starts = (first_start, *self.due_dates[:-1])
-        return tuple(annual * self.day_count.year_fraction(a, b)
-                     for a, b in zip(starts, self.due_dates, strict=True))
+        annual = self.nominal_annual_rate
+        regular = annual * self.day_count.year_fraction(
+            self.frequency.advance(self.due_dates[0], -1), self.due_dates[0])
+        charged = annual * self.day_count.year_fraction(self.start, self.due_dates[0])
+        first = {OddDays.CHARGE: charged, OddDays.REGULAR: regular,
+                 OddDays.FREE: min(charged, regular)}[self.odd_days]
+        later = (annual * self.day_count.year_fraction(a, b)
+                 for a, b in zip(self.due_dates, self.due_dates[1:], strict=False))
+        return (first, *later)
 
     def level_payment(self) -> int:
         """The level payment of principal and interest of an annuity, minor units."""
@@ -650,9 +690,12 @@ class Plan:
         factors = self.factors()
         n = len(factors)
         kind = self.kind
+        exact = self.rounding.balance is BalancePrecision.EXACT
+        rules: list[tuple[PaymentRule, int | Fraction]]
         if kind is PlanKind.ANNUITY:
-            pay = level_payment(self.principal, factors, mode=self.rounding.payment,
-                                balloon=self.balloon)
+            # spreadsheet-style plans carry the unrounded payment, as a spreadsheet does
+            pay = level_payment(self.principal, factors, balloon=self.balloon,
+                                mode=None if exact else self.rounding.payment)
             rules = [(PaymentRule.AMOUNT, pay)] * (n - 1)
         elif kind is PlanKind.INTEREST_ONLY:
             rules = [(PaymentRule.INTEREST_ONLY, 0)] * (n - 1)
@@ -676,8 +719,8 @@ class Plan:
             for due, factor, (rule, amount), fee in zip(self.due_dates, factors, rules,
                                                          self.fees, strict=True))
         return Program(principal=self.principal, periods=periods,
-                       interest_rounding=self.rounding.interest,
-                       exact_balance=self.rounding.balance is BalancePrecision.EXACT)
+                       interest_rounding=self.rounding.interest, exact_balance=exact,
+                       payment_rounding=self.rounding.payment)
 
     def schedule(self) -> Schedule:
         """Run the plan through the core and return its :class:`Schedule`."""
@@ -690,16 +733,12 @@ class Plan:
                         waived=cols.waived, arrears=cols.arrears, program=program,
                         frequency=self.frequency)
 
-    def replace(self, **changes: Any) -> Plan:
-        """A copy with some fields changed (validated again)."""
-        return replace(self, **changes)
-
     def __repr__(self) -> str:
         rate = self.periodic_rate
         if self.kind is PlanKind.FLAT_FEE and self.fee_rate is not None:
             quoted = f"fee {float(self.fee_rate) * 100:.4g}%/period"
         elif rate:
-            quoted = f"{float(self.annual_rate) * 100:.6g}%/yr nominal"
+            quoted = f"{float(self.nominal_annual_rate) * 100:.6g}%/yr nominal"
         else:
             quoted = "interest-free"
         return (f"Plan.{self.kind.value}({self.currency.code} "

@@ -100,7 +100,11 @@ def parse_rate(value: Any, *, argument: str) -> Fraction:
     if isinstance(value, Fraction):
         rate = value
     elif percent:
-        rate = Fraction(to_decimal(value.strip()[:-1], argument=argument)) / 100
+        try:
+            rate = Fraction(to_decimal(value.strip()[:-1], argument=argument)) / 100
+        except InvalidArgumentError as exc:
+            raise InvalidArgumentError(argument, "must be a rate such as '0.08' or '8%'",
+                                       received=value) from exc
     else:
         rate = Fraction(to_decimal(value, argument=argument))
     if rate < 0:
@@ -151,6 +155,16 @@ def periodic_rate(annual_rate: Any, *, periods_per_year: Fraction | int,
     """
     rate = parse_rate(annual_rate, argument=argument)
     conv = RateConvention.parse(convention)
+    if isinstance(periods_per_year, bool) or not isinstance(periods_per_year,
+                                                            (int, Fraction)) \
+            or periods_per_year <= 0:
+        raise InvalidArgumentError("periods_per_year", "must be a positive int or Fraction",
+                                   received=periods_per_year)
+    if compounding_per_year is not None and (
+            isinstance(compounding_per_year, bool) or not isinstance(compounding_per_year, int)
+            or compounding_per_year < 1):
+        raise InvalidArgumentError("compounding_per_year", "must be a positive integer",
+                                   received=compounding_per_year)
     ppy = Fraction(periods_per_year)
     if conv is RateConvention.PERIODIC:
         if compounding_per_year is not None:
@@ -164,11 +178,7 @@ def periodic_rate(annual_rate: Any, *, periods_per_year: Fraction | int,
                                        "applies only to a nominal annual rate",
                                        received=compounding_per_year)
         return _power(1 + rate, 1 / ppy) - 1
-    if compounding_per_year is None or Fraction(compounding_per_year) == ppy:
+    if compounding_per_year is None or compounding_per_year == ppy:
         return rate / ppy
-    if isinstance(compounding_per_year, bool) or not isinstance(compounding_per_year, int) \
-            or compounding_per_year < 1:
-        raise InvalidArgumentError("compounding_per_year", "must be a positive integer",
-                                   received=compounding_per_year)
     m = Fraction(compounding_per_year)
     return _power(1 + rate / m, m / ppy) - 1

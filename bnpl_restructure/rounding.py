@@ -181,6 +181,10 @@ class RoundingPolicy:
         >>> RoundingPolicy(residual="first").split(10001, 4)
         [2501, 2500, 2500, 2500]
         """
+        if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
+            raise InvalidArgumentError("parts", "must be a positive integer", received=parts)
+        if amount < 0:
+            raise InvalidArgumentError("amount", "must not be negative", received=amount)
         base, extra = divmod(amount, parts)
         shares = [base] * parts
         shares[-1 if self.residual is Residual.LAST else 0] += extra

@@ -56,6 +56,11 @@ class Installment:
     fee: Decimal
     balance: Decimal
 
+    def __repr__(self) -> str:
+        return (f"<Installment #{self.number} {self.due_date.isoformat()}: {self.payment} = "
+                f"principal {self.principal} + interest {self.interest} + fee {self.fee}; "
+                f"balance {self.balance}>")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Schedule:
@@ -78,6 +83,9 @@ class Schedule:
         plan, the outstanding balance of a remaining plan.
     first_number
         The installment number of the first row (views keep the original numbering).
+    opening_arrears
+        Unpaid interest carried into the first row (minor units; nonzero only for a
+        view that starts after a row that left interest unpaid).
     program
         The core program that produced the rows, when there is one.
     frequency
@@ -97,6 +105,7 @@ class Schedule:
     waived: tuple[int, ...] = ()
     arrears: tuple[int, ...] = ()
     first_number: int = 1
+    opening_arrears: int = 0
     program: Program | None = field(default=None, repr=False, compare=False)
     frequency: Frequency | None = field(default=None, repr=False, compare=False)
 
@@ -245,20 +254,32 @@ class Schedule:
 
     def _slice(self, lo: int, hi: int, start: date) -> Schedule:
         opening = self.principal if lo == 0 else self.balance[lo - 1]
+        arrears_in = self.opening_arrears if lo == 0 else self.arrears[lo - 1]
         return Schedule(currency=self.currency, start=start, principal=opening,
                         due_dates=self.due_dates[lo:hi], payment=self.payment[lo:hi],
                         principal_paid=self.principal_paid[lo:hi],
                         interest=self.interest[lo:hi], fee=self.fee[lo:hi],
                         balance=self.balance[lo:hi], capitalized=self.capitalized[lo:hi],
                         waived=self.waived[lo:hi], arrears=self.arrears[lo:hi],
-                        first_number=self.first_number + lo, program=self.program,
+                        first_number=self.first_number + lo, opening_arrears=arrears_in,
+                        program=self.program,
                         frequency=self.frequency)
 
     def after(self, when: date | str) -> Schedule:
         """The installments due strictly after ``when``, as a schedule starting there.
 
-        Its ``principal`` is the balance scheduled to be outstanding on ``when``, and
-        its rows keep their original numbers.
+        Its ``principal`` is the balance scheduled to be outstanding on ``when``, its
+        ``opening_arrears`` the unpaid interest scheduled to be carried past ``when``,
+        and its rows keep their original numbers.
+
+        Examples
+        --------
+        >>> from bnpl_restructure import Plan
+        >>> s = Plan.flat_fee("1200", fee_rate="0.005", installments=12,
+        ...                   start="2024-01-10").schedule()
+        >>> rest = s.after("2024-06-10")
+        >>> rest.first_number, str(rest.amount), str(rest.total_of_payments)
+        (6, '700.00', '742.00')
         """
         from .calendar import parse_date
 

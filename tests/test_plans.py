@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
@@ -210,8 +210,12 @@ def test_long_odd_first_period_is_charged_by_days() -> None:
                         first_due="2024-02-25")
     assert plan.factors()[0] == Fraction(1, 100) * (1 + Fraction(15, 31))
     assert plan.schedule()[0].interest == Decimal("14.84")
-    regular = plan.replace(odd_days=plan.odd_days.REGULAR)
+    regular = Plan.annuity("1000", annual_rate="0.12", installments=3, start="2024-01-10",
+                           first_due="2024-02-25", odd_days="regular")
     assert regular.schedule()[0].interest == Decimal("10.00")
+    free = Plan.annuity("1000", annual_rate="0.12", installments=3, start="2024-01-10",
+                        first_due="2024-02-25", odd_days="free")
+    assert free.schedule()[0].interest == Decimal("10.00")  # extra 15 days not charged
 
 
 def test_short_odd_first_period() -> None:
@@ -219,6 +223,14 @@ def test_short_odd_first_period() -> None:
     plan = Plan.annuity("1000", annual_rate="0.12", installments=2, start="2024-01-20",
                         first_due="2024-02-01")
     assert plan.factors()[0] == Fraction(1, 100) * Fraction(12, 31)
+    # "free" odd days never charge more than the days used: same as "charge" here;
+    # "regular" charges the short period as a whole month.
+    free = Plan.annuity("1000", annual_rate="0.12", installments=2, start="2024-01-20",
+                        first_due="2024-02-01", odd_days="free")
+    assert free.factors()[0] == Fraction(1, 100) * Fraction(12, 31)
+    regular = Plan.annuity("1000", annual_rate="0.12", installments=2, start="2024-01-20",
+                           first_due="2024-02-01", odd_days="regular")
+    assert regular.factors()[0] == Fraction(1, 100)
 
 
 def test_actual_365_day_count() -> None:
@@ -321,6 +333,7 @@ def test_from_rows_principal_must_add_up() -> None:
     ({"frequency": "fortnightly-ish"}, "frequency"),
     ({"day_count": "act/999"}, "day_count"),
     ({"odd_days": "sometimes"}, "odd_days"),
+    ({"first_due": "2024-02-30"}, "first_due"),
     ({"rounding": "half_up"}, "rounding"),
     ({"rate_convention": "weird"}, "rate_convention"),
     ({"rate_convention": "effective", "compounding_per_year": 2}, "compounding_per_year"),
@@ -339,6 +352,36 @@ def test_annuity_errors_name_the_argument(kwargs: dict[str, object], argument: s
     assert str(info.value).startswith(argument)
 
 
+def test_pay_in_4_installments_are_bounded() -> None:
+    for bad in (1, 7, 12, "4", True):
+        with pytest.raises(InvalidArgumentError) as info:
+            Plan.pay_in_4("100", start="2024-01-01", installments=bad)  # type: ignore[arg-type]
+        assert info.value.argument == "installments"
+    three = Plan.pay_in_4("100", start="2024-01-01", installments=3, frequency="monthly")
+    assert [str(r.payment) for r in three.schedule()] == ["33.33", "33.33", "33.34"]
+
+
+def test_direct_construction_is_validated() -> None:
+    plan = Plan.equal_principal("1200.00", annual_rate="0.12", installments=12,
+                                start="2024-01-15")
+    with pytest.raises(InvalidTermsError) as info:
+        Plan(kind=plan.kind, principal=5_000_000, currency=plan.currency, start=plan.start,
+             due_dates=plan.due_dates, principal_parts=plan.principal_parts)
+    assert info.value.argument == "principal_parts"
+    with pytest.raises(InvalidArgumentError) as info2:
+        Plan(kind=plan.kind, principal=120_000, currency=plan.currency, start=plan.start,
+             due_dates=plan.due_dates, odd_days="sometimes")  # type: ignore[arg-type]
+    assert info2.value.argument == "odd_days"
+    with pytest.raises(InvalidArgumentError) as info3:
+        Plan(kind=plan.kind, principal=0, currency=plan.currency, start=plan.start,
+             due_dates=plan.due_dates)
+    assert info3.value.argument == "principal"
+    with pytest.raises(InvalidTermsError) as info4:
+        Plan(kind=plan.kind, principal=1, currency=plan.currency, start=plan.start,
+             due_dates=plan.due_dates[::-1])
+    assert info4.value.argument in ("first_due", "due_dates")
+
+
 def test_flat_fee_needs_exactly_one_fee_rate() -> None:
     with pytest.raises(InvalidArgumentError, match="fee_rate: give exactly one"):
         Plan.flat_fee("1000", installments=3, start="2024-01-01")
@@ -354,6 +397,44 @@ def test_from_rows_errors_name_the_row() -> None:
         Plan.from_rows("100", start="2024-01-01", rows=[("2024-02-30", "100")])
     with pytest.raises(InvalidArgumentError, match="rows: must contain at least one row"):
         Plan.from_rows("100", start="2024-01-01", rows=[])
-    with pytest.raises(InvalidTermsError, match="due_dates: must strictly increase"):
+    with pytest.raises(InvalidTermsError, match=r"rows\[1\]\.due: due dates must strictly"):
         Plan.from_rows("100", start="2024-01-01", rows=[("2024-03-01", "50"),
                                                         ("2024-02-01", "50")])
+    with pytest.raises(InvalidTermsError, match=r"rows\[0\]\.due: must not be before start"):
+        Plan.from_rows("100", start="2024-01-01", rows=[("2023-12-01", "100")])
+    with pytest.raises(InvalidTermsError, match=r"rows: principal parts add up to 5,000\.00"):
+        Plan.from_rows("900.00", start="2024-01-01", rows=[
+            {"due": "2024-02-01", "payment": "10"}, {"due": "2024-03-01", "principal": "5000"},
+            {"due": "2024-04-01"}])
+    with pytest.raises(InvalidArgumentError, match=r"rows\[0\]: needs 'due'"):
+        Plan.from_rows("100", start="2024-01-01", rows=[{"principal": "100"}])
+
+
+def test_spreadsheet_policy_reproduces_an_amortization_table_cell_by_cell() -> None:
+    # A spreadsheet amortization table for PMT(8%/12, 10, 10000): the payment cell holds
+    # the unrounded PMT, interest = previous balance x 8%/12, principal = payment -
+    # interest, balance = previous balance - principal, every cell shown rounded half-up.
+    # Independent emulation with Fractions:
+    rate = Fraction(8, 1200)
+    growth = (1 + rate) ** 10
+    pmt = 10000 * rate * growth / (growth - 1)
+    balance = Fraction(10000)
+    cells = []
+
+    def shown_as(x: Fraction) -> Decimal:  # a cell formatted to 2 decimals, half-up
+        return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    for _ in range(10):
+        interest = balance * rate
+        balance -= pmt - interest
+        cells.append((shown_as(pmt), shown_as(interest), shown_as(balance)))
+    s = Plan.annuity("10000", annual_rate="0.08", installments=10, start="2024-01-01",
+                     currency="USD", rounding=RoundingPolicy.spreadsheet()).schedule()
+    shown = [(r.payment, r.interest, r.balance) for r in s]
+    assert shown[:9] == cells[:9]
+    assert shown[1] == (Decimal("1037.03"), Decimal("60.20"), Decimal("8052.80"))
+    assert shown[-1][2] == Decimal("0.00")
+    # The ledger still reconciles: principal parts repay exactly the amount financed.
+    assert s.total_principal == Decimal("10000.00")
+    assert all(r.payment == r.principal + r.interest + r.fee for r in s)

@@ -8,10 +8,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bnpl_restructure import Plan, PlanKind
+from bnpl_restructure import Plan, PlanKind, Program
 from bnpl_restructure.core import run_batch, run_single
 from bnpl_restructure.testing.invariants import check_schedule
-from bnpl_restructure.testing.strategies import plans
+from bnpl_restructure.testing.strategies import plans, programs
 
 
 @given(plans())
@@ -25,12 +25,47 @@ def test_every_plan_reconciles_exactly(plan: Plan) -> None:
 
 @given(plans(exact_balance=True))
 def test_exact_balance_rows_reconcile_too(plan: Plan) -> None:
+    # Spreadsheet-style rows reconcile per row, never show negative money, repay the
+    # amount financed exactly and end at zero; the published balance follows the exact
+    # balance, so it may differ by display rounding from opening - principal.
     schedule = plan.schedule()
     for k in range(len(schedule)):
         assert schedule.payment[k] == (schedule.principal_paid[k] + schedule.interest[k]
                                        + schedule.fee[k])
+        assert min(schedule.payment[k], schedule.principal_paid[k], schedule.interest[k]) >= 0
     assert sum(schedule.principal_paid) == plan.principal + sum(schedule.capitalized)
     assert schedule.balance[-1] == 0
+
+
+@given(programs())
+def test_kernel_paths_agree_on_every_rule(program: Program) -> None:
+    # Every payment rule and unpaid-interest rule (capitalize, carry, waive): the batch
+    # kernel (alone and padded next to a longer loan) equals the single-loan path, and
+    # the money identities hold.
+    single = run_single(program)
+    assert run_batch([program]).loan(0) == single
+    longer = Program(principal=12345, periods=program.periods + program.periods[-1:],
+                     interest_rounding=program.interest_rounding) if len(
+        program.periods) else program
+    assert run_batch([program, longer]).loan(0, len(program.periods)) == single
+    balance = program.principal
+    for k in range(len(program.periods)):
+        assert single.payment[k] == single.principal[k] + single.interest[k] + single.fee[k]
+        assert single.interest[k] + single.capitalized[k] + single.waived[k] + \
+            single.arrears[k] == single.accrued[k] + (single.arrears[k - 1] if k else 0)
+        balance = balance - single.principal[k] + single.capitalized[k]
+        assert single.balance[k] == balance >= 0
+    assert single.balance[-1] == 0 and single.arrears[-1] == 0
+
+
+@given(programs(max_periods=8, exact_balance=True))
+def test_exact_kernel_publishes_consistent_rows(program: Program) -> None:
+    cols = run_single(program)
+    for k in range(len(program.periods)):
+        assert cols.payment[k] == cols.principal[k] + cols.interest[k] + cols.fee[k]
+        assert min(cols.principal[k], cols.interest[k]) >= 0
+    assert sum(cols.principal) == program.principal + sum(cols.capitalized)
+    assert cols.balance[-1] == 0
 
 
 @given(st.lists(plans(kinds=(PlanKind.ANNUITY, PlanKind.EQUAL_PRINCIPAL, PlanKind.FLAT_FEE,

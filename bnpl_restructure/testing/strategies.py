@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from hypothesis import strategies as st
 
 from ..calendar import Frequency
+from ..core import PaymentRule, Period, Program, UnpaidInterest
 from ..daycount import DayCount
 from ..money import BHD, CNY, EUR, GBP, JPY, USD, Currency
 from ..plans import OddDays, Plan, PlanKind
@@ -34,6 +36,7 @@ __all__ = [
     "day_counts",
     "frequencies",
     "plans",
+    "programs",
     "rounding_policies",
 ]
 
@@ -86,6 +89,33 @@ def rounding_policies(*, exact_balance: bool = False) -> st.SearchStrategy[Round
                      residual=st.sampled_from(list(Residual)))
 
 
+ALL_CURRENCY_STRATEGY = currencies()
+
+
+@st.composite
+def programs(draw: st.DrawFn, *, max_periods: int = 24,
+             exact_balance: bool = False) -> Program:
+    """Core period programs with every payment rule and unpaid-interest rule.
+
+    The last period always pays off, so every program ends at a zero balance.
+    """
+    n = draw(st.integers(1, max_periods))
+    start = draw(dates())
+    principal = draw(st.integers(0, 10**9))
+    periods = []
+    for k in range(n):
+        rule = PaymentRule.PAYOFF if k == n - 1 else draw(st.sampled_from(list(PaymentRule)))
+        periods.append(Period(
+            due=start + timedelta(days=30 * k),
+            factor=draw(st.fractions(min_value=0, max_value=Fraction(1, 5),
+                                     max_denominator=10**6)),
+            rule=rule, amount=draw(st.integers(0, 10**8)), fee=draw(st.integers(0, 10**4)),
+            unpaid=draw(st.sampled_from(list(UnpaidInterest)))))
+    return Program(principal=principal, periods=tuple(periods),
+                   interest_rounding=draw(st.sampled_from(list(RoundingMode))),
+                   exact_balance=exact_balance)
+
+
 @st.composite
 def plans(draw: st.DrawFn, *, kinds: tuple[PlanKind, ...] | None = None,
           currencies: st.SearchStrategy[Currency] | None = None,
@@ -104,14 +134,14 @@ def plans(draw: st.DrawFn, *, kinds: tuple[PlanKind, ...] | None = None,
         Also draw spreadsheet-style (exact balance) rounding policies.
     """
     kind = draw(st.sampled_from(kinds or tuple(PlanKind)))
-    currency = draw(currencies or globals()["currencies"]())
+    currency = draw(currencies if currencies is not None else ALL_CURRENCY_STRATEGY)
     principal = draw(amounts(currency, min_minor=1))
     start = draw(dates())
     rounding = draw(rounding_policies(exact_balance=exact_balance))
     n = draw(st.integers(1, max_installments))
     common: dict[str, Any] = {"start": start, "currency": currency, "rounding": rounding}
     if kind is PlanKind.PAY_IN_4:
-        return Plan.pay_in_4(principal, installments=min(n, 6),
+        return Plan.pay_in_4(principal, installments=min(max(n, 2), 6),
                              frequency=draw(frequencies()), **common)
     frequency = draw(frequencies())
     common.update(installments=n, frequency=frequency)
