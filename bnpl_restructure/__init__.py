@@ -10,9 +10,11 @@ Examples
 Plan.flat_fee(CNY 1,200.00, fee 0.5%/period, 12 × monthly, 2024-02-10..2025-01-10)
 """
 
+from .apr import cn_annualized_rate, eu_aprc, fee_rate_table, irr, reg_z_apr, xirr
 from .calendar import Frequency
 from .core import PaymentRule, Period, Program, UnpaidInterest
 from .daycount import DayCount
+from .disclosure import Disclosure, disclose
 from .errors import BnplError
 from .money import Currency
 from .plans import OddDays, Plan, PlanKind, PlannedRow
@@ -25,6 +27,7 @@ __all__ = [
     "BnplError",
     "Currency",
     "DayCount",
+    "Disclosure",
     "Frequency",
     "Installment",
     "OddDays",
@@ -40,6 +43,13 @@ __all__ = [
     "RoundingPolicy",
     "Schedule",
     "UnpaidInterest",
+    "cn_annualized_rate",
+    "disclose",
+    "eu_aprc",
+    "fee_rate_table",
+    "irr",
+    "reg_z_apr",
+    "xirr",
 ]
 
 __version__ = "0.1.0"

@@ -10,6 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from .apr import cn_annualized_rate, fee_rate_table, format_rate, reg_z_apr
+from .disclosure import disclose
 from .errors import BnplError, InvalidArgumentError
 from .examples import seed_plan
 from .plans import Plan
@@ -20,6 +22,7 @@ __all__ = ["main"]
 
 def _cost_summary(plan: Plan, schedule: Schedule) -> str:
     cur = plan.currency.code
+    apr = cn_annualized_rate(schedule)
     lines = [
         f"Amount financed     {cur} {schedule.amount:,}",
         f"Total of payments   {cur} {schedule.total_of_payments:,}",
@@ -28,21 +31,28 @@ def _cost_summary(plan: Plan, schedule: Schedule) -> str:
     ]
     if plan.fee_rate is not None:
         per_period = plan.fee_rate * 100
-        lines.append(f"Quoted fee rate     {float(per_period):.4g}% per period × "
-                     f"{plan.installments} = {float(per_period * plan.installments):.4g}% "
-                     "of the principal, charged on the original principal every period")
+        lines.append(f"Quoted fee rate     {float(per_period):.4g}% per period "
+                     f"(looks like {float(per_period * 12):.4g}% a year)")
+    lines.append(f"True annual rate    {format_rate(apr.nominal)} (IRR method; compound "
+                 f"{format_rate(apr.compound)}; US Reg Z APR "
+                 f"{format_rate(reg_z_apr(schedule))})")
     return "\n".join(lines)
 
 
 def _demo() -> str:
     plan = seed_plan()
     schedule = plan.schedule()
-    return "\n\n".join([
+    sections = [
         "bnpl_restructure demo: the built-in example loan",
         repr(plan),
         schedule.to_text(),
         _cost_summary(plan, schedule),
-    ])
+        disclose(plan, standard="cn").to_text(),
+    ]
+    if plan.fee_rate is not None:
+        sections.append("What a flat fee of this rate really costs:\n"
+                        + fee_rate_table(plan.fee_rate).to_text())
+    return "\n\n".join(sections)
 
 
 def _schedule(args: argparse.Namespace) -> str:

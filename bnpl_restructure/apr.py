@@ -42,19 +42,44 @@ from .daycount import DayCount
 from .errors import InvalidArgumentError
 from .money import to_decimal
 from .plans import Plan
+from .regz import (
+    AprCheck,
+    FinanceChargeCheck,
+    UnitPeriod,
+    amount_financed,
+    check_apr,
+    check_finance_charge,
+    choose_unit_period,
+    finance_charge,
+    reg_z_apr,
+    total_of_payments,
+    unit_periods,
+)
 from .schedule import Schedule
 from .solver import solve_rates, to_decimal_rate
 
 __all__ = [
+    "AprCheck",
     "CnAnnualizedRate",
     "FeeRateRow",
+    "FeeRateTable",
+    "FinanceChargeCheck",
     "TimeBasis",
+    "UnitPeriod",
+    "amount_financed",
+    "check_apr",
+    "check_finance_charge",
+    "choose_unit_period",
     "cn_annualized_rate",
     "eu_aprc",
     "fee_rate_table",
+    "finance_charge",
     "format_rate",
     "irr",
     "irr_many",
+    "reg_z_apr",
+    "total_of_payments",
+    "unit_periods",
     "xirr",
     "xirr_many",
 ]

@@ -8,15 +8,15 @@ Examples
 --------
 >>> from bnpl_restructure import Plan
 >>> plan = Plan.flat_fee("6000.00", fee_rate="0.006", installments=12, start="2026-01-15")
->>> print(disclose(plan, standard="cn"))  # doctest: +NORMALIZE_WHITESPACE
+>>> print(disclose(plan, standard="cn"))
 分期还款费用披露 (CNY)
-年化利率 (IRR):   13.03%
-借款本金:         6,000.00
-实际到手金额:     6,000.00
-利息及手续费总额: 432.00
-还款总额:         6,432.00
-还款计划:         12期 每期 536.00, 2026-02-15 至 2027-01-15
-复利年化利率:     13.84%
+年化利率            13.03%  按内部收益率法 (IRR) 计算
+复利年化利率        13.84%  按每期IRR复利折算
+借款本金          6,000.00
+实际到手金额      6,000.00  扣除前置费用后
+利息及手续费总额    432.00
+还款总额          6,432.00
+还款计划          12期 每期 536.00, 2026-02-15 至 2027-01-15
 计算方法: 内部收益率法 (IRR), 年化利率 = 每期IRR × 12
 依据: 中国人民银行公告〔2021〕第3号
 """
@@ -24,18 +24,24 @@ Examples
 from __future__ import annotations
 
 import html
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .apr import cn_annualized_rate, eu_aprc, format_rate
+from .apr import cn_annualized_rate, eu_aprc, format_rate, reg_z_apr
 from .errors import InvalidArgumentError
 from .money import Currency, format_money, to_decimal
 from .plans import Plan
 from .schedule import Schedule
 
 __all__ = ["Disclosure", "PaymentGroup", "disclose", "payment_groups"]
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: East Asian wide characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 _STANDARDS = ("reg_z", "eu", "cn")
 
@@ -123,34 +129,37 @@ class Disclosure:
                 lines.append(f"{g.count} {noun} of {self._money(g.amount)}, {when}")
         return lines
 
-    def rows(self) -> list[tuple[str, str]]:
-        """(label, value) pairs in the document's language and order."""
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(label, value, explanation) triples in the document's language and order."""
         schedule = "; ".join(self._schedule_lines())
         if self.standard == "cn":
-            rows = [("年化利率 (IRR)", self.rate_display),
-                    ("借款本金", self._money(self.principal)),
-                    ("实际到手金额", self._money(self.amount_financed)),
-                    ("利息及手续费总额", self._money(self.finance_charge)),
-                    ("还款总额", self._money(self.total_of_payments)),
-                    ("还款计划", schedule)]
+            rows = [("年化利率", self.rate_display, "按内部收益率法 (IRR) 计算"),
+                    ("借款本金", self._money(self.principal), ""),
+                    ("实际到手金额", self._money(self.amount_financed), "扣除前置费用后"),
+                    ("利息及手续费总额", self._money(self.finance_charge), ""),
+                    ("还款总额", self._money(self.total_of_payments), ""),
+                    ("还款计划", schedule, "")]
             if self.compound_rate is not None:
-                rows.append(("复利年化利率", format_rate(self.compound_rate)))
+                rows.insert(1, ("复利年化利率", format_rate(self.compound_rate),
+                                "按每期IRR复利折算"))
             return rows
         if self.standard == "eu":
-            return [("Annual percentage rate of charge (APRC)", self.rate_display),
-                    ("Total amount of credit", self._money(self.amount_financed)),
-                    ("Total cost of the credit", self._money(self.finance_charge)),
-                    ("Total amount payable", self._money(self.total_of_payments)),
-                    ("Repayments", schedule)]
-        return [("ANNUAL PERCENTAGE RATE (the cost of your credit as a yearly rate)",
-                 self.rate_display),
-                ("FINANCE CHARGE (the dollar amount the credit will cost you)",
-                 self._money(self.finance_charge)),
-                ("Amount Financed (the amount of credit provided to you)",
-                 self._money(self.amount_financed)),
-                ("Total of Payments (the amount you will have paid after making all "
-                 "payments as scheduled)", self._money(self.total_of_payments)),
-                ("Payment schedule", schedule)]
+            return [("APRC", self.rate_display, "annual percentage rate of charge"),
+                    ("Total amount of credit", self._money(self.amount_financed), ""),
+                    ("Total cost of the credit", self._money(self.finance_charge), ""),
+                    ("Total amount payable", self._money(self.total_of_payments), ""),
+                    ("Repayments", schedule, "")]
+        money_word = "dollar amount" if self.currency.code == "USD" else "amount"
+        return [("ANNUAL PERCENTAGE RATE", self.rate_display,
+                 "The cost of your credit as a yearly rate."),
+                ("FINANCE CHARGE", self._money(self.finance_charge),
+                 f"The {money_word} the credit will cost you."),
+                ("Amount Financed", self._money(self.amount_financed),
+                 "The amount of credit provided to you or on your behalf."),
+                ("Total of Payments", self._money(self.total_of_payments),
+                 "The amount you will have paid after you have made all payments as "
+                 "scheduled."),
+                ("Payment schedule", schedule, "")]
 
     @property
     def title(self) -> str:
@@ -160,17 +169,21 @@ class Disclosure:
                 "reg_z": f"Truth in Lending Disclosure ({self.currency.code})"}[self.standard]
 
     def to_text(self) -> str:
-        """The document as plain text."""
+        """The document as plain text (aligned for wide CJK characters too)."""
         rows = self.rows()
-        width = max(len(label) for label, _ in rows) + 2
-        if self.language == "zh":
-            lines = [f"{label}:".ljust(max(len(lb) for lb, _ in rows) + 1) + " " + value
-                     for label, value in rows]
-            return "\n".join([self.title, *lines, f"计算方法: {self.method}",
-                              f"依据: {self.citation}"])
-        lines = [f"{label}:".ljust(width) + value for label, value in rows]
-        return "\n".join([self.title, *lines, f"Method: {self.method}",
-                          f"Reference: {self.citation}"])
+        label_width = max(_width(label) for label, _, _ in rows)
+        value_width = max(_width(value) for _, value, _ in rows[:-1])
+        lines = [self.title]
+        for k, (label, value, note) in enumerate(rows):
+            pad = " " * (label_width - _width(label))
+            if k == len(rows) - 1:  # the payment schedule: left-aligned, may be long
+                lines.append(f"{label}{pad}  {value}")
+            else:
+                gap = " " * (value_width - _width(value))
+                lines.append(f"{label}{pad}  {gap}{value}  {note}".rstrip())
+        method, ref = ("计算方法", "依据") if self.language == "zh" else ("Method", "Reference")
+        lines += [f"{method}: {self.method}", f"{ref}: {self.citation}"]
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.to_text()
@@ -182,8 +195,9 @@ class Disclosure:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        body = "".join(f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(v)}</td></tr>"
-                       for k, v in self.rows())
+        body = "".join(f"<tr><th style='text-align:left'>{esc(k)}</th>"
+                       f"<td style='text-align:right'>{esc(v)}</td><td>{esc(n)}</td></tr>"
+                       for k, v, n in self.rows())
         foot = "计算方法" if self.language == "zh" else "Method"
         ref = "依据" if self.language == "zh" else "Reference"
         return (f"<div><h4>{esc(self.title)}</h4><table>{body}</table>"
@@ -256,8 +270,6 @@ def disclose(plan: Plan | Schedule, *, standard: str = "reg_z",
     ppy = None if schedule.frequency is None else schedule.frequency.periods_per_year
     compound = None
     if standard == "reg_z":
-        from .regz import reg_z_apr
-
         rate = reg_z_apr(financed, list(zip(schedule.due_dates,
                                             (major(p) for p in schedule.payment),
                                             strict=True)), advance_date=schedule.start)
