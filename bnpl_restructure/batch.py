@@ -35,13 +35,14 @@ Examples
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .core import KernelResult, PaymentRule, UnpaidInterest, execute
-from .errors import InvalidArgumentError
+from .core import KernelResult, PaymentRule, UnpaidInterest, execute, level_payment
+from .errors import InvalidArgumentError, parse_enum
 from .plans import MAX_INSTALLMENTS
 from .rounding import Residual, RoundingMode, round_ratio_array
 
@@ -198,19 +199,10 @@ def _groups(*columns: npt.NDArray[Any]) -> tuple[list[tuple[int, ...]], npt.NDAr
 
 
 def _annuity_ratio(numerator: int, denominator: int, installments: int) -> tuple[int, int]:
-    """``(X, Y)`` with ``level payment = principal * X / Y`` exactly (reduced).
-
-    For a constant factor ``r = a / b`` over ``n`` periods,
-    :func:`bnpl_restructure.core.level_payment` solves
-    ``A * sum_k b^(k+1) (b+a)^(n-1-k) = P * (b+a)^n``; the geometric sum is
-    ``b ((b+a)^n - b^n) / a`` (``n b^n`` when ``a == 0``).
-    """
-    grow = denominator + numerator
-    x = grow**installments
-    base = denominator**installments
-    y = denominator * (x - base) // numerator if numerator else installments * base
-    g = math.gcd(x, y)
-    return x // g, y // g
+    """``(X, Y)`` with ``level payment = principal * X / Y`` exactly (reduced): the exact
+    level payment of a principal of 1 from :func:`bnpl_restructure.core.level_payment`."""
+    ratio = level_payment(1, [Fraction(numerator, denominator)] * installments, mode=None)
+    return ratio.numerator, ratio.denominator
 
 
 def _scaled_round(principal: npt.NDArray[Any], multiplier: npt.NDArray[Any],
@@ -267,17 +259,6 @@ def _split(principal: npt.NDArray[Any], count: npt.NDArray[np.int64], periods: i
     amount = np.repeat(base[None, :], periods, axis=0)
     amount[0] = principal - (count - 1) * base
     return amount
-
-
-def _parse_residual(residual: Residual | str) -> Residual:
-    if isinstance(residual, Residual):
-        return residual
-    for member in Residual:
-        if isinstance(residual, str) and residual.strip().lower() in (member.value,
-                                                                       member.name.lower()):
-            return member
-    raise InvalidArgumentError("residual", "must be a Residual or one of 'last', 'first'",
-                               received=residual)
 
 
 # --------------------------------------------------------------------------------------
@@ -417,7 +398,7 @@ def equal_principal_batch(principal: npt.ArrayLike, *,
     ([11200, 11100, 11000], [26000, 25750, 25500, 25251, 0])
     """
     interest_mode = RoundingMode.parse(interest_rounding, argument="interest_rounding")
-    where = _parse_residual(residual)
+    where = parse_enum(Residual, residual, argument="residual")
     amounts = _principal(principal)
     loans = amounts.shape[0]
     count = _installments(installments, loans)
@@ -480,7 +461,7 @@ def flat_fee_batch(principal: npt.ArrayLike, *, fee_rate_numerator: npt.ArrayLik
     ([34033, 34033, 34034], [700, 700, 700])
     """
     interest_mode = RoundingMode.parse(interest_rounding, argument="interest_rounding")
-    where = _parse_residual(residual)
+    where = parse_enum(Residual, residual, argument="residual")
     amounts = _principal(principal)
     loans = amounts.shape[0]
     count = _installments(installments, loans)

@@ -17,6 +17,11 @@ Examples
 
 from __future__ import annotations
 
+import enum
+from typing import TypeVar
+
+E = TypeVar("E", bound=enum.Enum)
+
 __all__ = [
     "BnplError",
     "ConvergenceError",
@@ -25,6 +30,7 @@ __all__ = [
     "InvalidTermsError",
     "NoSolutionError",
     "RestructureNotAllowedError",
+    "parse_enum",
 ]
 
 _MISSING = object()
@@ -87,3 +93,37 @@ class NoSolutionError(BnplError, ArithmeticError):
 
 class ConvergenceError(NoSolutionError):
     """A numerical solver stopped before reaching its tolerance."""
+
+
+def parse_enum(enum_type: type[E], value: object, *, argument: str) -> E:
+    """A member of ``enum_type`` from a member, its value or its name.
+
+    Strings are matched case-insensitively, ignoring surrounding whitespace, with ``-``
+    and spaces read as ``_``; anything else raises :class:`InvalidArgumentError` naming
+    ``argument`` and listing the accepted values.
+
+    Examples
+    --------
+    >>> import enum
+    >>> class Side(enum.Enum):
+    ...     LAST = "last"
+    ...     FIRST = "first"
+    >>> parse_enum(Side, " First ", argument="residual")
+    <Side.FIRST: 'first'>
+    >>> parse_enum(Side, "middle", argument="residual")
+    Traceback (most recent call last):
+    ...
+    bnpl_restructure.errors.InvalidArgumentError: residual: must be a Side or one of ...
+    """
+    if isinstance(value, enum_type):
+        return value
+    if isinstance(value, str):
+        key = value.strip().lower()
+        spaced = key.replace("-", "_").replace(" ", "_")
+        for member in enum_type:
+            names = (str(member.value).lower(), member.name.lower())
+            if key in names or spaced in names:
+                return member
+    allowed = ", ".join(repr(m.value) for m in enum_type)
+    raise InvalidArgumentError(argument, f"must be a {enum_type.__name__} or one of {allowed}",
+                               received=value)

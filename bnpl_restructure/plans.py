@@ -52,7 +52,7 @@ from typing import Any
 from .calendar import Frequency, parse_date
 from .core import PaymentRule, Period, Program, UnpaidInterest, level_payment, run_single
 from .daycount import DayCount
-from .errors import InvalidArgumentError, InvalidTermsError
+from .errors import InvalidArgumentError, InvalidTermsError, parse_enum
 from .money import Currency, format_money, parse_money
 from .rates import RateConvention, parse_rate, periodic_rate
 from .rounding import BalancePrecision, RoundingPolicy, round_ratio
@@ -92,14 +92,7 @@ class OddDays(enum.Enum):
     @classmethod
     def parse(cls, value: Any) -> OddDays:
         """Accept a member or its value."""
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, str):
-            for member in cls:
-                if value.strip().lower() in (member.value, member.name.lower()):
-                    return member
-        raise InvalidArgumentError("odd_days", "must be 'charge', 'regular' or 'free'",
-                                   received=value)
+        return parse_enum(cls, value, argument="odd_days")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

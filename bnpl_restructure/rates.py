@@ -41,7 +41,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, parse_enum
 from .money import to_decimal
 
 __all__ = ["MAX_ANNUAL_RATE", "RateConvention", "parse_rate", "periodic_rate"]
@@ -62,15 +62,7 @@ class RateConvention(enum.Enum):
     @classmethod
     def parse(cls, value: Any) -> RateConvention:
         """Accept a member or its value, case-insensitive."""
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, str):
-            key = value.strip().lower()
-            for member in cls:
-                if key in (member.value, member.name.lower()):
-                    return member
-        raise InvalidArgumentError(
-            "rate_convention", "must be 'nominal', 'effective' or 'periodic'", received=value)
+        return parse_enum(cls, value, argument="rate_convention")
 
 
 def parse_rate(value: Any, *, argument: str) -> Fraction:

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy.typing as npt
 
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, parse_enum
 
 __all__ = [
     "BalancePrecision",
@@ -61,16 +61,7 @@ class RoundingMode(enum.Enum):
     @classmethod
     def parse(cls, value: RoundingMode | str, *, argument: str = "mode") -> RoundingMode:
         """Accept a member or its value (``"half_up"``), case-insensitive."""
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, str):
-            key = value.strip().lower().replace("-", "_").replace(" ", "_")
-            for member in cls:
-                if key in (member.value, member.name.lower()):
-                    return member
-        allowed = ", ".join(repr(m.value) for m in cls)
-        raise InvalidArgumentError(argument, f"must be a RoundingMode or one of {allowed}",
-                                   received=value)
+        return parse_enum(cls, value, argument=argument)
 
 
 class Residual(enum.Enum):
@@ -103,19 +94,6 @@ class BalancePrecision(enum.Enum):
 
     ROUNDED = "rounded"
     EXACT = "exact"
-
-
-def _parse_enum(enum_type: Any, value: Any, argument: str) -> Any:
-    if isinstance(value, enum_type):
-        return value
-    if isinstance(value, str):
-        key = value.strip().lower()
-        for member in enum_type:
-            if key in (member.value, member.name.lower()):
-                return member
-    allowed = ", ".join(repr(m.value) for m in enum_type)
-    raise InvalidArgumentError(argument, f"must be a {enum_type.__name__} or one of {allowed}",
-                               received=value)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,9 +130,9 @@ class RoundingPolicy:
         object.__setattr__(self, "interest",
                            RoundingMode.parse(self.interest, argument="rounding.interest"))
         object.__setattr__(self, "balance",
-                           _parse_enum(BalancePrecision, self.balance, "rounding.balance"))
+                           parse_enum(BalancePrecision, self.balance, argument="rounding.balance"))
         object.__setattr__(self, "residual",
-                           _parse_enum(Residual, self.residual, "rounding.residual"))
+                           parse_enum(Residual, self.residual, argument="rounding.residual"))
 
     def __repr__(self) -> str:
         return (f"RoundingPolicy(payment={self.payment.value!r}, "

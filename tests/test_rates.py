@@ -317,7 +317,7 @@ def test_bad_convention_is_refused(convention: object) -> None:
     with pytest.raises(InvalidArgumentError) as info:
         periodic_rate("0.06", periods_per_year=12, convention=convention)
     _assert_argument_error(info.value, "rate_convention")
-    assert "'nominal', 'effective' or 'periodic'" in str(info.value)
+    assert "one of 'nominal', 'effective', 'periodic'" in str(info.value)
     assert info.value.received == convention
 
 
