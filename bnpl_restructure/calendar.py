@@ -449,7 +449,16 @@ datetime.date(2024, 2, 15), datetime.date(2024, 2, 29)]
                 "would fall after 9999-12-31",
                 received=count,
             ) from None
-        return tuple(self.advance(anchor, k) for k in range(installments))
+        return self._dates(anchor, 0, installments)
+
+    def _dates(self, anchor: date, first: int, stop: int) -> tuple[date, ...]:
+        """``advance(anchor, k)`` for ``k`` in ``range(first, stop)``, inputs trusted."""
+        if self.unit == "month":
+            step = self.step
+            return tuple(_add_months(anchor, k * step) for k in range(first, stop))
+        if self.unit == "day":
+            return tuple(anchor + timedelta(days=k * self.step) for k in range(first, stop))
+        return tuple(_semi_monthly(anchor, k) for k in range(first, stop))
 
     def is_regular_first_period(self, start: DateLike, first_due: DateLike) -> bool:
         """Whether the first period is exactly one period long.

@@ -123,22 +123,21 @@ class Period:
     unpaid: UnpaidInterest = UnpaidInterest.CARRY
 
     def __post_init__(self) -> None:
-        if not isinstance(self.factor, Fraction):
+        factor, amount, fee = self.factor, self.amount, self.fee
+        if type(factor) is not Fraction:
             raise InvalidArgumentError("factor", "must be a fractions.Fraction (exact)",
-                                       received=self.factor)
-        if self.factor.numerator < 0:
-            raise InvalidArgumentError("factor", "must not be negative", received=self.factor)
-        for name in ("amount", "fee"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, Fraction)) or (
-                    name == "fee" and not isinstance(value, int)):
-                raise InvalidArgumentError(name, "must be an int of minor units",
-                                           received=value)
-            if value < 0:
-                raise InvalidArgumentError(name, "must not be negative", received=value)
-        if not isinstance(self.rule, PaymentRule):
+                                       received=factor)
+        if factor.numerator < 0:
+            raise InvalidArgumentError("factor", "must not be negative", received=factor)
+        if (type(amount) is not int and type(amount) is not Fraction) or amount < 0:
+            raise InvalidArgumentError("amount", "must be a non-negative int of minor units",
+                                       received=amount)
+        if type(fee) is not int or fee < 0:
+            raise InvalidArgumentError("fee", "must be a non-negative int of minor units",
+                                       received=fee)
+        if type(self.rule) is not PaymentRule:
             object.__setattr__(self, "rule", PaymentRule(self.rule))
-        if not isinstance(self.unpaid, UnpaidInterest):
+        if type(self.unpaid) is not UnpaidInterest:
             object.__setattr__(self, "unpaid", UnpaidInterest(self.unpaid))
 
 

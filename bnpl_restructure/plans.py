@@ -234,8 +234,9 @@ class Plan:
         freq = Frequency.parse(frequency)
         n = _check_installments(installments)
         if first_due is None:  # anchored on start: a Jan 31 start is due Feb 29, Mar 31
-            due_dates = tuple(freq.advance(start_date, default_first_due_offset + k)
-                              for k in range(n))
+            freq.due_dates(start_date, n + default_first_due_offset)  # range check
+            due_dates = freq._dates(start_date, default_first_due_offset,
+                                    default_first_due_offset + n)
         else:
             first = parse_date(first_due, argument="first_due")
             if first < start_date:
