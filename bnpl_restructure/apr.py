@@ -39,7 +39,7 @@ import numpy.typing as npt
 
 from .calendar import parse_date
 from .daycount import DayCount
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, parse_enum
 from .money import to_decimal
 from .plans import Plan
 from .regz import (
@@ -342,7 +342,7 @@ def eu_aprc(drawdowns: Any, payments: Iterable[tuple[Any, Any]] | None = None, *
     >>> x.quantize(Decimal("1e-7")), format_rate(x, 1)
     (Decimal('0.1296204'), '13.0%')
     """
-    basis = TimeBasis(time_basis) if not isinstance(time_basis, TimeBasis) else time_basis
+    basis = parse_enum(TimeBasis, time_basis, argument="time_basis")
     schedule = _schedule_of(drawdowns)
     if schedule is not None:
         if payments is not None:

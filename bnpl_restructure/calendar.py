@@ -351,7 +351,7 @@ class Frequency:
         - ``"day"``: ``anchor + timedelta(days=k * step)``.
         - ``"month"``: the same date as python-dateutil's
           ``anchor + relativedelta(months=k * step)`` (a property test asserts
-          it; computed here directly, about 15 times faster): the anchor's day
+          it; computed here directly, several times faster): the anchor's day
           of month, clipped to the target month's last day, so a Jan 31 anchor
           gives Feb 29 (2024) or Feb 28 (2023), Mar 31, Apr 30.
         - ``"semi_month"``: with ``d`` the anchor's day of month, each month has

@@ -30,8 +30,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .apr import cn_annualized_rate, eu_aprc, format_rate, reg_z_apr
-from .errors import InvalidArgumentError
+from .apr import TimeBasis, cn_annualized_rate, eu_aprc, format_rate, reg_z_apr
+from .errors import InvalidArgumentError, parse_enum
 from .money import Currency, format_money, to_decimal
 from .plans import Plan
 from .schedule import Schedule
@@ -226,7 +226,8 @@ class Disclosure:
 
 
 def disclose(plan: Plan | Schedule, *, standard: str = "reg_z",
-             upfront_fees: Any = 0) -> Disclosure:
+             upfront_fees: Any = 0, time_basis: TimeBasis | str = TimeBasis.CALENDAR
+             ) -> Disclosure:
     """The cost-of-credit disclosure of a plan under one rule book.
 
     Parameters
@@ -241,6 +242,9 @@ def disclose(plan: Plan | Schedule, *, standard: str = "reg_z",
         charge under Regulation Z (reducing the amount financed), part of the total cost
         under the CCD, and a deduction from the principal actually received under the
         PBOC rule.
+    time_basis
+        For ``standard="eu"``: how time is measured in years
+        (:class:`~bnpl_restructure.apr.TimeBasis`; calendar days by default).
 
     References
     ----------
@@ -280,8 +284,12 @@ def disclose(plan: Plan | Schedule, *, standard: str = "reg_z",
         draws = [(schedule.start, financed)]
         pays = list(zip(schedule.due_dates, (major(p) for p in schedule.payment),
                         strict=True))
-        rate = eu_aprc(draws, pays)
-        places, method = 1, "Annex I basic equation, effective annual rate, calendar time"
+        basis = parse_enum(TimeBasis, time_basis, argument="time_basis")
+        rate = eu_aprc(draws, pays, time_basis=basis)
+        places = 1
+        method = ("Annex I basic equation, effective annual rate, time in "
+                  + {TimeBasis.CALENDAR: "calendar days", TimeBasis.EQUAL_MONTHS:
+                     "equal months", TimeBasis.WEEKS: "weeks"}[basis])
         citation = "Directive 2008/48/EC, Annex I (Directive (EU) 2023/2225, Annex III)"
         charge = total - financed
     else:

@@ -85,11 +85,13 @@ class BalancePrecision(enum.Enum):
     ``ROUNDED`` (default): each period's interest is rounded once and the balance is
     always a whole number of minor units; every row reconciles exactly.
     ``EXACT``: spreadsheet-style; the balance and each period's interest are carried at
-    full precision (exact rationals), and the published rows are derived from them: the
-    balance column is the exact balance rounded by ``interest`` mode, the principal
-    column is the difference of consecutive published balances (plus capitalized
-    interest), and the interest column is the payment less principal and fee, so rows
-    still reconcile exactly and principal still sums to the amount financed.
+    full precision (exact rationals) and a level payment is carried unrounded, as a
+    spreadsheet's PMT cell is. The published rows show what a spreadsheet shows: the
+    payment rounded by ``payment`` mode, interest and balance cells rounded by
+    ``interest`` mode, principal = payment − interest − fee; the row that pays the loan
+    off takes whatever principal the published rows still owe, so principal parts add up
+    to the amount financed. Rows reconcile exactly; a published balance may differ by a
+    minor unit from the previous one less the principal (display rounding).
     """
 
     ROUNDED = "rounded"

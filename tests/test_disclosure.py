@@ -50,6 +50,16 @@ def test_upfront_fee_is_a_prepaid_finance_charge() -> None:
         plan, standard="cn").annual_rate
 
 
+def test_eu_time_basis_is_selectable() -> None:
+    plan = seed_plan()
+    months = disclose(plan, standard="eu", time_basis="equal_months")
+    assert months.annual_rate == eu_aprc(plan, time_basis="equal_months")
+    assert "equal months" in months.method
+    with pytest.raises(InvalidArgumentError) as info:
+        disclose(plan, standard="eu", time_basis="lunar")
+    assert info.value.argument == "time_basis"
+
+
 def test_renderings() -> None:
     plan = seed_plan()
     cn = disclose(plan, standard="cn")

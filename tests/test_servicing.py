@@ -235,7 +235,7 @@ SMALL = (PlanKind.ANNUITY, PlanKind.EQUAL_PRINCIPAL, PlanKind.FLAT_FEE, PlanKind
 def histories(draw: st.DrawFn) -> tuple[Schedule, list[tuple[date, Decimal]], date,
                                         ServicingTerms]:
     # preset amounts such as a 0.01 minimum penalty need a currency with minor units
-    plan = draw(plans(kinds=SMALL, max_installments=8, currencies=MINOR_UNIT_CURRENCIES))
+    plan = draw(plans(kinds=SMALL, max_installments=8, currency=MINOR_UNIT_CURRENCIES))
     s = plan.schedule()
     horizon = (s.due_dates[-1] - s.start).days + 60
     offsets = sorted(draw(st.lists(st.integers(0, horizon), max_size=6)))
@@ -279,7 +279,7 @@ def test_conservation(history: tuple[Schedule, list[tuple[date, Decimal]], date,
 
 
 
-@given(plans(kinds=SMALL, max_installments=8, currencies=MINOR_UNIT_CURRENCIES),
+@given(plans(kinds=SMALL, max_installments=8, currency=MINOR_UNIT_CURRENCIES),
        st.sampled_from(PRESETS),
        st.integers(0, 400))
 def test_paid_on_schedule_never_costs_more(plan: Plan, terms: ServicingTerms,

@@ -89,9 +89,6 @@ def rounding_policies(*, exact_balance: bool = False) -> st.SearchStrategy[Round
                      residual=st.sampled_from(list(Residual)))
 
 
-ALL_CURRENCY_STRATEGY = currencies()
-
-
 @st.composite
 def programs(draw: st.DrawFn, *, max_periods: int = 24,
              exact_balance: bool = False) -> Program:
@@ -118,7 +115,7 @@ def programs(draw: st.DrawFn, *, max_periods: int = 24,
 
 @st.composite
 def plans(draw: st.DrawFn, *, kinds: tuple[PlanKind, ...] | None = None,
-          currencies: st.SearchStrategy[Currency] | None = None,
+          currency: st.SearchStrategy[Currency] | None = None,
           max_installments: int = 36, exact_balance: bool = False) -> Plan:
     """Plans of every kind over random currencies, frequencies, dates and policies.
 
@@ -126,7 +123,7 @@ def plans(draw: st.DrawFn, *, kinds: tuple[PlanKind, ...] | None = None,
     ----------
     kinds
         Restrict to these plan kinds (default: all).
-    currencies
+    currency
         A strategy for the currency (default: :func:`currencies`).
     max_installments
         Upper bound on the number of installments.
@@ -134,12 +131,12 @@ def plans(draw: st.DrawFn, *, kinds: tuple[PlanKind, ...] | None = None,
         Also draw spreadsheet-style (exact balance) rounding policies.
     """
     kind = draw(st.sampled_from(kinds or tuple(PlanKind)))
-    currency = draw(currencies if currencies is not None else ALL_CURRENCY_STRATEGY)
-    principal = draw(amounts(currency, min_minor=1))
+    money: Currency = draw(currency if currency is not None else currencies())
+    principal = draw(amounts(money, min_minor=1))
     start = draw(dates())
     rounding = draw(rounding_policies(exact_balance=exact_balance))
     n = draw(st.integers(1, max_installments))
-    common: dict[str, Any] = {"start": start, "currency": currency, "rounding": rounding}
+    common: dict[str, Any] = {"start": start, "currency": money, "rounding": rounding}
     if kind is PlanKind.PAY_IN_4:
         return Plan.pay_in_4(principal, installments=min(max(n, 2), 6),
                              frequency=draw(frequencies()), **common)
@@ -166,10 +163,10 @@ def plans(draw: st.DrawFn, *, kinds: tuple[PlanKind, ...] | None = None,
     # explicit rows: the due dates of the frequency, principal split at random cuts
     dues = frequency.due_dates(rated.pop("first_due", frequency.advance(start, 1)), n)
     rated.pop("installments")
-    minor = currency.to_minor(principal)
+    minor = money.to_minor(principal)
     cuts = sorted(draw(st.lists(st.integers(0, minor), min_size=n - 1, max_size=n - 1)))
     parts = [b - a for a, b in zip([0, *cuts], [*cuts, minor], strict=True)]
-    rows = [{"due": d, "principal": currency.to_major(p)} for d, p in zip(dues, parts,
+    rows = [{"due": d, "principal": money.to_major(p)} for d, p in zip(dues, parts,
                                                                           strict=True)]
     return Plan.from_rows(principal, rows=rows, **rated)
 
