@@ -42,18 +42,19 @@ Examples
 ...                          start="2026-01-10").schedule()
 >>> state = loan_state(schedule, [("2026-02-10", "106.00")], as_of="2026-03-20",
 ...                    terms=ServicingTerms.jd_baitiao())
->>> state.days_past_due, state.bucket, str(state.accrued_penalty)
+>>> state.days_past_due, state.bucket, str(state.unpaid_penalty)
 (10, '1-30', '0.53')
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any
 
 from .calendar import parse_date
@@ -172,18 +173,25 @@ def _fraction_of(value: Any, argument: str) -> Fraction:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LateFee:
-    """One late-fee tier: charged once per installment still unpaid ``days_past_due``
-    days after its due date: ``amount`` plus ``percent`` of the overdue amount."""
+    """One late-fee tier: ``amount`` plus ``percent`` of the overdue scheduled amount,
+    charged when an installment is still unpaid ``days_past_due`` days after its due
+    date (and never inside its grace days: a tier that would fall there is charged on
+    the first day after them), and again every ``every`` days while it stays unpaid
+    (``None``: once)."""
 
     days_past_due: int
     amount: Decimal = Decimal(0)
     percent: Fraction = Fraction(0)
+    every: int | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.days_past_due, bool) or not isinstance(self.days_past_due, int) \
-                or self.days_past_due < 1:
-            raise InvalidArgumentError("late_fee.days_past_due", "must be an integer >= 1",
-                                       received=self.days_past_due)
+        for name in ("days_past_due", "every"):
+            value = getattr(self, name)
+            if name == "every" and value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InvalidArgumentError(f"late_fee.{name}", "must be an integer >= 1",
+                                           received=value)
         amount = to_decimal(self.amount, argument="late_fee.amount")
         if amount < 0:
             raise InvalidArgumentError("late_fee.amount", "must not be negative",
@@ -224,6 +232,12 @@ class ServicingTerms:
 
     def __post_init__(self) -> None:
         put = object.__setattr__
+        if not isinstance(self.name, str):
+            raise InvalidArgumentError("name", "must be a string", received=self.name)
+        for flag in ("count_due_date", "count_payment_date", "late_fee_at_most_payment_due"):
+            if not isinstance(getattr(self, flag), bool):
+                raise InvalidArgumentError(flag, "must be True or False",
+                                           received=getattr(self, flag))
         if isinstance(self.grace_days, bool) or not isinstance(self.grace_days, int) or \
                 not 0 <= self.grace_days <= 365:
             raise InvalidArgumentError("grace_days", "must be an integer from 0 to 365",
@@ -256,6 +270,9 @@ class ServicingTerms:
                 or self.max_late_fees < 0):
             raise InvalidArgumentError("max_late_fees", "must be a non-negative integer",
                                        received=self.max_late_fees)
+        if isinstance(self.waterfall, str):
+            raise InvalidArgumentError("waterfall", f"must be a tuple ordering each of "
+                                       f"{COMPONENTS} once", received=self.waterfall)
         waterfall = tuple(self.waterfall)
         if sorted(waterfall) != sorted(COMPONENTS):
             raise InvalidArgumentError("waterfall", f"must order each of {COMPONENTS} once",
@@ -304,10 +321,10 @@ class ServicingTerms:
 
     @classmethod
     def klarna_uk(cls) -> ServicingTerms:
-        """Klarna UK-style: £5 after a 7-day grace, at most two fees an order, capped at
-        25% of the order; no interest on missed payments."""
+        """Klarna UK-style: £5 once a payment is 8 days late (after a 7-day grace), at most
+        two fees an order, capped at 25% of the order; no interest on missed payments."""
         return cls(name="klarna_uk", grace_days=7,
-                   late_fees=(LateFee(days_past_due=7, amount=Decimal(5)),),
+                   late_fees=(LateFee(days_past_due=8, amount=Decimal(5)),),
                    max_late_fees=2, late_fee_cap_percent=Fraction(1, 4))
 
     @classmethod
@@ -333,18 +350,37 @@ class ServicingTerms:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Payment:
-    """A payment received: its date, amount (major units) and optionally currency."""
+    """A payment received: its date, amount (major units, positive) and optionally its
+    currency (checked against the schedule's)."""
 
     date: date
     amount: Decimal
     currency: Currency | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "date", parse_date(self.date, argument="payment.date"))
+        amount = to_decimal(self.amount, argument="payment.amount")
+        if amount <= 0:
+            raise InvalidArgumentError("payment.amount", "must be greater than zero",
+                                       received=self.amount)
+        object.__setattr__(self, "amount", amount)
+        if self.currency is not None:
+            object.__setattr__(self, "currency", Currency.of(self.currency))
+
+
+#: Ledger kinds. ``due``, ``penalty`` and ``late_fee`` charge money; ``allocation`` pays a
+#: charge; ``rebate`` forgives a charge; ``refund`` returns money paid on a charge that
+#: was rebated (to the credit balance); ``payment`` and ``credit`` are cash in and cash
+#: held; ``cancelled`` records scheduled charges of future installments that will never
+#: be charged (early payoff, a shortened plan), and ``reschedule`` a re-run plan; these
+#: two are information, not charges.
+LEDGER_KINDS = ("payment", "due", "penalty", "late_fee", "allocation", "rebate", "refund",
+                "credit", "cancelled", "reschedule")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LedgerEvent:
-    """One ledger line. ``kind`` is ``due``, ``payment``, ``allocation``, ``penalty``,
-    ``late_fee``, ``rebate``, ``prepayment``, ``reschedule`` or ``credit``; ``amount`` is
-    in major units (positive)."""
+    """One ledger line (see :data:`LEDGER_KINDS`); ``amount`` in major units, >= 0."""
 
     date: date
     kind: str
@@ -369,11 +405,13 @@ class LedgerEvent:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OverdueInstallment:
-    """An installment with money still unpaid after its due date."""
+    """An installment with money unpaid after its due date; ``in_grace`` while its grace
+    days last (it does not count as late yet)."""
 
     number: int
     due_date: date
     days_past_due: int
+    in_grace: bool
     principal: Decimal
     interest: Decimal
     fee: Decimal
@@ -398,35 +436,48 @@ def _bucket_of(days: int) -> str:
     return "90+"
 
 
+_MONEY_FIELDS = ("amount_financed", "outstanding_principal", "unpaid_interest",
+                 "unpaid_fees", "unpaid_penalty", "unpaid_late_fees", "penalty_charged",
+                 "late_fees_charged", "credit_balance", "total_paid", "payoff_amount")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LoanState:
     """Where a loan stands on ``as_of`` (money in major units).
 
-    ``outstanding_principal`` is all principal not yet paid (due or not);
-    ``unpaid_interest`` / ``unpaid_fees`` are what fell due and is unpaid;
-    ``accrued_penalty`` / ``late_fees`` are unpaid penalty interest and late fees;
-    ``credit_balance`` is money received beyond everything owed; ``payoff_amount`` settles
-    the loan on ``as_of`` under the terms' early-payoff rule; ``remaining`` is the plan
-    still to come (installments due after ``as_of``, after any rescheduling).
+    ``outstanding_principal``: all principal not yet paid (due or not).
+    ``unpaid_interest`` / ``unpaid_fees`` / ``unpaid_penalty`` / ``unpaid_late_fees``:
+    charged and not paid. ``penalty_charged`` / ``late_fees_charged``: charged so far.
+    ``credit_balance``: money received beyond what is owed. ``paid``: allocations by
+    component (net of refunds). ``payoff_amount``: what settles the loan if paid on
+    ``as_of``, under the terms' early-payoff rule. ``days_past_due`` / ``bucket``: of the
+    oldest installment late beyond its grace days. ``remaining``: the plan still to come
+    (installments due after ``as_of``, as rescheduled).
     """
 
     as_of: date
+    opened: date
     currency: Currency
     amount_financed: Decimal
     outstanding_principal: Decimal
     unpaid_interest: Decimal
     unpaid_fees: Decimal
-    accrued_penalty: Decimal
-    late_fees: Decimal
+    unpaid_penalty: Decimal
+    unpaid_late_fees: Decimal
+    penalty_charged: Decimal
+    late_fees_charged: Decimal
     credit_balance: Decimal
     total_paid: Decimal
-    paid: dict[str, Decimal]
+    paid: Mapping[str, Decimal]
     overdue: tuple[OverdueInstallment, ...]
     days_past_due: int
     payoff_amount: Decimal
     ledger: tuple[LedgerEvent, ...]
     terms_name: str = "custom"
     remaining: Schedule | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "paid", MappingProxyType(dict(self.paid)))
 
     @property
     def bucket(self) -> str:
@@ -435,8 +486,7 @@ class LoanState:
 
     @property
     def overdue_amount(self) -> Decimal:
-        """Everything past due: unpaid interest, fees, penalty, late fees and the
-        principal of overdue installments."""
+        """Everything unpaid on installments past their due date."""
         return sum((o.total for o in self.overdue), Decimal(0)).quantize(
             self.currency.quantum)
 
@@ -456,37 +506,32 @@ class LoanState:
                 f"payoff {fmt(self.payoff_amount)}>")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: Decimal strings, ISO dates, no floats."""
-        money = ("amount_financed", "outstanding_principal", "unpaid_interest", "unpaid_fees",
-                 "accrued_penalty", "late_fees", "credit_balance", "total_paid",
-                 "payoff_amount")
+        """JSON-ready: Decimal strings, ISO dates, no floats (the remaining plan is not
+        included: it is a schedule of its own)."""
         out: dict[str, Any] = {"as_of": self.as_of.isoformat(),
-                               "currency": self.currency.code,
-                               "terms": self.terms_name,
-                               "days_past_due": self.days_past_due, "bucket": self.bucket}
-        out.update({name: str(getattr(self, name)) for name in money})
+                               "opened": self.opened.isoformat(),
+                               "currency": self.currency.code, "terms": self.terms_name,
+                               "days_past_due": self.days_past_due, "bucket": self.bucket,
+                               "overdue_amount": str(self.overdue_amount)}
+        out.update({name: str(getattr(self, name)) for name in _MONEY_FIELDS})
         out["paid"] = {k: str(v) for k, v in self.paid.items()}
         out["overdue"] = [{"number": o.number, "due_date": o.due_date.isoformat(),
-                           "days_past_due": o.days_past_due, "principal": str(o.principal),
-                           "interest": str(o.interest), "fee": str(o.fee),
-                           "penalty": str(o.penalty), "late_fee": str(o.late_fee)}
+                           "days_past_due": o.days_past_due, "in_grace": o.in_grace,
+                           **{c: str(getattr(o, c)) for c in COMPONENTS}}
                           for o in self.overdue]
         out["ledger"] = [e.to_dict() for e in self.ledger]
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LoanState:
-        """Inverse of :meth:`to_dict` (the remaining plan is not serialized)."""
-        money: dict[str, Any] = {name: Decimal(data[name]) for name in (
-            "amount_financed", "outstanding_principal", "unpaid_interest", "unpaid_fees",
-            "accrued_penalty", "late_fees", "credit_balance", "total_paid", "payoff_amount")}
+        """Inverse of :meth:`to_dict`."""
+        money: dict[str, Any] = {name: Decimal(data[name]) for name in _MONEY_FIELDS}
         overdue = tuple(OverdueInstallment(
             number=o["number"], due_date=parse_date(o["due_date"], argument="due_date"),
-            days_past_due=o["days_past_due"], principal=Decimal(o["principal"]),
-            interest=Decimal(o["interest"]), fee=Decimal(o["fee"]),
-            penalty=Decimal(o["penalty"]), late_fee=Decimal(o["late_fee"]))
-            for o in data["overdue"])
+            days_past_due=o["days_past_due"], in_grace=o["in_grace"],
+            **{c: Decimal(o[c]) for c in COMPONENTS}) for o in data["overdue"])
         return cls(as_of=parse_date(data["as_of"], argument="as_of"),
+                   opened=parse_date(data["opened"], argument="opened"),
                    currency=Currency.of(data["currency"]), terms_name=data.get("terms", ""),
                    paid={k: Decimal(v) for k, v in data["paid"].items()}, overdue=overdue,
                    days_past_due=data["days_past_due"],
@@ -497,25 +542,30 @@ class LoanState:
 
 
 @dataclass(slots=True)
-class _Bucket:
-    when: date            # the date it counts as due (orders the waterfall)
-    number: int           # installment number
-    component: str
-    amount: int           # unpaid, minor units
-
-
-@dataclass(slots=True)
 class _Installment:
     number: int
     due: date
-    principal: int
+    principal: int       # scheduled parts (a reschedule may change those not yet due)
     interest: int
     fee: int
-    payment: int          # scheduled payment (for the safe-harbor cap)
-    is_due: bool = False
-    grace_penalty: Fraction = Fraction(0)  # accrued in the grace days; booked if unpaid
-    late_fee_count: int = 0
+    payment: int         # scheduled payment (the safe-harbor cap)
+    called: bool = False  # charged: fallen due, paid early, or settled
+    early: bool = False   # charged before its due date
+    owed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COMPONENTS, 0))
+    paid: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COMPONENTS, 0))
+    grace_penalty: Fraction = Fraction(0)
+    pending: Fraction = Fraction(0)
+    penalty_exact: Fraction = Fraction(0)
+    penalty_booked: int = 0
     late_fee_total: int = 0
+
+    @property
+    def scheduled_owed(self) -> int:
+        return self.owed["principal"] + self.owed["interest"] + self.owed["fee"]
+
+    @property
+    def charges(self) -> int:
+        return self.interest + self.fee
 
 
 class _Replay:
@@ -524,24 +574,22 @@ class _Replay:
     def __init__(self, schedule: Schedule, terms: ServicingTerms) -> None:
         self.schedule = schedule
         self.terms = terms
-        self.currency = schedule.currency
-        cur = self.currency
+        self.currency = cur = schedule.currency
         self.rank = {c: k for k, c in enumerate(terms.waterfall)}
         self.installments = [
             _Installment(number=schedule.first_number + k, due=d,
                          principal=schedule.principal_paid[k], interest=schedule.interest[k],
                          fee=schedule.fee[k], payment=schedule.payment[k])
             for k, d in enumerate(schedule.due_dates)]
-        self.buckets: list[_Bucket] = []
+        self.by_number = {i.number: i for i in self.installments}
+        self.buckets: dict[tuple[date, int, str], int] = {}
         self.ledger: list[LedgerEvent] = []
         self.paid = dict.fromkeys(COMPONENTS, 0)
         self.credit = 0
         self.total_paid = 0
+        self.charged = dict.fromkeys(("penalty", "late_fee"), 0)
         self.late_fee_count = 0
-        self.late_fee_total = 0
-        self.penalty_pending: dict[int, Fraction] = {}  # exact penalty not yet booked
-        self.penalty_exact: dict[int, Fraction] = {}  # exact penalty booked so far
-        self.penalty_booked: dict[int, int] = {}  # its rounded total
+        self.pending_through: date | None = None
         self.min_penalty = cur.to_minor(terms.penalty_minimum_per_day,
                                         argument="penalty_minimum_per_day")
         self.fee_cap_plan = None if terms.late_fee_cap_per_plan is None else cur.to_minor(
@@ -554,153 +602,170 @@ class _Replay:
         self.fee_cap_installment = None if terms.late_fee_cap_per_installment is None else \
             cur.to_minor(terms.late_fee_cap_per_installment,
                          argument="late_fee_cap_per_installment")
-        self.tiers = [(t.days_past_due, cur.to_minor(t.amount, argument="late_fee.amount"),
-                       t.percent) for t in terms.late_fees]
-        self.total_finance_charge = sum(i.interest + i.fee for i in self.installments)
-        self.original_count = len(self.installments)
+        self.tiers = [(t.days_past_due, t.every,
+                       cur.to_minor(t.amount, argument="late_fee.amount"), t.percent)
+                      for t in terms.late_fees]
+        self.grace = timedelta(days=terms.grace_days)
 
-    # ------------------------------------------------------------ helpers
+    # ------------------------------------------------------------ bookkeeping
 
     def major(self, minor: int) -> Decimal:
         return self.currency.to_major(minor)
 
     def log(self, when: date, kind: str, minor: int, number: int | None = None,
             component: str | None = None, note: str = "") -> None:
-        if minor:
+        if minor or kind == "reschedule":
             self.ledger.append(LedgerEvent(date=when, kind=kind, amount=self.major(minor),
                                            installment=number, component=component,
                                            note=note))
 
-    def unpaid(self, number: int, components: Iterable[str]) -> int:
-        wanted = set(components)
-        return sum(b.amount for b in self.buckets if b.number == number
-                   and b.component in wanted)
-
-    def scheduled_unpaid(self, inst: _Installment) -> int:
-        return self.unpaid(inst.number, ("principal", "interest", "fee"))
-
-    def add(self, when: date, number: int, component: str, minor: int) -> None:
+    def charge(self, inst: _Installment, component: str, minor: int, when: date,
+               day: date, kind: str = "due", note: str = "") -> None:
+        """Charge ``minor`` of ``component`` on ``inst``, dated ``when`` in the waterfall."""
         if minor <= 0:
             return
-        for b in self.buckets:
-            if (b.when, b.number, b.component) == (when, number, component):
-                b.amount += minor
-                return
-        self.buckets.append(_Bucket(when, number, component, minor))
+        key = (when, inst.number, component)
+        self.buckets[key] = self.buckets.get(key, 0) + minor
+        inst.owed[component] += minor
+        self.log(day, kind, minor, inst.number, component, note)
 
-    def order_key(self, b: _Bucket) -> tuple[Any, ...]:
+    def order_key(self, key: tuple[date, int, str]) -> tuple[Any, ...]:
+        when, number, component = key
         if self.terms.order is PaymentOrder.HORIZONTAL:
-            return (b.when, b.number, self.rank[b.component])
-        return (self.rank[b.component], b.when, b.number)
+            return (when, number, self.rank[component])
+        return (self.rank[component], when, number)
+
+    def allocate(self, day: date, amount: int, *, up_to: date | None = None) -> int:
+        """Pay charges in waterfall order (those dated on or before ``up_to``)."""
+        for key in sorted(self.buckets, key=self.order_key):
+            if amount == 0:
+                break
+            when, number, component = key
+            if up_to is not None and when > up_to:
+                continue
+            take = min(amount, self.buckets[key])
+            self.buckets[key] -= take
+            if self.buckets[key] == 0:
+                del self.buckets[key]
+            inst = self.by_number[number]
+            inst.owed[component] -= take
+            inst.paid[component] += take
+            self.paid[component] += take
+            amount -= take
+            self.log(day, "allocation", take, number, component)
+        return amount
+
+    def forgive(self, day: date, inst: _Installment, component: str, minor: int,
+                note: str) -> None:
+        """Rebate ``minor`` of a charged, unpaid component (removes it from the buckets)."""
+        left = minor
+        for key in sorted((k for k in self.buckets if k[1] == inst.number
+                           and k[2] == component), reverse=True):
+            take = min(left, self.buckets[key])
+            self.buckets[key] -= take
+            if self.buckets[key] == 0:
+                del self.buckets[key]
+            left -= take
+        inst.owed[component] -= minor - left
+        self.log(day, "rebate", minor - left, inst.number, component, note)
 
     # ------------------------------------------------------------ the day's steps
 
     def fall_due(self, day: date) -> None:
         for inst in self.installments:
-            if not inst.is_due and inst.due <= day:
-                inst.is_due = True
+            if inst.due == day and not inst.called:
+                inst.called = True
                 for component in ("principal", "interest", "fee"):
-                    amount = getattr(inst, component)
-                    self.add(inst.due, inst.number, component, amount)
-                    self.log(inst.due, "due", amount, inst.number, component)
+                    self.charge(inst, component, getattr(inst, component), inst.due, day)
 
-    def overdue_installments(self, day: date, *, counting_today: bool) -> list[_Installment]:
-        """Installments whose scheduled money is unpaid and late on ``day``."""
-        out = []
-        for inst in self.installments:
-            if not inst.is_due:
-                continue
-            late = inst.due < day or (counting_today and inst.due == day)
-            if late and self.scheduled_unpaid(inst) > 0:
-                out.append(inst)
-        return out
+    def late(self, day: date, *, due_today: bool = False) -> list[_Installment]:
+        """Installments with scheduled money unpaid after their due date (``due_today``:
+        those due on ``day`` itself, at its end)."""
+        return [i for i in self.installments if i.called and i.scheduled_owed > 0
+                and (i.due == day if due_today else i.due < day)]
 
-    def penalty_day(self, day: date) -> None:
-        """Accrue one day of penalty interest (see the module docstring)."""
+    def accrue(self, day: date, late: list[_Installment]) -> None:
+        """One day of penalty interest on ``late`` installments (exact; booked later)."""
         terms = self.terms
-        if terms.penalty_rate == 0 and self.min_penalty == 0:
-            return
-        late = self.overdue_installments(day, counting_today=terms.count_due_date)
-        if not late:
+        if not late or (terms.penalty_rate == 0 and self.min_penalty == 0):
             return
         rate = terms.penalty_rate
         if terms.penalty_base is PenaltyBase.UNPAID_PRINCIPAL_AND_FEES:
-            oldest = late[0]
-            future_principal = sum(i.principal for i in self.installments if not i.is_due)
-            base = future_principal + sum(b.amount for b in self.buckets
-                                          if b.component in ("principal", "fee"))
-            charges = [(oldest, base)]
+            base = sum(i.owed["principal"] + i.owed["fee"] for i in self.installments) + sum(
+                i.principal for i in self.installments if not i.called)
+            charges = [(late[0], base)]
+        elif terms.penalty_base is PenaltyBase.OVERDUE_PRINCIPAL:
+            charges = [(i, i.owed["principal"]) for i in late]
         else:
-            parts = ("principal",) if terms.penalty_base is PenaltyBase.OVERDUE_PRINCIPAL \
-                else ("principal", "interest", "fee")
-            charges = [(inst, self.unpaid(inst.number, parts)) for inst in late]
+            charges = [(i, i.scheduled_owed) for i in late]
         for inst, base in charges:
             if base <= 0:
                 continue
-            amount = max(base * rate, Fraction(self.min_penalty))  # exact; rounded when booked
-            grace_end = inst.due + timedelta(days=terms.grace_days)
-            if day <= grace_end:
+            amount = max(base * rate, Fraction(self.min_penalty))
+            if day <= inst.due + self.grace:
                 if terms.penalty_start is PenaltyStart.DUE_DATE:
-                    inst.grace_penalty += amount  # booked only if unpaid after grace
+                    inst.grace_penalty += amount  # charged only if unpaid after grace
                 continue
-            self.penalty_pending[inst.number] = self.penalty_pending.get(
-                inst.number, Fraction(0)) + amount
+            inst.pending += amount
+        self.pending_through = day
 
     def end_of_grace(self, day: date) -> None:
-        """Book (or drop) penalty accrued during grace days that end today."""
         for inst in self.installments:
-            if inst.is_due and inst.due + timedelta(days=self.terms.grace_days) == day:
-                if inst.grace_penalty and self.scheduled_unpaid(inst) > 0:
-                    self.penalty_pending[inst.number] = self.penalty_pending.get(
-                        inst.number, Fraction(0)) + inst.grace_penalty
+            if inst.called and inst.due + self.grace == day and inst.grace_penalty:
+                if inst.scheduled_owed > 0:
+                    inst.pending += inst.grace_penalty
+                    self.pending_through = day
                 inst.grace_penalty = Fraction(0)
 
     def book_penalties(self, day: date) -> None:
-        """Book accrued penalty: amount × rate × days, rounded half-up once per booking
-        on the running total (so no day's rounding is lost)."""
-        for number, exact in sorted(self.penalty_pending.items()):
-            total = self.penalty_exact.get(number, Fraction(0)) + exact
-            self.penalty_exact[number] = total
-            rounded = round_ratio(total.numerator, total.denominator, RoundingMode.HALF_UP)
-            amount = rounded - self.penalty_booked.get(number, 0)
-            self.penalty_booked[number] = rounded
-            inst = self._by_number(number)
-            when = inst.due if self.terms.charge_dating is ChargeDating.INSTALLMENT_DUE_DATE \
-                else day
-            self.add(when, number, "penalty", amount)
-            self.log(day, "penalty", amount, number, "penalty")
-        self.penalty_pending.clear()
-
-    def _by_number(self, number: int) -> _Installment:
+        """Charge accrued penalty: amount × rate × days, rounded half-up once per booking
+        on the running total (no day's rounding is lost)."""
+        if self.pending_through is None:
+            return
+        dated = self.pending_through
         for inst in self.installments:
-            if inst.number == number:
-                return inst
-        raise KeyError(number)  # pragma: no cover - penalties belong to installments
-
-    def late_fee_day(self, day: date) -> None:
-        for inst in self.installments:
-            if not inst.is_due:
+            if not inst.pending:
                 continue
-            overdue = self.scheduled_unpaid(inst)
+            inst.penalty_exact += inst.pending
+            inst.pending = Fraction(0)
+            total = inst.penalty_exact
+            rounded = round_ratio(total.numerator, total.denominator, RoundingMode.HALF_UP)
+            amount = rounded - inst.penalty_booked
+            inst.penalty_booked = rounded
+            when = inst.due if self.terms.charge_dating is ChargeDating.INSTALLMENT_DUE_DATE \
+                else dated
+            self.charged["penalty"] += amount
+            self.charge(inst, "penalty", amount, when, day, kind="penalty",
+                        note=f"accrued through {dated.isoformat()}")
+        self.pending_through = None
+
+    def late_fees(self, day: date) -> None:
+        """Late fees whose trigger day is ``day`` (charged at the start of the day)."""
+        for inst in self.installments:
+            if not inst.called or inst.early or inst.due >= day:
+                continue
+            overdue = inst.scheduled_owed
             if overdue <= 0:
                 continue
-            for days, flat, percent in self.tiers:
-                if inst.due + timedelta(days=days) != day:
+            days = (day - inst.due).days
+            for after, every, flat, percent in self.tiers:
+                first = max(after, self.terms.grace_days + 1)
+                hit = days == first or (every is not None and days > first
+                                        and (days - first) % every == 0)
+                if not hit:
                     continue
                 fee = flat + round_ratio(overdue * percent.numerator, percent.denominator,
                                          RoundingMode.HALF_UP)
                 fee = self.capped_fee(inst, fee)
                 if fee <= 0:
                     continue
-                inst.late_fee_count += 1
                 inst.late_fee_total += fee
                 self.late_fee_count += 1
-                self.late_fee_total += fee
+                self.charged["late_fee"] += fee
                 when = inst.due if self.terms.charge_dating is \
                     ChargeDating.INSTALLMENT_DUE_DATE else day
-                self.add(when, inst.number, "late_fee", fee)
-                self.log(day, "late_fee", fee, inst.number, "late_fee",
-                         note=f"{days} days past due")
+                self.charge(inst, "late_fee", fee, when, day, kind="late_fee",
+                            note=f"{days} days past due")
 
     def capped_fee(self, inst: _Installment, fee: int) -> int:
         terms = self.terms
@@ -709,120 +774,145 @@ class _Replay:
         if self.fee_cap_installment is not None:
             fee = min(fee, self.fee_cap_installment - inst.late_fee_total)
         if self.fee_cap_plan is not None:
-            fee = min(fee, self.fee_cap_plan - self.late_fee_total)
+            fee = min(fee, self.fee_cap_plan - self.charged["late_fee"])
         if terms.late_fee_at_most_payment_due:
             fee = min(fee, inst.payment - inst.late_fee_total)
         return max(fee, 0)
 
-    # ------------------------------------------------------------ payments
+    # ------------------------------------------------------------ payoff
 
-    def allocate(self, day: date, amount: int, buckets: list[_Bucket], kind: str) -> int:
-        for b in sorted(buckets, key=self.order_key):
-            if amount == 0:
-                break
-            take = min(amount, b.amount)
-            if take:
-                b.amount -= take
-                amount -= take
-                self.paid[b.component] += take
-                self.log(day, kind, take, b.number, b.component)
-        self.buckets = [b for b in self.buckets if b.amount > 0]
-        return amount
+    def upcoming(self, day: date) -> list[_Installment]:
+        """Installments due after ``day`` (charged early or not)."""
+        return [i for i in self.installments if i.due > day]
 
-    def future(self, day: date) -> list[_Installment]:
-        """Installments not yet due on ``day`` (and not already paid early)."""
-        return [i for i in self.installments if i.due > day and not i.is_due]
-
-    def future_charge(self, day: date) -> int:
-        """Finance charges of installments not yet due (nor paid early) that an early
-        payoff on ``day`` owes under the terms' rule.
-
-        The period in progress is the one ending at the first installment due after
-        ``day``; if that installment was paid early its charge is already collected. The
-        rule-of-78 rebate counts every installment due after ``day`` and is taken off
-        the finance charges not yet collected.
-        """
-        future = self.future(day)
-        if not future:
+    def rule_charge(self, day: date) -> int:
+        """Finance charges (interest and fees) of upcoming installments that an early
+        payoff on ``day`` owes under the terms' rule, whether collected yet or not."""
+        upcoming = self.upcoming(day)
+        if not upcoming:
             return 0
         rule = self.terms.early_payoff
-        charges = [i.interest + i.fee for i in future]
+        charges = [i.charges for i in upcoming]
         if rule is EarlyPayoff.NO_REBATE:
             return sum(charges)
-        upcoming = [i for i in self.installments if i.due > day]
-        current = upcoming[0]
-        if rule in (EarlyPayoff.CURRENT_PERIOD, EarlyPayoff.ACCRUED_TO_DATE):
-            if current.is_due:  # paid early: its charge is in the buckets already
-                return 0
-            if rule is EarlyPayoff.CURRENT_PERIOD:
-                return charges[0]
+        if rule is EarlyPayoff.CURRENT_PERIOD:
+            return charges[0]
+        if rule is EarlyPayoff.ACCRUED_TO_DATE:
             past = [i.due for i in self.installments if i.due <= day]
             opened = max(past) if past else self.schedule.start
-            length = (current.due - opened).days
+            length = (upcoming[0].due - opened).days
             if length <= 0:
                 return charges[0]
             return round_ratio(charges[0] * (day - opened).days, length, RoundingMode.HALF_UP)
-        k, n = len(upcoming), self.original_count
-        rebate = round_ratio(self.total_finance_charge * k * (k + 1), n * (n + 1),
-                             RoundingMode.HALF_UP)
-        return max(sum(charges) - rebate, 0)
+        # the plan's finance charge as it now stands (a reschedule may have changed it)
+        k, n = len(upcoming), len(self.installments)
+        total = sum(i.charges for i in self.installments)
+        rebate = round_ratio(total * k * (k + 1), n * (n + 1), RoundingMode.HALF_UP)
+        return max(sum(charges) - rebate, 0)  # never more than the upcoming charges
 
-    def payoff(self, day: date) -> int:
-        self.book_penalties(day)
-        due = sum(b.amount for b in self.buckets)
-        future_principal = sum(i.principal for i in self.future(day))
-        return due + future_principal + self.future_charge(day)
+    def settlement(self, day: date) -> tuple[int, int]:
+        """(what settles the loan on ``day``, the finance charge still to charge; negative
+        when charges collected early exceed what the rule keeps)."""
+        upcoming = self.upcoming(day)
+        collected = sum(i.paid["interest"] + i.paid["fee"] for i in upcoming)
+        owed_early = sum(i.owed["interest"] + i.owed["fee"] for i in upcoming if i.called)
+        net = self.rule_charge(day) - collected - owed_early
+        principal = sum(i.principal for i in upcoming if not i.called)
+        return sum(self.buckets.values()) + principal + net - self.credit, net
 
     def settle(self, day: date, amount: int) -> int:
-        """Pay everything off on ``day``; returns what is left over."""
-        self.book_penalties(day)
-        amount = self.allocate(day, amount, list(self.buckets), "allocation")
-        charge = self.future_charge(day)
-        future = self.future(day)
-        full = sum(i.interest + i.fee for i in future)
-        for inst in future:
-            # the future principal, then the finance charge the payoff rule keeps
-            take = inst.principal
-            self.paid["principal"] += take
-            self.log(day, "allocation", take, inst.number, "principal", note="payoff")
-            amount -= take
-        # the finance charge owed goes to fees/interest in installment order
-        owed = charge
-        for inst in future:
+        """Charge what settling on ``day`` owes (principal of upcoming installments, the
+        rule's finance charge), forgive the rest, pay it; returns what is left over."""
+        _, net = self.settlement(day)
+        upcoming = self.upcoming(day)
+        for inst in upcoming:
+            if not inst.called:
+                inst.called = inst.early = True
+                self.charge(inst, "principal", inst.principal, day, day, note="payoff")
+        for inst in upcoming:  # the finance charge the rule keeps, in installment order
             for component in ("interest", "fee"):
-                take = min(owed, getattr(inst, component))
-                if take:
-                    self.paid[component] += take
-                    self.log(day, "allocation", take, inst.number, component, note="payoff")
-                    owed -= take
-                    amount -= take
-        self.log(day, "rebate", full - charge, None, None,
-                 note=f"future finance charges not owed ({self.terms.early_payoff.value})")
-        self.installments = [i for i in self.installments if i.due <= day]
-        return amount
+                scheduled = getattr(inst, component) if not inst.paid[component] + \
+                    inst.owed[component] else 0
+                take = min(max(net, 0), scheduled)
+                self.charge(inst, component, take, day, day, note="payoff")
+                net -= take if net > 0 else 0
+                self.log(day, "cancelled", scheduled - take, inst.number, component,
+                         note=f"not owed on early payoff ({self.terms.early_payoff.value})")
+        if net < 0:  # collected or charged early beyond what the rule keeps: give back
+            give = -net
+            for inst in reversed(upcoming):
+                for component in ("fee", "interest"):
+                    take = min(give, inst.owed[component])
+                    if take:
+                        self.forgive(day, inst, component, take, note="early payoff rebate")
+                        give -= take
+                    back = min(give, inst.paid[component])
+                    if back:  # returned to this payment's funds
+                        inst.paid[component] -= back
+                        self.paid[component] -= back
+                        amount += back
+                        self.log(day, "rebate", back, inst.number, component,
+                                 note="early payoff rebate of a charge paid early")
+                        self.log(day, "refund", back, inst.number, component)
+                        give -= back
+        for inst in upcoming:  # settled installments fall due today
+            inst.due, inst.early = day, False
+        return self.allocate(day, amount)
 
-    def reschedule(self, day: date, extra: int) -> int:
-        """Apply ``extra`` against future principal and re-run the rest of the plan."""
-        future = self.future(day)
+    # ------------------------------------------------------------ payments
+
+    def pay(self, day: date, amount: int) -> None:
+        """Apply the day's payments together (splitting a payment changes nothing), with
+        any credit balance held from before."""
+        self.book_penalties(day)
+        amount, self.credit = amount + self.credit, 0
+        quote, _ = self.settlement(day)
+        if amount >= quote:
+            left = self.settle(day, amount)
+        else:
+            left = self.allocate(day, amount, up_to=day)
+            if left:
+                left = self.allocate(day, left)  # charges of installments paid early
+            if left:
+                uncalled = [i for i in self.upcoming(day) if not i.called]
+                if left >= sum(i.principal for i in uncalled) and \
+                        self.terms.overpayment is not Overpayment.CREDIT_NEXT:
+                    left = self.settle(day, left)
+                elif self.terms.overpayment is Overpayment.CREDIT_NEXT:
+                    left = self.credit_next(day, left, uncalled)
+                else:
+                    left = self.reschedule(day, left, uncalled)
+        if left:
+            self.credit += left
+            self.log(day, "credit", left, note="received beyond what is owed")
+
+    def credit_next(self, day: date, left: int, uncalled: list[_Installment]) -> int:
+        for inst in uncalled:
+            if left == 0:
+                break
+            inst.called = inst.early = True
+            for component in ("principal", "interest", "fee"):
+                self.charge(inst, component, getattr(inst, component), inst.due, day,
+                            note="paid early")
+            left = self.allocate(day, left)
+        return left
+
+    def reschedule(self, day: date, extra: int, future: list[_Installment]) -> int:
+        """Prepay ``extra`` of principal (less than all of it) and re-run the rest of the
+        plan through the core: shortened (same installments, ends sooner) or reduced
+        (same dates, smaller installments)."""
         program = self.schedule.program
-        if not future:
-            return extra
         if program is None:
             raise InvalidArgumentError("terms.overpayment", "prepayment against principal "
                                        "needs a schedule made by Plan.schedule() (with its "
                                        "program)")
         principal = sum(i.principal for i in future)
-        applied = min(extra, principal)
-        new_principal = principal - applied
-        self.paid["principal"] += applied
-        self.log(day, "prepayment", applied, None, "principal")
-        base = self.schedule.first_number - 1
-        old = [program.periods[i.number - 1 - base] for i in future]
-        if new_principal == 0:
-            self.log(day, "rebate", sum(i.interest + i.fee for i in future), None, None,
-                     note="future finance charges of a plan prepaid in full")
-            self.installments = [i for i in self.installments if i.due <= day]
-            return extra - applied
+        new_principal = principal - extra
+        holder = future[0]
+        self.charge(holder, "principal", extra, day, day, note="prepaid principal")
+        self.allocate_to(day, holder, "principal", extra)
+        index = {p.due: k for k, p in enumerate(program.periods)}
+        old = [program.periods[index[i.due]] for i in future]
         shorten = self.terms.overpayment is Overpayment.PREPAY_SHORTEN
         periods = list(old)
         if not shorten:
@@ -833,57 +923,42 @@ class _Replay:
                 periods = [_with(p, amount=pay) for p in old[:-1]] + [old[-1]]
             elif rules <= {PaymentRule.PRINCIPAL}:
                 shares = RoundingPolicy().split(new_principal, len(old))
-                periods = [_with(p, amount=s) for p, s in zip(old[:-1], shares, strict=False)]
+                periods = [_with(p, rule=PaymentRule.PRINCIPAL, amount=s)
+                           for p, s in zip(old[:-1], shares, strict=False)]
                 periods.append(old[-1])
         cols = run_single(Program(principal=new_principal, periods=tuple(periods),
                                   interest_rounding=program.interest_rounding))
-        kept = []
-        opening = new_principal
+        opening, dropped = new_principal, []
         for k, inst in enumerate(future):
             if shorten and opening == 0:
-                break  # the plan ends sooner: later installments (and their fees) go
+                dropped.append(inst)
+                continue
             inst.principal, inst.interest, inst.fee = (cols.principal[k], cols.interest[k],
                                                        cols.fee[k])
             inst.payment = cols.payment[k]
             opening = cols.balance[k]
-            kept.append(inst)
-        dropped = len(future) - len(kept)
-        self.installments = [i for i in self.installments if i.due <= day] + kept
-        self.log(day, "reschedule", 0, None, None)
-        self.ledger.append(LedgerEvent(
-            date=day, kind="reschedule", amount=Decimal(0),
-            note=f"{self.terms.overpayment.value}: {len(kept)} installments remain"
-                 + (f", {dropped} removed" if dropped else "")))
-        return extra - applied
+        for inst in dropped:
+            self.log(day, "cancelled", inst.interest, inst.number, "interest",
+                     note="plan shortened by a prepayment")
+            self.log(day, "cancelled", inst.fee, inst.number, "fee",
+                     note="plan shortened by a prepayment")
+            self.installments.remove(inst)
+            inst.principal = inst.interest = inst.fee = 0
+        kept = len(future) - len(dropped)
+        self.log(day, "reschedule", 0,
+                 note=f"{self.terms.overpayment.value}: {kept} installments remain"
+                      + (f", {len(dropped)} removed" if dropped else ""))
+        return 0
 
-    def pay(self, day: date, amount: int) -> None:
-        self.total_paid += amount
-        self.log(day, "payment", amount)
-        payoff = self.payoff(day)
-        if amount >= payoff:
-            left = self.settle(day, amount)
-        else:
-            self.book_penalties(day)
-            left = self.allocate(day, amount, list(self.buckets), "allocation")
-            if left and self.terms.overpayment is Overpayment.CREDIT_NEXT:
-                for inst in self.future(day):
-                    if left == 0:
-                        break
-                    future_buckets = [_Bucket(inst.due, inst.number, c, getattr(inst, c))
-                                      for c in ("principal", "interest", "fee")]
-                    for b in future_buckets:
-                        if b.amount:
-                            self.buckets.append(b)
-                    inst.is_due = True
-                    for component in ("principal", "interest", "fee"):
-                        self.log(day, "due", getattr(inst, component), inst.number,
-                                 component, note="paid early")
-                    left = self.allocate(day, left, future_buckets, "allocation")
-            elif left:
-                left = self.reschedule(day, left)
-        if left:
-            self.credit += left
-            self.log(day, "credit", left, note="received beyond what is owed")
+    def allocate_to(self, day: date, inst: _Installment, component: str, minor: int) -> None:
+        key = (day, inst.number, component)
+        self.buckets[key] -= minor
+        if self.buckets[key] == 0:
+            del self.buckets[key]
+        inst.owed[component] -= minor
+        inst.paid[component] += minor
+        self.paid[component] += minor
+        self.log(day, "allocation", minor, inst.number, component, note="prepayment")
 
 
 def _with(period: Period, **changes: Any) -> Period:
@@ -892,22 +967,30 @@ def _with(period: Period, **changes: Any) -> Period:
     return Period(**values)
 
 
-def _payments(payments: Iterable[Any], currency: Currency, start: date) -> list[Payment]:
+def _payments(payments: Iterable[Any] | None, currency: Currency,
+              start: date) -> list[Payment]:
+    if payments is None or isinstance(payments, (str, bytes, Mapping)):
+        raise InvalidArgumentError("payments", "must be a sequence of Payment objects or "
+                                   "(date, amount[, currency]) tuples", received=payments)
     out: list[Payment] = []
     for k, item in enumerate(payments):
         where = f"payments[{k}]"
         if isinstance(item, Payment):
             payment = item
-            if payment.currency is not None and payment.currency != currency:
-                raise CurrencyMismatchError(f"{where}.currency", f"must be {currency.code}, "
-                                            "the schedule's currency",
-                                            received=payment.currency.code)
-        elif isinstance(item, (tuple, list)) and len(item) == 2:
-            payment = Payment(date=parse_date(item[0], argument=f"{where}.date"),
-                              amount=to_decimal(item[1], argument=f"{where}.amount"))
+        elif isinstance(item, (tuple, list)) and len(item) in (2, 3):
+            day = parse_date(item[0], argument=f"{where}.date")
+            amount = to_decimal(item[1], argument=f"{where}.amount")
+            if amount <= 0:
+                raise InvalidArgumentError(f"{where}.amount", "must be greater than zero",
+                                           received=item[1])
+            payment = Payment(date=day, amount=amount,
+                              currency=Currency.of(item[2]) if len(item) == 3 else None)
         else:
-            raise InvalidArgumentError(where, "must be a Payment or a (date, amount) pair",
-                                       received=item)
+            raise InvalidArgumentError(where, "must be a Payment or a (date, amount[, "
+                                       "currency]) tuple", received=item)
+        if payment.currency is not None and payment.currency != currency:
+            raise CurrencyMismatchError(f"{where}.currency", f"must be {currency.code}, the "
+                                        "schedule's currency", received=payment.currency.code)
         minor = parse_money(payment.amount, currency, argument=f"{where}.amount")
         if payment.date < start:
             raise InvalidTermsError(f"{where}.date", f"must not be before the loan starts "
@@ -923,7 +1006,7 @@ def _payments(payments: Iterable[Any], currency: Currency, start: date) -> list[
 
 
 def _replay(schedule: Schedule, payments: Iterable[Any], as_of: Any,
-            terms: ServicingTerms | None) -> tuple[_Replay, date]:
+            terms: ServicingTerms | None) -> tuple[_Replay, date, int]:
     if not isinstance(schedule, Schedule):
         raise InvalidArgumentError("schedule", "must be a Schedule (plan.schedule())",
                                    received=schedule)
@@ -932,41 +1015,57 @@ def _replay(schedule: Schedule, payments: Iterable[Any], as_of: Any,
         raise InvalidArgumentError("terms", "must be a ServicingTerms", received=terms)
     day_of = parse_date(as_of, argument="as_of")
     if day_of < schedule.start:
-        raise InvalidTermsError("as_of", f"must not be before the loan starts "
-                                f"({schedule.start.isoformat()})", received=day_of.isoformat())
-    paid = [p for p in _payments(payments, schedule.currency, schedule.start)
-            if p.date <= day_of]
+        raise InvalidArgumentError("as_of", f"must not be before the loan starts "
+                                   f"({schedule.start.isoformat()})",
+                                   received=day_of.isoformat())
+    received = [p for p in _payments(payments, schedule.currency, schedule.start)
+                if p.date <= day_of]
     replay = _Replay(schedule, terms)
     by_day: dict[date, list[int]] = {}
-    for p in paid:
+    for p in received:
         by_day.setdefault(p.date, []).append(schedule.currency.to_minor(p.amount))
     day = schedule.start
-    one = timedelta(days=1)
-    while day <= day_of:
+    quote = 0
+    while True:
+        last = day == day_of
+        if any(i.due == day and not i.called for i in replay.installments):
+            replay.book_penalties(day)  # penalty accrued so far, dated before this due date
         replay.fall_due(day)
+        replay.late_fees(day)
         if terms.count_payment_date:
-            replay.penalty_day(day)
-        for amount in by_day.get(day, ()):
-            replay.pay(day, amount)
-        if not terms.count_payment_date:
-            replay.penalty_day(day)
-        replay.end_of_grace(day)
-        replay.late_fee_day(day)
-        if day in by_day:
+            replay.accrue(day, replay.late(day))  # base at the start of the day
+        amounts = by_day.get(day, [])
+        for amount in amounts:
+            replay.total_paid += amount
+            replay.log(day, "payment", amount)
+        if last:
+            # the payoff quote: what one more payment today must add to today's payments
+            # (a day's payments are applied together) to settle the loan
             replay.book_penalties(day)
-        day = _next_day(replay, day, day_of, by_day) if day < day_of else day + one
-    replay.book_penalties(day_of)
-    return replay, day_of
+            quote = max(replay.settlement(day)[0] - sum(amounts), 0)
+        if amounts:
+            replay.pay(day, sum(amounts))
+        if last:
+            replay.book_penalties(day)
+            break
+        if not terms.count_payment_date:
+            replay.accrue(day, replay.late(day))  # base at the end of the day
+        if terms.count_due_date:
+            replay.accrue(day, replay.late(day, due_today=True))
+        replay.end_of_grace(day)
+        day = _next_day(replay, day, day_of, by_day)
+    return replay, day_of, quote
 
 
 def _next_day(replay: _Replay, day: date, last: date, by_day: dict[date, list[int]]) -> date:
-    """The next day anything can happen: every day while something is overdue, else the
-    next due date or payment."""
+    """The next day anything can happen: every day while something is overdue or a
+    penalty is pending, else the next due date or payment."""
     one = timedelta(days=1)
-    if any(i.is_due and replay.scheduled_unpaid(i) > 0 for i in replay.installments) or \
-            replay.penalty_pending or any(i.grace_penalty for i in replay.installments):
+    if replay.pending_through is not None or any(
+            i.called and i.scheduled_owed > 0 for i in replay.installments) or any(
+            i.grace_penalty for i in replay.installments):
         return day + one
-    upcoming = [i.due for i in replay.installments if i.due > day]
+    upcoming = [i.due for i in replay.installments if i.due > day and not i.called]
     upcoming += [d for d in by_day if d > day]
     return min([*upcoming, last])
 
@@ -980,20 +1079,23 @@ def loan_state(schedule: Schedule, payments: Iterable[Any] = (), *, as_of: Any,
     schedule
         The loan's schedule (``plan.schedule()``).
     payments
-        :class:`Payment` objects or ``(date, amount)`` pairs (major units), in date
-        order; payments dated after ``as_of`` are not yet received and are not applied.
+        :class:`Payment` objects or ``(date, amount[, currency])`` tuples (major units),
+        in date order; payments on the same day are applied together; payments dated
+        after ``as_of`` are not yet received and are not applied.
     as_of
-        The day of the position (``date`` or ISO string).
+        The day of the position (``date`` or ISO string). Penalty for ``as_of`` itself
+        is counted as a payment that day would be charged (``count_payment_date``).
     terms
         :class:`ServicingTerms` (default: no grace, no penalty, no late fees).
 
     Raises
     ------
     InvalidArgumentError
-        Zero, negative or over-precise amounts, unsorted payments, a currency mismatch
+        Zero, negative or over-precise amounts, unsorted payments, ``as_of`` before the
+        start, a currency mismatch
         (:class:`~bnpl_restructure.errors.CurrencyMismatchError`).
     InvalidTermsError
-        A payment or ``as_of`` before the loan starts.
+        A payment dated before the loan starts.
 
     Examples
     --------
@@ -1004,40 +1106,38 @@ def loan_state(schedule: Schedule, payments: Iterable[Any] = (), *, as_of: Any,
     >>> str(state.outstanding_principal), state.bucket, str(state.payoff_amount)
     ('666.67', 'current', '680.67')
     """
-    replay, day_of = _replay(schedule, payments, as_of, terms)
-    return _state(replay, day_of)
+    replay, day_of, quote = _replay(schedule, payments, as_of, terms)
+    return _state(replay, day_of, quote)
 
 
-def _state(replay: _Replay, day_of: date) -> LoanState:
+def _state(replay: _Replay, day_of: date, quote: int) -> LoanState:
     major = replay.major
     sched = replay.schedule
-    # due and unpaid (an installment paid early keeps any rest dated on its due date)
-    unpaid = {c: sum(b.amount for b in replay.buckets if b.component == c and b.when <= day_of)
-              for c in COMPONENTS}
-    future_principal = sum(i.principal for i in replay.future(day_of)) + sum(
-        b.amount for b in replay.buckets if b.component == "principal" and b.when > day_of)
+    due = {c: sum(v for (when, _, comp), v in replay.buckets.items()
+                  if comp == c and when <= day_of) for c in COMPONENTS}
+    principal = sum(v for (_, _, comp), v in replay.buckets.items() if comp == "principal") + \
+        sum(i.principal for i in replay.installments if not i.called)
     overdue = []
     for inst in replay.installments:
-        if inst.due >= day_of or not inst.is_due:
+        if inst.early or inst.due >= day_of or not any(inst.owed.values()):
             continue
-        parts = {c: replay.unpaid(inst.number, (c,)) for c in COMPONENTS}
-        if parts["principal"] + parts["interest"] + parts["fee"] == 0:
-            continue
+        days = (day_of - inst.due).days
         overdue.append(OverdueInstallment(
-            number=inst.number, due_date=inst.due, days_past_due=(day_of - inst.due).days,
-            **{c: major(v) for c, v in parts.items()}))
-    dpd = max((o.days_past_due for o in overdue), default=0)
-    remaining = _remaining(replay, day_of)
-    payoff = max(replay.payoff(day_of) - replay.credit, 0)
+            number=inst.number, due_date=inst.due, days_past_due=days,
+            in_grace=days <= replay.terms.grace_days,
+            **{c: major(inst.owed[c]) for c in COMPONENTS}))
+    dpd = max((o.days_past_due for o in overdue if not o.in_grace), default=0)
     return LoanState(
-        as_of=day_of, currency=sched.currency, amount_financed=major(sched.principal),
-        outstanding_principal=major(unpaid["principal"] + future_principal),
-        unpaid_interest=major(unpaid["interest"]), unpaid_fees=major(unpaid["fee"]),
-        accrued_penalty=major(unpaid["penalty"]), late_fees=major(unpaid["late_fee"]),
+        as_of=day_of, opened=sched.start, currency=sched.currency,
+        amount_financed=major(sched.principal), outstanding_principal=major(principal),
+        unpaid_interest=major(due["interest"]), unpaid_fees=major(due["fee"]),
+        unpaid_penalty=major(due["penalty"]), unpaid_late_fees=major(due["late_fee"]),
+        penalty_charged=major(replay.charged["penalty"]),
+        late_fees_charged=major(replay.charged["late_fee"]),
         credit_balance=major(replay.credit), total_paid=major(replay.total_paid),
         paid={c: major(v) for c, v in replay.paid.items()}, overdue=tuple(overdue),
-        days_past_due=dpd, payoff_amount=major(payoff), ledger=tuple(replay.ledger),
-        terms_name=replay.terms.name, remaining=remaining)
+        days_past_due=dpd, payoff_amount=major(quote), ledger=tuple(replay.ledger),
+        terms_name=replay.terms.name, remaining=_remaining(replay, day_of))
 
 
 def _remaining(replay: _Replay, day_of: date) -> Schedule | None:
@@ -1047,8 +1147,8 @@ def _remaining(replay: _Replay, day_of: date) -> Schedule | None:
     for inst in replay.installments:
         if inst.due <= day_of:
             continue
-        if inst.is_due:  # paid early, perhaps in part
-            parts = [replay.unpaid(inst.number, (c,)) for c in ("principal", "interest", "fee")]
+        if inst.called:
+            parts = [inst.owed[c] for c in ("principal", "interest", "fee")]
         else:
             parts = [inst.principal, inst.interest, inst.fee]
         if any(parts):
@@ -1072,9 +1172,10 @@ def _remaining(replay: _Replay, day_of: date) -> Schedule | None:
 
 def payoff_quote(schedule: Schedule, payments: Iterable[Any] = (), *, as_of: Any,
                  terms: ServicingTerms | None = None) -> Decimal:
-    """What settles the loan on ``as_of``: everything due and unpaid (penalty and late
-    fees included), all future principal, and the future finance charges the terms'
-    early-payoff rule keeps, less any credit balance.
+    """What settles the loan if paid on ``as_of``: everything charged and unpaid
+    (penalty and late fees included), the principal still to come, and the finance
+    charges of installments not yet due that the terms' early-payoff rule keeps (less
+    any collected early beyond that), less the credit balance.
 
     Examples
     --------
@@ -1092,5 +1193,3 @@ def payoff_quote(schedule: Schedule, payments: Iterable[Any] = (), *, as_of: Any
     '1200.00'
     """
     return loan_state(schedule, payments, as_of=as_of, terms=terms).payoff_amount
-
-

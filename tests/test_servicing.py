@@ -12,14 +12,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bnpl_restructure import Plan, PlanKind
-from bnpl_restructure.core import level_payment
 from bnpl_restructure.errors import (
     CurrencyMismatchError,
     InvalidArgumentError,
     InvalidTermsError,
 )
 from bnpl_restructure.money import BHD, CNY, GBP, USD
-from bnpl_restructure.rounding import RoundingMode
 from bnpl_restructure.schedule import Schedule
 from bnpl_restructure.servicing import (
     COMPONENTS,
@@ -60,7 +58,7 @@ def test_ten_days_late_with_three_grace_days_at_five_bp_a_day() -> None:
     state = loan_state(s, [("2026-02-20", "106.00")], as_of="2026-02-25", terms=terms)
     assert (state.paid["penalty"], state.paid["fee"], state.paid["principal"]) == (
         D("0.53"), D("6.00"), D("99.47"))
-    assert state.accrued_penalty == D("0.05")
+    assert state.unpaid_penalty == D("0.05")
     assert state.overdue[0].principal == D("0.53") and state.days_past_due == 15
 
 
@@ -88,10 +86,10 @@ def test_penalty_on_all_unpaid_principal_and_fees() -> None:
     # installment 1 is overdue: Feb 11..15 = 5 days x 1,206.00 x 0.05% = 3.015 -> 3.02.
     s = _flat()
     terms = ServicingTerms.ant_huabei().with_(penalty_base="unpaid_principal_and_fees")
-    assert loan_state(s, as_of="2026-02-15", terms=terms).accrued_penalty == D("3.02")
+    assert loan_state(s, as_of="2026-02-15", terms=terms).unpaid_penalty == D("3.02")
     # Overdue principal only: 100.00 x 0.05% x 5 = 0.25.
     terms = ServicingTerms.ant_huabei().with_(penalty_base="overdue_principal")
-    assert loan_state(s, as_of="2026-02-15", terms=terms).accrued_penalty == D("0.25")
+    assert loan_state(s, as_of="2026-02-15", terms=terms).unpaid_penalty == D("0.25")
 
 
 def test_late_fees_capped_by_the_percentage_cap() -> None:
@@ -106,19 +104,19 @@ def test_late_fees_capped_by_the_percentage_cap() -> None:
             if e.kind == "late_fee"]
     assert fees == [("2026-03-16", 2, D("10.00")), ("2026-03-23", 2, D("7.00")),
                     ("2026-03-30", 3, D("8.00"))]
-    assert state.late_fees == D("25.00")
+    assert state.unpaid_late_fees == D("25.00")
 
 
 def test_klarna_uk_two_fees_at_most_and_us_safe_harbor() -> None:
     s = Plan.pay_in_4("200.00", start="2026-03-01", currency="GBP").schedule()
     state = loan_state(s, as_of="2026-05-30", terms=ServicingTerms.klarna_uk())
     # 7 days after each missed installment a 5.00 fee, two fees an order at most.
-    assert state.late_fees == D("10.00")
+    assert state.unpaid_late_fees == D("10.00")
     small = Plan.pay_in_4("40.00", start="2026-03-01", currency="USD").schedule()
     # $32 fee per missed $10.00 installment, but never more than the payment due: 10.00.
     capped = loan_state(small, [("2026-03-01", "10")], as_of="2026-03-16",
                         terms=ServicingTerms.us_card())
-    assert capped.late_fees == D("10.00")
+    assert capped.unpaid_late_fees == D("10.00")
 
 
 def test_partial_payment_split_by_each_waterfall() -> None:
@@ -163,8 +161,9 @@ def test_early_payoff_under_each_fee_rule(rule: str, quote: str) -> None:
     settled = loan_state(s, [*on_time, ("2026-05-25", quote)], as_of="2026-05-25",
                          terms=terms)
     _assert_zero(settled)
-    rebate = sum((e.amount for e in settled.ledger if e.kind == "rebate"), D(0))
-    assert rebate == D("848.00") - D(quote)  # what the rule forgives is in the ledger
+    # what the rule forgoes is in the ledger: future charges cancelled, never charged
+    cancelled = sum((e.amount for e in settled.ledger if e.kind == "cancelled"), D(0))
+    assert cancelled == D("848.00") - D(quote)
 
 
 def test_paying_an_installment_early_credits_the_next() -> None:
@@ -181,29 +180,106 @@ def test_paying_an_installment_early_credits_the_next() -> None:
 
 
 def test_prepayment_reduces_or_shortens_through_the_core() -> None:
-    # 1,200.00 at 12%/yr annuity over 12 from 2026-01-15; installment 1 (106.62) paid on
-    # 2026-02-15 with 300.00 extra against principal.
+    # 1,200.00 at 1%/month annuity over 12 from 2026-01-15. Installment 1 (106.62: 12.00
+    # interest + 94.62 principal) is paid on 2026-02-15 with 300.00 extra against
+    # principal: 1,200.00 - 94.62 - 300.00 = 805.38 remains, over 11 installments.
     plan = Plan.annuity("1200", annual_rate="0.12", installments=12, start="2026-01-15")
     s = plan.schedule()
-    first = s[0]
-    pay = [("2026-02-15", str(first.payment + 300))]
+    assert (s[0].payment, s[0].principal) == (D("106.62"), D("94.62"))
+    pay = [("2026-02-15", "406.62")]
     reduce = loan_state(s, pay, as_of="2026-02-15",
                         terms=ServicingTerms(overpayment="prepay_reduce"))
-    left = s.balance[0] - 30_000  # principal after installment 1, less the prepayment
-    assert reduce.outstanding_principal == USD.to_major(left)
-    expected = level_payment(left, [Fraction(1, 100)] * 11, mode=RoundingMode.HALF_UP)
+    assert reduce.outstanding_principal == D("805.38")
+    # reduce: a new level payment over the same 11 dates, independently
+    # 805.38 x 0.01 / (1 - 1.01^-11) = 8.0538 / 0.103676... = 77.6825... -> 77.68
+    exact = Fraction(80538) * Fraction(1, 100) / (1 - Fraction(100, 101) ** 11)
+    assert round(exact) == 7768
     assert reduce.remaining is not None and len(reduce.remaining) == 11
-    assert reduce.remaining.payment[0] == expected  # re-amortized over the same dates
+    assert reduce.remaining.payment[0] == 7768
+    # shorten: the 106.62 installments continue until 805.38 is repaid. Independent
+    # walk: balance x 1.01 - 106.62 per month; 8 full installments, a smaller 9th.
+    balance, count = Fraction(80538), 0
+    while balance > 0:
+        balance = balance + round(balance / 100) - 10662
+        count += 1
     shorten = loan_state(s, pay, as_of="2026-02-15",
                          terms=ServicingTerms(overpayment="prepay_shorten"))
     assert shorten.remaining is not None
-    assert shorten.remaining.payment[0] == s.payment[1]  # same installment
-    assert len(shorten.remaining) < 11  # ends sooner
-    assert sum(shorten.remaining.principal_paid) == left
-    for state in (reduce, shorten):
-        quote = state.payoff_amount
-        _assert_zero(loan_state(s, [*pay, ("2026-02-15", str(quote))], as_of="2026-02-15",
-                                terms=ServicingTerms(overpayment="prepay_reduce")))
+    assert len(shorten.remaining) == count == 8
+    assert shorten.remaining.payment[0] == 10662 and shorten.remaining.payment[-1] < 10662
+    assert sum(shorten.remaining.principal_paid) == 80538
+    cancelled = [e for e in shorten.ledger if e.kind == "cancelled"]
+    assert {e.installment for e in cancelled} == {10, 11, 12}  # removed, never charged
+    for terms, state in ((ServicingTerms(overpayment="prepay_reduce"), reduce),
+                         (ServicingTerms(overpayment="prepay_shorten"), shorten)):
+        settled = loan_state(s, [*pay, ("2026-02-16", str(state.payoff_amount))],
+                             as_of="2026-02-16", terms=terms)
+        assert settled.payoff_amount == 0
+
+
+def test_prepaying_all_principal_follows_the_early_payoff_rule() -> None:
+    # Paying the principal alone does not settle a no-rebate loan: the future interest
+    # stays owed (one answer whatever the split).
+    a = Plan.annuity("1200", annual_rate="0.12", installments=12, start="2026-01-15"
+                     ).schedule()
+    terms = ServicingTerms(overpayment="prepay_reduce")
+    quote = payoff_quote(a, as_of="2026-01-20", terms=terms)
+    assert quote == D("1279.42")  # 12 x 106.62 - 0.02 (the last installment is 106.60)
+    part = loan_state(a, [("2026-01-20", "1200.00")], as_of="2026-01-20", terms=terms)
+    assert part.payoff_amount == D("79.42") and part.credit_balance == 0
+    after = loan_state(a, [("2026-01-20", "1200.00"), ("2026-01-21", "79.42")],
+                       as_of="2026-01-21", terms=terms)
+    _assert_zero(after)
+
+
+def test_due_date_counting_never_charges_a_current_loan() -> None:
+    # Due date counted (Chinese card practice) but paid on the due date: no penalty; the
+    # quote on the due date itself is the plain balance.
+    s = _flat()
+    terms = ServicingTerms.ant_huabei().with_(count_due_date=True)
+    state = loan_state(s, as_of="2026-02-10", terms=terms)
+    assert (state.unpaid_penalty, state.payoff_amount) == (D("0.00"), D("1272.00"))
+    # One day late: the due date and Feb 11 count: 106.00 x 0.05% x 2 = 0.106 -> 0.11.
+    assert loan_state(s, as_of="2026-02-11", terms=terms).unpaid_penalty == D("0.11")
+
+
+def test_grace_days_hold_back_lateness_and_late_fees() -> None:
+    s = _flat()
+    terms = ServicingTerms(grace_days=3, late_fees=(LateFee(days_past_due=1, amount=D(10)),))
+    inside = loan_state(s, as_of="2026-02-12", terms=terms)
+    assert (inside.days_past_due, inside.bucket, inside.unpaid_late_fees) == (0, "current",
+                                                                             D("0.00"))
+    assert inside.overdue[0].in_grace and inside.overdue[0].days_past_due == 2
+    # the tier falls inside the grace days, so it is charged on the first day after them
+    after = loan_state(s, as_of="2026-02-14", terms=terms)
+    assert (after.days_past_due, after.unpaid_late_fees) == (4, D("10.00"))
+    assert [e.date.isoformat() for e in after.ledger if e.kind == "late_fee"] == [
+        "2026-02-14"]
+
+
+def test_recurring_late_fee() -> None:
+    # 5.00 when 1 day late and every 7 days after while unpaid: Feb 11, 18, 25.
+    s = _flat()
+    terms = ServicingTerms(late_fees=(LateFee(days_past_due=1, amount=D(5), every=7),))
+    state = loan_state(s, as_of="2026-02-26", terms=terms)
+    assert [e.date.day for e in state.ledger if e.kind == "late_fee"] == [11, 18, 25]
+
+
+def test_penalty_dated_when_it_accrues_under_charge_dating() -> None:
+    # Nothing paid until 212.00 on Mar 20 (Ant Huabei-style, 0.05%/day, penalties dated
+    # when they accrue). Installment 1's penalty for Feb 11..Mar 9 (27 days x 106.00 x
+    # 0.05% = 1.431 -> 1.43) is booked when installment 2 falls due, dated Mar 9, so the
+    # oldest-first waterfall pays: installment 1 (106.00), that penalty (1.43), then
+    # installment 2's fee 6.00 and 98.57 of its principal; the penalty accrued from Mar 10
+    # (dated Mar 20) stays unpaid: 106 x 0.05% x 11 + 106 x 0.05% x 10 = 0.583 + 0.53.
+    s = _flat()
+    terms = ServicingTerms.ant_huabei().with_(charge_dating="charge_date")
+    state = loan_state(s, [("2026-03-20", "212.00")], as_of="2026-03-20", terms=terms)
+    first = next(e for e in state.ledger if e.kind == "penalty")
+    assert (first.amount, first.note) == (D("1.43"), "accrued through 2026-03-09")
+    assert state.paid["penalty"] == D("1.43")
+    assert state.overdue[-1].principal == D("1.43")  # installment 2 short by the penalty
+    assert state.unpaid_penalty == D("1.11")  # 0.58 (2.014 - 1.43 booked) + 0.53
 
 
 # ------------------------------------------------------------------- properties
@@ -212,7 +288,7 @@ def test_prepayment_reduces_or_shortens_through_the_core() -> None:
 def _assert_zero(state: LoanState) -> None:
     assert state.outstanding_principal == 0
     assert state.unpaid_interest == state.unpaid_fees == 0
-    assert state.accrued_penalty == state.late_fees == 0
+    assert state.unpaid_penalty == state.unpaid_late_fees == 0
     assert state.payoff_amount == 0 and state.days_past_due == 0
     assert state.overdue == () and state.remaining is None
 
@@ -222,10 +298,15 @@ PRESETS = [ServicingTerms(), ServicingTerms.jd_baitiao(), ServicingTerms.ant_hua
            ServicingTerms.cn_civil_code(),
            ServicingTerms.jd_baitiao().with_(overpayment="prepay_reduce",
                                              early_payoff="rule_of_78",
-                                             charge_dating="charge_date"),
+                                             charge_dating="charge_date",
+                                             count_payment_date=False),
            ServicingTerms.ant_huabei().with_(overpayment="prepay_shorten",
                                              penalty_base="unpaid_principal_and_fees",
-                                             early_payoff="accrued_to_date", order="vertical")]
+                                             early_payoff="accrued_to_date", order="vertical",
+                                             count_due_date=True),
+           ServicingTerms(early_payoff="current_period", penalty_rate=Fraction(1, 1000),
+                          grace_days=2, penalty_start="grace_end",
+                          late_fees=(LateFee(days_past_due=3, amount=D(2), every=5),))]
 MINOR_UNIT_CURRENCIES = st.sampled_from([CNY, USD, GBP, BHD])
 SMALL = (PlanKind.ANNUITY, PlanKind.EQUAL_PRINCIPAL, PlanKind.FLAT_FEE, PlanKind.PAY_IN_4,
          PlanKind.INTEREST_ONLY)
@@ -247,10 +328,9 @@ def histories(draw: st.DrawFn) -> tuple[Schedule, list[tuple[date, Decimal]], da
     return s, payments, as_of, draw(st.sampled_from(PRESETS))
 
 
-def _allocated(state: LoanState) -> Decimal:
-    return sum((e.amount for e in state.ledger if e.kind in ("allocation", "prepayment")),
-               D(0))
-
+def _sum(state: LoanState, kind: str, component: str | None = None) -> Decimal:
+    return sum((e.amount for e in state.ledger if e.kind == kind
+                and (component is None or e.component == component)), D(0))
 
 
 @given(histories())
@@ -259,18 +339,22 @@ def test_conservation(history: tuple[Schedule, list[tuple[date, Decimal]], date,
     s, payments, as_of, terms = history
     state = loan_state(s, payments, as_of=as_of, terms=terms)
     received = sum((a for d, a in payments if d <= as_of), D(0))
-    # total paid = sum of allocations by component (+ what was received beyond the debt)
-    assert state.total_paid == received
+    assert state.total_paid == received == _sum(state, "payment")
+    # total paid = allocations by component (net of refunds) + what is held as credit
     assert state.total_paid == sum(state.paid.values()) + state.credit_balance
-    assert _allocated(state) == sum(state.paid.values())
+    for c in COMPONENTS:
+        assert _sum(state, "allocation", c) - _sum(state, "refund", c) == state.paid[c]
     # outstanding + paid principal = amount financed
     assert state.outstanding_principal + state.paid["principal"] == state.amount_financed
-    # the unpaid components are what was charged less what was allocated
-    for component, unpaid in (("penalty", state.accrued_penalty),
-                              ("late_fee", state.late_fees)):
-        charged = sum((e.amount for e in state.ledger if e.kind == component), D(0))
-        assert charged - state.paid[component] == unpaid
-    # paying the payoff amount settles everything on that day
+    # per component: charged - paid - rebated = unpaid (charged but not yet paid)
+    unpaid = {"penalty": state.unpaid_penalty, "late_fee": state.unpaid_late_fees}
+    for c in ("penalty", "late_fee"):
+        charged = _sum(state, c)
+        assert charged - state.paid[c] - _sum(state, "rebate", c) == unpaid[c]
+    # interest and fees: charged - paid - rebated covers what is due and unpaid
+    for c, due_unpaid in (("interest", state.unpaid_interest), ("fee", state.unpaid_fees)):
+        assert _sum(state, "due", c) - state.paid[c] - _sum(state, "rebate", c) >= due_unpaid
+    # paying the payoff amount settles everything on that day, credit included
     quote = state.payoff_amount
     if quote > 0:
         after = loan_state(s, [*[(d, a) for d, a in payments if d <= as_of], (as_of, quote)],
@@ -278,10 +362,26 @@ def test_conservation(history: tuple[Schedule, list[tuple[date, Decimal]], date,
         _assert_zero(after)
 
 
+@given(histories(), st.integers(1, 99))
+def test_splitting_a_payment_on_one_day_changes_nothing(
+        history: tuple[Schedule, list[tuple[date, Decimal]], date, ServicingTerms],
+        percent: int) -> None:
+    s, payments, as_of, terms = history
+    received = [(d, a) for d, a in payments if d <= as_of]
+    if not received:
+        return
+    day, amount = received[-1]
+    first = s.currency.to_major(s.currency.to_minor(amount) * percent // 100)
+    if first == 0 or first == amount:
+        return
+    split = [*received[:-1], (day, first), (day, amount - first)]
+    whole = loan_state(s, received, as_of=as_of, terms=terms)
+    parts = loan_state(s, split, as_of=as_of, terms=terms)
+    assert whole.to_dict() | {"ledger": None} == parts.to_dict() | {"ledger": None}
+
 
 @given(plans(kinds=SMALL, max_installments=8, currency=MINOR_UNIT_CURRENCIES),
-       st.sampled_from(PRESETS),
-       st.integers(0, 400))
+       st.sampled_from(PRESETS), st.integers(0, 400))
 def test_paid_on_schedule_never_costs_more(plan: Plan, terms: ServicingTerms,
                                            offset: int) -> None:
     s = plan.schedule()
@@ -289,10 +389,23 @@ def test_paid_on_schedule_never_costs_more(plan: Plan, terms: ServicingTerms,
                                                            strict=True) if p]
     as_of = s.start + timedelta(days=offset)
     state = loan_state(s, payments, as_of=as_of, terms=terms)
-    assert state.accrued_penalty == state.late_fees == 0
-    assert state.paid["penalty"] == state.paid["late_fee"] == 0
+    assert state.unpaid_penalty == state.unpaid_late_fees == 0
+    assert state.penalty_charged == state.late_fees_charged == 0
     assert state.days_past_due == 0 and state.bucket == "current"
     assert not [e for e in state.ledger if e.kind in ("penalty", "late_fee")]
+
+
+@given(plans(kinds=SMALL, max_installments=8, currency=MINOR_UNIT_CURRENCIES),
+       st.sampled_from(PRESETS), st.integers(0, 400))
+def test_no_penalty_while_current(plan: Plan, terms: ServicingTerms, offset: int) -> None:
+    # Whatever the day, a loan with nothing past its due date carries no penalty.
+    s = plan.schedule()
+    as_of = s.start + timedelta(days=offset)
+    payments = [(d, s.currency.to_major(p)) for d, p in zip(s.due_dates, s.payment,
+                                                           strict=True) if p and d <= as_of]
+    state = loan_state(s, payments, as_of=as_of, terms=terms)
+    if not state.overdue:
+        assert state.penalty_charged == 0
 
 
 # --------------------------------------------------------------- serialization
