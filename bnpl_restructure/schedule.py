@@ -67,8 +67,10 @@ class Schedule:
     """An immutable sequence of installments with totals and views.
 
     Money columns are tuples of integer minor units (``payment``, ``principal``,
-    ``interest``, ``fee``, ``balance``, plus ``capitalized`` / ``waived`` interest and
-    the unpaid interest ``arrears`` carried after each row); iterate or index the
+    ``interest``, ``fee``, ``balance``, plus ``capitalized`` / ``waived`` interest, the
+    unpaid interest ``arrears`` carried after each row, and principal ``forgiven`` in a
+    row by a restructuring); the balance after a row is the previous balance less the
+    principal paid, plus interest capitalized, less principal forgiven; iterate or index the
     schedule to get :class:`Installment` rows in major units.
 
     Parameters
@@ -104,6 +106,7 @@ class Schedule:
     capitalized: tuple[int, ...] = ()
     waived: tuple[int, ...] = ()
     arrears: tuple[int, ...] = ()
+    forgiven: tuple[int, ...] = ()
     first_number: int = 1
     opening_arrears: int = 0
     program: Program | None = field(default=None, repr=False, compare=False)
@@ -112,10 +115,11 @@ class Schedule:
     def __post_init__(self) -> None:
         n = len(self.due_dates)
         zeros = (0,) * n
-        for name in ("capitalized", "waived", "arrears"):
+        for name in ("capitalized", "waived", "arrears", "forgiven"):
             if not getattr(self, name):
                 object.__setattr__(self, name, zeros)
         for name in ("payment", "principal_paid", "interest", "fee", "balance", "capitalized",
+                     "forgiven",
                      "waived", "arrears"):
             if len(getattr(self, name)) != n:
                 raise InvalidArgumentError(name, f"must have one value per due date ({n})",
@@ -260,6 +264,7 @@ class Schedule:
                         principal_paid=self.principal_paid[lo:hi],
                         interest=self.interest[lo:hi], fee=self.fee[lo:hi],
                         balance=self.balance[lo:hi], capitalized=self.capitalized[lo:hi],
+                        forgiven=self.forgiven[lo:hi],
                         waived=self.waived[lo:hi], arrears=self.arrears[lo:hi],
                         first_number=self.first_number + lo, opening_arrears=arrears_in,
                         program=self.program,

@@ -452,7 +452,8 @@ class LoanState:
     component (net of refunds). ``payoff_amount``: what settles the loan if paid on
     ``as_of``, under the terms' early-payoff rule. ``days_past_due`` / ``bucket``: of the
     oldest installment late beyond its grace days. ``remaining``: the plan still to come
-    (installments due after ``as_of``, as rescheduled).
+    (installments due after ``as_of``, as rescheduled); ``schedule``: the schedule the
+    state was replayed from.
     """
 
     as_of: date
@@ -475,6 +476,7 @@ class LoanState:
     ledger: tuple[LedgerEvent, ...]
     terms_name: str = "custom"
     remaining: Schedule | None = field(default=None, compare=False)
+    schedule: Schedule | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "paid", MappingProxyType(dict(self.paid)))
@@ -532,7 +534,8 @@ class LoanState:
             **{c: Decimal(o[c]) for c in COMPONENTS}) for o in data["overdue"])
         return cls(as_of=parse_date(data["as_of"], argument="as_of"),
                    opened=parse_date(data["opened"], argument="opened"),
-                   currency=Currency.of(data["currency"]), terms_name=data.get("terms", ""),
+                   currency=Currency.of(data["currency"]),
+                   terms_name=data.get("terms", "custom"),
                    paid={k: Decimal(v) for k, v in data["paid"].items()}, overdue=overdue,
                    days_past_due=data["days_past_due"],
                    ledger=tuple(LedgerEvent.from_dict(e) for e in data["ledger"]), **money)
@@ -673,6 +676,8 @@ class _Replay:
 
     def fall_due(self, day: date) -> None:
         for inst in self.installments:
+            if inst.due == day and inst.early:
+                inst.early = False  # paid early in part: from today it is simply due
             if inst.due == day and not inst.called:
                 inst.called = True
                 for component in ("principal", "interest", "fee"):
@@ -875,12 +880,9 @@ class _Replay:
                 left = self.allocate(day, left)  # charges of installments paid early
             if left:
                 uncalled = [i for i in self.upcoming(day) if not i.called]
-                if left >= sum(i.principal for i in uncalled) and \
-                        self.terms.overpayment is not Overpayment.CREDIT_NEXT:
-                    left = self.settle(day, left)
-                elif self.terms.overpayment is Overpayment.CREDIT_NEXT:
+                if self.terms.overpayment is Overpayment.CREDIT_NEXT:
                     left = self.credit_next(day, left, uncalled)
-                else:
+                elif uncalled and sum(i.principal for i in uncalled):
                     left = self.reschedule(day, left, uncalled)
         if left:
             self.credit += left
@@ -898,23 +900,31 @@ class _Replay:
         return left
 
     def reschedule(self, day: date, extra: int, future: list[_Installment]) -> int:
-        """Prepay ``extra`` of principal (less than all of it) and re-run the rest of the
-        plan through the core: shortened (same installments, ends sooner) or reduced
-        (same dates, smaller installments)."""
+        """Prepay principal and re-run the rest of the plan through the core: shortened
+        (same installments, ends sooner) or reduced (same dates, smaller installments).
+
+        A prepayment never lowers the finance charges still to come below what an early
+        payoff today would keep (``early_payoff``): any difference is added to the next
+        installment, so prepaying cannot undercut the payoff quote. Returns what is left
+        of ``extra`` after all the principal still to come is prepaid."""
         program = self.schedule.program
         if program is None:
             raise InvalidArgumentError("terms.overpayment", "prepayment against principal "
                                        "needs a schedule made by Plan.schedule() (with its "
                                        "program)")
+        keep = self.rule_charge(day)
         principal = sum(i.principal for i in future)
-        new_principal = principal - extra
+        applied = min(extra, principal)
+        new_principal = principal - applied
         holder = future[0]
-        self.charge(holder, "principal", extra, day, day, note="prepaid principal")
-        self.allocate_to(day, holder, "principal", extra)
+        self.charge(holder, "principal", applied, day, day, note="prepaid principal")
+        self.allocate_to(day, holder, "principal", applied)
         index = {p.due: k for k, p in enumerate(program.periods)}
         old = [program.periods[index[i.due]] for i in future]
         shorten = self.terms.overpayment is Overpayment.PREPAY_SHORTEN
-        periods = list(old)
+        periods = [_with(p, amount=i.payment - i.fee) if p.rule is PaymentRule.AMOUNT
+                   else _with(p, amount=i.principal) if p.rule is PaymentRule.PRINCIPAL
+                   else p for p, i in zip(old, future, strict=True)]
         if not shorten:
             rules = {p.rule for p in old[:-1]}
             if rules <= {PaymentRule.AMOUNT}:
@@ -930,7 +940,7 @@ class _Replay:
                                   interest_rounding=program.interest_rounding))
         opening, dropped = new_principal, []
         for k, inst in enumerate(future):
-            if shorten and opening == 0:
+            if shorten and opening == 0 and inst is not holder:
                 dropped.append(inst)
                 continue
             inst.principal, inst.interest, inst.fee = (cols.principal[k], cols.interest[k],
@@ -938,17 +948,24 @@ class _Replay:
             inst.payment = cols.payment[k]
             opening = cols.balance[k]
         for inst in dropped:
-            self.log(day, "cancelled", inst.interest, inst.number, "interest",
-                     note="plan shortened by a prepayment")
-            self.log(day, "cancelled", inst.fee, inst.number, "fee",
-                     note="plan shortened by a prepayment")
+            for component in ("interest", "fee"):
+                self.log(day, "cancelled", getattr(inst, component), inst.number, component,
+                         note="plan shortened by a prepayment")
             self.installments.remove(inst)
-            inst.principal = inst.interest = inst.fee = 0
-        kept = len(future) - len(dropped)
+        kept = [i for i in future if i not in dropped]
+        topup = keep - sum(i.charges for i in kept)
+        if topup > 0:  # as interest, or as fee in a fee-only plan
+            fee_plan = not any(i.interest for i in kept) and any(i.fee for i in kept)
+            component = "fee" if fee_plan else "interest"
+            setattr(holder, component, getattr(holder, component) + topup)
+            holder.payment += topup
         self.log(day, "reschedule", 0,
-                 note=f"{self.terms.overpayment.value}: {kept} installments remain"
-                      + (f", {len(dropped)} removed" if dropped else ""))
-        return 0
+                 note=f"{self.terms.overpayment.value}: {len(kept)} installments remain"
+                      + (f", {len(dropped)} removed" if dropped else "")
+                      + (f"; {self.major(topup)} of finance charge kept on installment "
+                         f"{holder.number} ({self.terms.early_payoff.value})"
+                         if topup > 0 else ""))
+        return extra - applied
 
     def allocate_to(self, day: date, inst: _Installment, component: str, minor: int) -> None:
         key = (day, inst.number, component)
@@ -1137,7 +1154,8 @@ def _state(replay: _Replay, day_of: date, quote: int) -> LoanState:
         credit_balance=major(replay.credit), total_paid=major(replay.total_paid),
         paid={c: major(v) for c, v in replay.paid.items()}, overdue=tuple(overdue),
         days_past_due=dpd, payoff_amount=major(quote), ledger=tuple(replay.ledger),
-        terms_name=replay.terms.name, remaining=_remaining(replay, day_of))
+        terms_name=replay.terms.name, remaining=_remaining(replay, day_of),
+        schedule=replay.schedule)
 
 
 def _remaining(replay: _Replay, day_of: date) -> Schedule | None:
@@ -1166,8 +1184,31 @@ def _remaining(replay: _Replay, day_of: date) -> Schedule | None:
                     principal_paid=tuple(parts[0] for _, parts in rows),
                     interest=tuple(parts[1] for _, parts in rows),
                     fee=tuple(parts[2] for _, parts in rows), balance=tuple(balances),
-                    first_number=rows[0][0].number, program=replay.schedule.program,
+                    first_number=rows[0][0].number,
+                    program=_remaining_program(replay, rows, opening),
                     frequency=replay.schedule.frequency)
+
+
+def _remaining_program(replay: _Replay, rows: list[tuple[_Installment, list[int]]],
+                       opening: int) -> Program | None:
+    """The period program of the plan still to come: the original periods of those due
+    dates, with the amounts of the rows as they now stand (after any rescheduling)."""
+    program = replay.schedule.program
+    if program is None:
+        return None
+    index = {p.due: p for p in program.periods}
+    periods = []
+    for inst, parts in rows:
+        base = index.get(inst.due)
+        if base is None:
+            return None
+        if base.rule is PaymentRule.AMOUNT:
+            base = _with(base, amount=parts[0] + parts[1])
+        elif base.rule is PaymentRule.PRINCIPAL:
+            base = _with(base, amount=parts[0])
+        periods.append(_with(base, fee=parts[2]))
+    return Program(principal=opening, periods=tuple(periods),
+                   interest_rounding=program.interest_rounding)
 
 
 def payoff_quote(schedule: Schedule, payments: Iterable[Any] = (), *, as_of: Any,

@@ -187,8 +187,10 @@ def test_prepayment_reduces_or_shortens_through_the_core() -> None:
     s = plan.schedule()
     assert (s[0].payment, s[0].principal) == (D("106.62"), D("94.62"))
     pay = [("2026-02-15", "406.62")]
+    # actuarial early payoff (interest earned to date only): prepaying saves interest
+    actuarial = {"early_payoff": "accrued_to_date"}
     reduce = loan_state(s, pay, as_of="2026-02-15",
-                        terms=ServicingTerms(overpayment="prepay_reduce"))
+                        terms=ServicingTerms(overpayment="prepay_reduce", **actuarial))
     assert reduce.outstanding_principal == D("805.38")
     # reduce: a new level payment over the same 11 dates, independently
     # 805.38 x 0.01 / (1 - 1.01^-11) = 8.0538 / 0.103676... = 77.6825... -> 77.68
@@ -203,33 +205,59 @@ def test_prepayment_reduces_or_shortens_through_the_core() -> None:
         balance = balance + round(balance / 100) - 10662
         count += 1
     shorten = loan_state(s, pay, as_of="2026-02-15",
-                         terms=ServicingTerms(overpayment="prepay_shorten"))
+                         terms=ServicingTerms(overpayment="prepay_shorten", **actuarial))
     assert shorten.remaining is not None
     assert len(shorten.remaining) == count == 8
     assert shorten.remaining.payment[0] == 10662 and shorten.remaining.payment[-1] < 10662
     assert sum(shorten.remaining.principal_paid) == 80538
     cancelled = [e for e in shorten.ledger if e.kind == "cancelled"]
     assert {e.installment for e in cancelled} == {10, 11, 12}  # removed, never charged
-    for terms, state in ((ServicingTerms(overpayment="prepay_reduce"), reduce),
-                         (ServicingTerms(overpayment="prepay_shorten"), shorten)):
-        settled = loan_state(s, [*pay, ("2026-02-16", str(state.payoff_amount))],
-                             as_of="2026-02-16", terms=terms)
-        assert settled.payoff_amount == 0
+    # Under "no rebate" (all future interest due on early payoff) a prepayment saves no
+    # interest: what the re-run plan no longer charges is kept on the next installment.
+    kept = loan_state(s, pay, as_of="2026-02-15",
+                      terms=ServicingTerms(overpayment="prepay_reduce"))
+    assert kept.remaining is not None
+    saved = sum(s.interest[1:]) - sum(reduce.remaining.interest)
+    assert kept.remaining.payment[0] == 7768 + saved
+    assert sum(kept.remaining.interest) == sum(s.interest[1:])
+    for terms, state in ((ServicingTerms(overpayment="prepay_reduce", **actuarial), reduce),
+                         (ServicingTerms(overpayment="prepay_shorten", **actuarial), shorten)):
+        settled = loan_state(s, [*pay, ("2026-02-15", str(state.payoff_amount))],
+                             as_of="2026-02-15", terms=terms)
+        _assert_zero(settled)
 
 
 def test_prepaying_all_principal_follows_the_early_payoff_rule() -> None:
-    # Paying the principal alone does not settle a no-rebate loan: the future interest
-    # stays owed (one answer whatever the split).
+    # Prepaying all the principal does not settle a no-rebate loan: the future interest
+    # stays owed, with the next installment, so a prepayment cannot undercut the quote.
     a = Plan.annuity("1200", annual_rate="0.12", installments=12, start="2026-01-15"
                      ).schedule()
     terms = ServicingTerms(overpayment="prepay_reduce")
     quote = payoff_quote(a, as_of="2026-01-20", terms=terms)
     assert quote == D("1279.42")  # 12 x 106.62 - 0.02 (the last installment is 106.60)
-    part = loan_state(a, [("2026-01-20", "1200.00")], as_of="2026-01-20", terms=terms)
-    assert part.payoff_amount == D("79.42") and part.credit_balance == 0
+    for paid in ("1200.00", "1199.99", "600.00"):
+        part = loan_state(a, [("2026-01-20", paid)], as_of="2026-01-20", terms=terms)
+        assert part.payoff_amount == quote - D(paid)
+        assert part.days_past_due == 0 and part.credit_balance == 0
+        nxt = loan_state(a, [("2026-01-20", paid)], as_of="2026-01-21", terms=terms)
+        assert nxt.payoff_amount == quote - D(paid)  # the same the next day
     after = loan_state(a, [("2026-01-20", "1200.00"), ("2026-01-21", "79.42")],
                        as_of="2026-01-21", terms=terms)
     _assert_zero(after)
+
+
+def test_an_installment_paid_early_in_part_is_late_when_missed() -> None:
+    # 150.00 on Feb 10 pays installment 1 (106.00) and 44.00 of installment 2 early;
+    # the remaining 62.00 is missed: 15 days late on Mar 25, penalty 62 x 0.05% x 15.
+    s = _flat()
+    state = loan_state(s, [("2026-02-10", "150")], as_of="2026-03-25",
+                       terms=ServicingTerms.jd_baitiao())
+    assert state.days_past_due == 15 and state.bucket == "1-30"
+    assert state.overdue[0].number == 2 and state.overdue[0].principal == D("62.00")
+    assert state.unpaid_penalty == D("0.47")  # 0.465 -> 0.47
+    fees = loan_state(s, [("2026-02-10", "150")], as_of="2026-03-25",
+                      terms=ServicingTerms.afterpay())
+    assert fees.unpaid_late_fees == D("17.00")  # 10.00 + 7.00
 
 
 def test_due_date_counting_never_charges_a_current_loan() -> None:

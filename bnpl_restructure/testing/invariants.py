@@ -43,7 +43,7 @@ def check_schedule(schedule: Schedule, *, allow_capitalization: bool = False,
             f"row {number}: payment {pay} != principal {prin} + interest {interest} + "
             f"fee {fee}")
         assert min(pay, prin, interest, fee) >= 0, f"row {number}: negative money"
-        expected = opening - prin + schedule.capitalized[k]
+        expected = opening - prin + schedule.capitalized[k] - schedule.forgiven[k]
         assert exact or schedule.balance[k] == expected, (
             f"row {number}: balance {schedule.balance[k]} != {opening} - {prin} + "
             f"{schedule.capitalized[k]}")
@@ -51,7 +51,7 @@ def check_schedule(schedule: Schedule, *, allow_capitalization: bool = False,
             assert schedule.balance[k] <= opening, f"row {number}: balance increased"
         opening = schedule.balance[k]
     if complete:
-        total = schedule.principal + sum(schedule.capitalized)
+        total = schedule.principal + sum(schedule.capitalized) - sum(schedule.forgiven)
         assert sum(schedule.principal_paid) == total, (
             f"principal parts add up to {sum(schedule.principal_paid)}, expected {total}")
         if len(schedule):

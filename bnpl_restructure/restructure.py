@@ -1,0 +1,1139 @@
+"""Hardship restructuring: rewrites of the remaining plan, run through the same core.
+
+A borrower who can no longer pay asks for help; each option here rewrites the *remaining*
+plan from the restructuring date. Whenever the interest-bearing principal or its terms
+change, the remaining period program is rebuilt and run through the core kernel
+(:func:`bnpl_restructure.core.run_batch`); no option has an amortization loop of its own.
+Paid history before the restructuring date is never changed.
+
+Options (each returns a :class:`Restructuring`; :func:`restructure` applies a list of
+changes in order, e.g. arrears capitalized plus a rate cut, or a holiday then an
+extension):
+
+- :func:`extend_term` (展期): more periods or a later maturity; same or new rate; the
+  installment recomputed in the plan's own method (level payment, equal principal, or
+  a flat fee on the outstanding principal for the new term).
+- :func:`reduce_payment`: a lower payment for some periods (or for good, the number of
+  periods solved); the shortfall capitalized, deferred (non-interest-bearing) or waived.
+- :func:`payment_holiday` (宽限期): periods with nothing due or interest only; the
+  holiday's interest capitalized, accrued and collected later, or waived; the plan then
+  shifted or re-amortized within the original maturity.
+- :func:`reduce_rate`, :func:`waive_fees`, :func:`forgive_principal`,
+  :func:`capitalize_arrears`, :func:`defer_principal`: relief.
+
+:func:`compare` puts options side by side with "no change".
+
+Examples
+--------
+>>> from bnpl_restructure import Plan
+>>> from bnpl_restructure.servicing import loan_state
+>>> schedule = Plan.flat_fee("6000.00", fee_rate="0.006", installments=12,
+...                          start="2026-01-15").schedule()
+>>> state = loan_state(schedule, [("2026-02-15", "536.00")], as_of="2026-04-20")
+>>> state.days_past_due
+36
+
+Installments 2 and 3 are overdue (1,000.00 principal and 72.00 fees); nine remain
+(4,500.00). Capitalizing the arrears gives 5,572.00 of principal; six more periods make 15
+installments of 5,572.00 / 15 = 371.46 principal (the last 371.56) plus a flat fee of
+5,572.00 × 0.6% = 33.43:
+
+>>> option = restructure(state, [CapitalizeArrears(), ExtendTerm(periods=6)])
+>>> option.schedule[0].payment, len(option.schedule)
+(Decimal('404.89'), 15)
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import ROUND_HALF_UP, Context, Decimal
+from fractions import Fraction
+from typing import Any
+
+from .apr import cn_annualized_rate, format_rate
+from .calendar import Frequency, parse_date
+from .core import PaymentRule, Period, Program, UnpaidInterest, level_payment, run_batch
+from .errors import (
+    InvalidArgumentError,
+    NoSolutionError,
+    RestructureNotAllowedError,
+    parse_enum,
+)
+from .money import Currency, format_money, parse_money
+from .rates import parse_rate
+from .rounding import RoundingMode, RoundingPolicy, round_ratio
+from .schedule import Schedule
+from .servicing import LoanState, ServicingTerms, loan_state
+
+__all__ = [
+    "CapitalizeArrears",
+    "Change",
+    "Comparison",
+    "ComparisonRow",
+    "DeferPrincipal",
+    "ExtendTerm",
+    "ForgivePrincipal",
+    "HolidayInterest",
+    "PaymentHoliday",
+    "Position",
+    "ReducePayment",
+    "ReduceRate",
+    "Restructuring",
+    "Shortfall",
+    "WaiveFees",
+    "capitalize_arrears",
+    "compare",
+    "defer_principal",
+    "extend_term",
+    "forgive_principal",
+    "payment_holiday",
+    "position",
+    "reduce_payment",
+    "reduce_rate",
+    "restructure",
+    "waive_fees",
+]
+
+ARREARS = ("principal", "interest", "fee", "penalty", "late_fee")
+
+
+# ------------------------------------------------------------------------ position
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Position:
+    """Where the loan stands on the restructuring date (money in minor units).
+
+    ``principal``: principal of installments not yet due (it bears the plan's interest);
+    ``arrears``: overdue unpaid amounts by component; ``remaining``: the rows still to
+    come; ``original``: the schedule the loan was serviced on; ``opened``: the loan's
+    start; ``history``: dates of earlier restructurings.
+    """
+
+    as_of: date
+    opened: date
+    original: Schedule
+    remaining: Schedule
+    principal: int
+    arrears: dict[str, int]
+    history: tuple[date, ...] = ()
+    state: LoanState | None = field(default=None, compare=False)
+
+    @property
+    def currency(self) -> Currency:
+        """The loan's currency."""
+        return self.remaining.currency
+
+    @property
+    def overdue(self) -> int:
+        """All arrears, minor units."""
+        return sum(self.arrears.values())
+
+    @property
+    def outstanding(self) -> int:
+        """Principal still owed (overdue and not yet due), minor units."""
+        return self.principal + self.arrears["principal"]
+
+    def __repr__(self) -> str:
+        cur = self.currency
+        return (f"<Position {self.as_of.isoformat()} {cur.code}: principal "
+                f"{format_money(self.outstanding, cur)} outstanding, arrears "
+                f"{format_money(self.overdue, cur)}, {len(self.remaining)} installments "
+                "to come>")
+
+
+def position(loan: Schedule | LoanState | Position, payments: Iterable[Any] = (), *,
+             as_of: Any = None, terms: ServicingTerms | None = None,
+             history: Iterable[Any] = ()) -> Position:
+    """The restructuring position: from a :class:`~bnpl_restructure.servicing.LoanState`,
+    or from a schedule, its payments and a date (replayed with ``terms``).
+
+    Raises
+    ------
+    RestructureNotAllowedError
+        The loan is paid off, or no installment is due after the date (restructuring
+        after the final due date needs a new plan, not a rewrite of the remaining one).
+
+    Examples
+    --------
+    >>> from bnpl_restructure import Plan
+    >>> s = Plan.flat_fee("1200", fee_rate="0.005", installments=12,
+    ...                   start="2026-01-10").schedule()
+    >>> position(s, as_of="2026-04-20")
+    <Position 2026-04-20 CNY: principal 1,200.00 outstanding, arrears 318.00, 9 ...>
+    """
+    if isinstance(loan, Position):
+        return loan
+    past = tuple(parse_date(d, argument="history") for d in history)
+    if isinstance(loan, LoanState):
+        state = loan
+    elif isinstance(loan, Schedule):
+        if as_of is None:
+            raise InvalidArgumentError("as_of", "is required with a schedule")
+        state = loan_state(loan, payments, as_of=as_of, terms=terms)
+    else:
+        raise InvalidArgumentError("position", "must be a LoanState, a Schedule or a "
+                                   "Position", received=loan)
+    if state.is_settled:
+        raise RestructureNotAllowedError("the loan is paid off: nothing to restructure")
+    if state.remaining is None or state.remaining.program is None:
+        raise RestructureNotAllowedError(
+            f"no installment falls due after {state.as_of.isoformat()}: restructuring "
+            "after the final due date needs a new plan (Plan.from_rows), not a rewrite "
+            "of the remaining one")
+    cur = state.currency
+    arrears = {
+        "principal": sum(cur.to_minor(o.principal) for o in state.overdue),
+        "interest": cur.to_minor(state.unpaid_interest),
+        "fee": cur.to_minor(state.unpaid_fees),
+        "penalty": cur.to_minor(state.unpaid_penalty),
+        "late_fee": cur.to_minor(state.unpaid_late_fees),
+    }
+    original = state.schedule if state.schedule is not None else state.remaining
+    return Position(as_of=state.as_of, opened=state.opened, original=original,
+                    remaining=state.remaining,
+                    principal=state.remaining.principal, arrears=arrears, history=past,
+                    state=state)
+
+
+# ------------------------------------------------------------------------ the draft
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Special:
+    """A period with its own rule (holiday, reduced payment)."""
+
+    rule: PaymentRule
+    amount: int
+    unpaid: UnpaidInterest
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Draft:
+    """The remaining plan under construction (minor units)."""
+
+    as_of: date
+    method: str                      # "level", "split" or "flat"
+    principal: int                   # interest-bearing
+    dues: tuple[date, ...]
+    factors: tuple[Fraction, ...]
+    fees: tuple[int, ...]
+    special: tuple[_Special | None, ...]
+    reamortize: bool = False         # terms changed: rebuild and run through the core
+    shortfall: tuple[tuple[int, int], ...] = ()  # (period, reduced payment) defer/waive
+    shortfall_mode: str = ""         # "defer" or "waive"
+    shortfall_spread: bool = False
+    deferred: int = 0                # non-interest-bearing balance moved at as_of
+    arrears: dict[str, int] = field(default_factory=dict)
+    capitalized: dict[str, int] = field(default_factory=dict)
+    waived: dict[str, int] = field(default_factory=dict)
+    forgiven: int = 0
+
+
+def _plus(book: dict[str, int], component: str, amount: int) -> dict[str, int]:
+    out = dict(book)
+    out[component] = out.get(component, 0) + amount
+    return {k: v for k, v in out.items() if v}
+
+
+def _periods(pos: Position) -> tuple[Period, ...]:
+    remaining = pos.remaining
+    assert remaining.program is not None
+    index = {p.due: p for p in remaining.program.periods}
+    return tuple(index[d] for d in remaining.due_dates)
+
+
+def _method(pos: Position) -> str:
+    periods = _periods(pos)
+    if {p.rule for p in periods[:-1]} <= {PaymentRule.AMOUNT}:
+        return "level"
+    if all(p.factor == 0 for p in periods) and len(set(pos.remaining.fee)) == 1 and \
+            pos.remaining.fee[0] > 0:
+        return "flat"
+    return "split"
+
+
+def _start(pos: Position) -> _Draft:
+    periods = _periods(pos)
+    return _Draft(as_of=pos.as_of, method=_method(pos), principal=pos.principal,
+                  dues=pos.remaining.due_dates, factors=tuple(p.factor for p in periods),
+                  fees=pos.remaining.fee, special=(None,) * len(periods),
+                  arrears={k: v for k, v in pos.arrears.items() if v})
+
+
+def _original_fee_rate(pos: Position) -> Fraction:
+    """A flat-fee plan's fee rate a period: its fee over the amount it financed."""
+    return Fraction(pos.original.fee[0], pos.original.principal)
+
+
+def _more_dues(pos: Position, after: date, count: int) -> tuple[date, ...]:
+    """``count`` due dates after ``after``, on the plan's own calendar (anchored on its
+    start or its first due date, never on a clipped date)."""
+    freq = pos.remaining.frequency or Frequency.MONTHLY
+    dues = list(pos.original.due_dates)
+    if all(freq.advance(pos.opened, k + 1) == d for k, d in enumerate(dues)):
+        anchor, offset = pos.opened, 1
+    else:
+        anchor, offset = dues[0], 0
+    out: list[date] = []
+    k = len(dues) + offset
+    while len(out) < count:
+        day = freq.advance(anchor, k)
+        if day > after:
+            out.append(day)
+        k += 1
+    return tuple(out)
+
+
+# ------------------------------------------------------------------------- changes
+
+
+class Shortfall(enum.Enum):
+    """The part of the normal payment a reduced payment does not pay: ``CAPITALIZE``
+    (stays principal, earns interest), ``DEFER`` (moved to a non-interest-bearing
+    balance, repaid at the end or spread), ``WAIVE`` (forgiven)."""
+
+    CAPITALIZE = "capitalize"
+    DEFER = "defer"
+    WAIVE = "waive"
+
+
+class HolidayInterest(enum.Enum):
+    """Interest during a payment holiday: ``CAPITALIZE`` (added to principal), ``ACCRUE``
+    (kept without interest and collected first by later payments), ``WAIVE``."""
+
+    CAPITALIZE = "capitalize"
+    ACCRUE = "accrue"
+    WAIVE = "waive"
+
+
+_UNPAID = {HolidayInterest.CAPITALIZE: UnpaidInterest.CAPITALIZE,
+           HolidayInterest.ACCRUE: UnpaidInterest.CARRY,
+           HolidayInterest.WAIVE: UnpaidInterest.WAIVE}
+
+
+class Change:
+    """Base of the typed changes; ``apply`` rewrites a draft."""
+
+    kind = "change"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:  # pragma: no cover
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """A short description for tables."""
+        return self.kind.replace("_", " ")
+
+
+def _count(value: Any, argument: str, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidArgumentError(argument, f"must be an integer >= {minimum}",
+                                   received=value)
+    return value
+
+
+def _new_rate(pos: Position, annual_rate: Any, periodic_rate: Any) -> Fraction | None:
+    if annual_rate is not None and periodic_rate is not None:
+        raise InvalidArgumentError("periodic_rate", "give annual_rate or periodic_rate, "
+                                   "not both", received=periodic_rate)
+    if periodic_rate is not None:
+        return parse_rate(periodic_rate, argument="periodic_rate")
+    if annual_rate is not None:
+        freq = pos.remaining.frequency or Frequency.MONTHLY
+        return parse_rate(annual_rate, argument="annual_rate") / freq.periods_per_year
+    return None
+
+
+def _scaled(factors: Sequence[Fraction], new: Fraction, regular: Fraction) -> list[Fraction]:
+    """Factors at a new periodic rate: scaled by new/old (day counts and odd periods
+    keep their shape), or the new rate itself where the old was zero."""
+    if regular == 0:
+        return [new] * len(factors)
+    return [f * new / regular for f in factors]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtendTerm(Change):
+    """Term extension (展期): ``periods`` more installments, or a new ``maturity``; the
+    rate unchanged or new; the installment recomputed in the plan's own method (a flat
+    fee on the outstanding principal at ``fee_rate`` a period, by default the plan's)."""
+
+    periods: int | None = None
+    maturity: date | str | None = None
+    annual_rate: Any = None
+    periodic_rate: Any = None
+    fee_rate: Any = None
+    kind = "extend_term"
+
+    def describe(self) -> str:
+        """E.g. ``extend +6``."""
+        what = f"+{self.periods}" if self.periods is not None else f"to {self.maturity}"
+        rate = self.annual_rate or self.periodic_rate or self.fee_rate
+        return f"extend {what}" + (f" at {rate}" if rate is not None else "")
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        if (self.periods is None) == (self.maturity is None):
+            raise InvalidArgumentError("periods", "give periods or maturity (not both)",
+                                       received=(self.periods, self.maturity))
+        if self.periods is not None:
+            extra = _more_dues(pos, draft.dues[-1], _count(self.periods, "periods"))
+        else:
+            assert self.maturity is not None
+            until = parse_date(self.maturity, argument="maturity")
+            if until <= draft.dues[-1]:
+                raise InvalidArgumentError("maturity", "must be after the current maturity "
+                                           f"({draft.dues[-1].isoformat()})",
+                                           received=until.isoformat())
+            extra = tuple(d for d in _more_dues(pos, draft.dues[-1], 600) if d <= until)
+            if not extra:
+                raise InvalidArgumentError("maturity", "adds no due date",
+                                           received=until.isoformat())
+        factors = list(draft.factors) + [draft.factors[-1]] * len(extra)
+        rate = _new_rate(pos, self.annual_rate, self.periodic_rate)
+        if rate is not None:
+            regular = max(draft.factors, key=draft.factors.count)
+            factors = _scaled(factors, rate, regular)
+        fees = list(draft.fees) + [draft.fees[-1] if draft.method != "flat" else 0] * len(extra)
+        if (draft.method == "flat" and any(draft.fees)) or self.fee_rate is not None:
+            # a flat fee on the outstanding principal for the new term (fees waived
+            # before stay waived)
+            fee_rate = _original_fee_rate(pos) if self.fee_rate is None else parse_rate(
+                self.fee_rate, argument="fee_rate")
+            each = draft.principal * fee_rate
+            fee = round_ratio(each.numerator, each.denominator, RoundingMode.HALF_UP)
+            fees = [0 if s is not None and s.rule is PaymentRule.NOTHING else fee
+                    for s in (*draft.special, *([None] * len(extra)))]
+        return replace(draft, dues=draft.dues + extra, factors=tuple(factors),
+                       fees=tuple(fees), special=draft.special + (None,) * len(extra),
+                       reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReducePayment(Change):
+    """A lower payment (``amount`` in major units, or ``fraction`` of the current one)
+    for ``periods`` installments, then back to the normal payment (re-amortized when the
+    shortfall was capitalized); ``periods=None`` makes it permanent, with the number of
+    installments solved. ``shortfall``: capitalize, defer (repaid at the end, or spread
+    over the installments after the reduced ones with ``spread=True``) or waive."""
+
+    amount: Any = None
+    fraction: Any = None
+    periods: int | None = None
+    shortfall: Shortfall | str = Shortfall.CAPITALIZE
+    spread: bool = False
+    kind = "reduce_payment"
+
+    def describe(self) -> str:
+        """E.g. ``pay 50% ×3 (defer)``."""
+        how = self.amount if self.amount is not None else f"{Decimal(str(self.fraction)):%}"
+        span = "for good" if self.periods is None else f"×{self.periods}"
+        mode = parse_enum(Shortfall, self.shortfall, argument="shortfall").value
+        return f"pay {how} {span} ({mode})"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        mode = parse_enum(Shortfall, self.shortfall, argument="shortfall")
+        normal = pos.remaining.payment[0]
+        if (self.amount is None) == (self.fraction is None):
+            raise InvalidArgumentError("amount", "give amount or fraction (not both)",
+                                       received=(self.amount, self.fraction))
+        if self.amount is not None:
+            reduced = parse_money(self.amount, pos.currency, argument="amount")
+        else:
+            share = parse_rate(self.fraction, argument="fraction")
+            cut = share * normal
+            reduced = round_ratio(cut.numerator, cut.denominator, RoundingMode.HALF_UP)
+        if reduced >= normal:
+            raise InvalidArgumentError("amount", "must be less than the current payment "
+                                       f"({format_money(normal, pos.currency)})",
+                                       received=format_money(reduced, pos.currency))
+        n = len(draft.dues)
+        if self.periods is None:
+            return _permanent(pos, draft, reduced, mode)
+        count = _count(self.periods, "periods")
+        if count >= n:
+            raise RestructureNotAllowedError(
+                f"a reduced payment for {count} periods leaves no regular installment of "
+                f"the {n} remaining: make it permanent (periods=None) or extend the term")
+        if mode is Shortfall.CAPITALIZE:
+            special = list(draft.special)
+            for k in range(count):
+                fee = draft.fees[k]
+                if reduced < fee:
+                    raise RestructureNotAllowedError(
+                        f"the reduced payment {format_money(reduced, pos.currency)} does "
+                        f"not cover the fee due ({format_money(fee, pos.currency)})")
+                special[k] = _Special(rule=PaymentRule.AMOUNT, amount=reduced - fee,
+                                      unpaid=UnpaidInterest.CAPITALIZE)
+            return replace(draft, special=tuple(special), reamortize=True)
+        return replace(draft, shortfall=tuple((k, reduced) for k in range(count)),
+                       shortfall_mode=mode.value, shortfall_spread=self.spread)
+
+
+def _permanent(pos: Position, draft: _Draft, reduced: int, mode: Shortfall) -> _Draft:
+    """A permanent lower payment: the number of installments solved through the core."""
+    if mode is not Shortfall.CAPITALIZE:
+        raise InvalidArgumentError("shortfall", "a permanent reduced payment keeps all the "
+                                   "principal interest-bearing: use 'capitalize'",
+                                   received=mode.value)
+    fee = draft.fees[0]
+    if draft.method == "flat":
+        fee = draft.fees[-1]
+    net = reduced - fee
+    interest = draft.principal * draft.factors[0]
+    if net <= 0 or net <= interest:
+        raise RestructureNotAllowedError(
+            f"the reduced payment {format_money(reduced, pos.currency)} does not cover the "
+            f"interest and fee due each period: the balance would never be repaid")
+    more = _more_dues(pos, draft.dues[-1], 1200)
+    dues = draft.dues + more
+    factors = list(draft.factors) + [draft.factors[-1]] * len(more)
+    fees = [fee] * len(dues)
+    trial = Program(principal=draft.principal, periods=tuple(
+        Period(due=d, factor=f, rule=PaymentRule.AMOUNT, amount=net, fee=fee)
+        for d, f in zip(dues, factors, strict=True)))
+    cols = run_batch([trial]).loan(0)
+    paid_off = next((k for k, b in enumerate(cols.balance) if b == 0), None)
+    if paid_off is None:
+        raise RestructureNotAllowedError("the reduced payment does not repay the loan within "
+                                         "100 years")
+    n = paid_off + 1
+    special = [_Special(rule=PaymentRule.AMOUNT, amount=net,
+                        unpaid=UnpaidInterest.CAPITALIZE)] * (n - 1) + [None]
+    return replace(draft, dues=dues[:n], factors=tuple(factors[:n]), fees=tuple(fees[:n]),
+                   special=tuple(special), reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentHoliday(Change):
+    """A payment holiday (宽限期): ``periods`` installments with nothing due
+    (``interest_only=False``) or interest only; the holiday's interest capitalized,
+    accrued (collected first by later payments, without interest) or waived; then the
+    plan ``shift``-ed by the holiday (maturity moves) or re-amortized within the
+    original maturity (``shift=False``). At most ``max_periods`` (default 6)."""
+
+    periods: int = 1
+    interest_only: bool = False
+    interest: HolidayInterest | str = HolidayInterest.CAPITALIZE
+    shift: bool = True
+    max_periods: int = 6
+    kind = "payment_holiday"
+
+    def describe(self) -> str:
+        """E.g. ``holiday 2 (capitalize, shift)``."""
+        how = parse_enum(HolidayInterest, self.interest, argument="interest").value
+        kind = "interest-only" if self.interest_only else "holiday"
+        return f"{kind} {self.periods} ({how}, {'shift' if self.shift else 'reamortize'})"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        count = _count(self.periods, "periods")
+        if count > self.max_periods:
+            raise RestructureNotAllowedError(
+                f"a payment holiday of {count} periods is longer than the {self.max_periods} "
+                "allowed (max_periods)")
+        how = parse_enum(HolidayInterest, self.interest, argument="interest")
+        rule = PaymentRule.INTEREST_ONLY if self.interest_only else PaymentRule.NOTHING
+        holiday = _Special(rule=rule, amount=0, unpaid=_UNPAID[how])
+        n = len(draft.dues)
+        if self.shift:
+            extra = _more_dues(pos, draft.dues[-1], count)
+            dues = draft.dues + extra
+            factors = draft.factors + (draft.factors[-1],) * count
+            fees = (0,) * count + draft.fees  # fees move with their installments
+            special = (holiday,) * count + draft.special
+        else:
+            if count >= n:
+                raise RestructureNotAllowedError(
+                    f"a {count}-period holiday leaves no installment of the {n} remaining "
+                    "to repay within the original maturity: shift the plan instead")
+            dues, factors = draft.dues, draft.factors
+            waived = sum(draft.fees[:count])
+            fees = (0,) * count + draft.fees[count:]
+            special = (holiday,) * count + draft.special[count:]
+            draft = replace(draft, waived=_plus(draft.waived, "fee", waived))
+        return replace(draft, dues=dues, factors=factors, fees=fees, special=special,
+                       reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReduceRate(Change):
+    """A lower rate (``annual_rate`` nominal, or ``periodic_rate``) for ``periods``
+    installments or for good (``None``); for a flat-fee plan, a lower ``fee_rate`` (a
+    period, on the outstanding principal)."""
+
+    annual_rate: Any = None
+    periodic_rate: Any = None
+    fee_rate: Any = None
+    periods: int | None = None
+    kind = "reduce_rate"
+
+    def describe(self) -> str:
+        """E.g. ``rate 8%`` or ``fee 0.3%``."""
+        if self.fee_rate is not None:
+            return f"fee {self.fee_rate}"
+        rate = self.annual_rate if self.annual_rate is not None else self.periodic_rate
+        span = "" if self.periods is None else f" ×{self.periods}"
+        return f"rate {rate}{span}"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        n = len(draft.dues)
+        count = n if self.periods is None else min(_count(self.periods, "periods"), n)
+        if draft.method == "flat":
+            if self.fee_rate is None:
+                raise InvalidArgumentError("fee_rate", "a flat-fee plan's cost is its fee: "
+                                           "give the new fee_rate", received=None)
+            fee_rate = parse_rate(self.fee_rate, argument="fee_rate")
+            each = draft.principal * fee_rate
+            fee = round_ratio(each.numerator, each.denominator, RoundingMode.HALF_UP)
+            old = draft.fees
+            fees = tuple(min(fee, f) if k < count else f for k, f in enumerate(old))
+            return replace(draft, fees=fees, reamortize=True)
+        rate = _new_rate(pos, self.annual_rate, self.periodic_rate)
+        if rate is None:
+            raise InvalidArgumentError("annual_rate", "give the new annual_rate or "
+                                       "periodic_rate", received=None)
+        regular = max(draft.factors, key=draft.factors.count)
+        if rate > regular:
+            raise InvalidArgumentError("annual_rate", "must not be above the current rate",
+                                       received=str(self.annual_rate or self.periodic_rate))
+        scaled = _scaled(draft.factors, rate, regular)
+        factors = tuple(scaled[k] if k < count else f for k, f in enumerate(draft.factors))
+        return replace(draft, factors=factors, reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaiveFees(Change):
+    """Waive fees: the remaining plan's ``future`` fees, and overdue ``fees``,
+    ``penalties`` and ``late_fees`` (each True by default)."""
+
+    future: bool = True
+    fees: bool = True
+    penalties: bool = True
+    late_fees: bool = True
+    kind = "waive_fees"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        waived, arrears = dict(draft.waived), dict(draft.arrears)
+        for flag, component in ((self.fees, "fee"), (self.penalties, "penalty"),
+                                (self.late_fees, "late_fee")):
+            if flag and arrears.get(component):
+                waived = _plus(waived, component, arrears.pop(component))
+        fees = draft.fees
+        if self.future:
+            waived = _plus(waived, "fee", sum(fees))
+            fees = (0,) * len(fees)
+        return replace(draft, fees=fees, waived=waived, arrears=arrears)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForgivePrincipal(Change):
+    """Forgive part of the principal not yet due: ``amount`` (major units) or
+    ``fraction``; the rest is re-amortized over the same installments."""
+
+    amount: Any = None
+    fraction: Any = None
+    kind = "forgive_principal"
+
+    def describe(self) -> str:
+        """E.g. ``forgive 500``."""
+        return f"forgive {self.amount if self.amount is not None else self.fraction}"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        if (self.amount is None) == (self.fraction is None):
+            raise InvalidArgumentError("amount", "give amount or fraction (not both)",
+                                       received=(self.amount, self.fraction))
+        if self.amount is not None:
+            cut = parse_money(self.amount, pos.currency, argument="amount")
+        else:
+            share = parse_rate(self.fraction, argument="fraction") * draft.principal
+            cut = round_ratio(share.numerator, share.denominator, RoundingMode.DOWN)
+        if cut > draft.principal:
+            raise InvalidArgumentError("amount", "must not exceed the principal not yet due "
+                                       f"({format_money(draft.principal, pos.currency)})",
+                                       received=format_money(cut, pos.currency))
+        return replace(draft, principal=draft.principal - cut, forgiven=draft.forgiven + cut,
+                       reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CapitalizeArrears(Change):
+    """Bring the account current by moving overdue amounts into the new plan's principal
+    (re-amortized). ``components`` default to principal, interest and fees; penalty and
+    late fees stay due (HAMP does not allow capitalizing late fees) unless listed."""
+
+    components: tuple[str, ...] = ("principal", "interest", "fee")
+    kind = "capitalize_arrears"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        unknown = set(self.components) - set(ARREARS)
+        if unknown:
+            raise InvalidArgumentError("components", f"must be among {ARREARS}",
+                                       received=sorted(unknown))
+        arrears, capitalized, principal = dict(draft.arrears), dict(draft.capitalized), \
+            draft.principal
+        for component in self.components:
+            amount = arrears.pop(component, 0)
+            if amount:
+                capitalized = _plus(capitalized, component, amount)
+                principal += amount
+        return replace(draft, principal=principal, arrears=arrears, capitalized=capitalized,
+                       reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeferPrincipal(Change):
+    """Principal forbearance: move ``amount`` (major units) of the interest-bearing
+    principal to a non-interest-bearing balance repaid with the last installment."""
+
+    amount: Any
+    kind = "defer_principal"
+
+    def describe(self) -> str:
+        """E.g. ``defer 1000``."""
+        return f"defer {self.amount}"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        cut = parse_money(self.amount, pos.currency, argument="amount")
+        if cut >= draft.principal:
+            raise InvalidArgumentError("amount", "must be less than the interest-bearing "
+                                       f"principal ({format_money(draft.principal, pos.currency)})",
+                                       received=format_money(cut, pos.currency))
+        return replace(draft, principal=draft.principal - cut, deferred=draft.deferred + cut,
+                       reamortize=True)
+
+
+# ---------------------------------------------------------------- compile and run
+
+
+def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
+    """The new schedule of a draft (the interest-bearing program through the core, then
+    the non-interest-bearing amounts and the arrears still due), and the shortfall
+    deferred."""
+    n = len(draft.dues)
+    if draft.reamortize:
+        rows = _run(pos, draft)
+    else:  # the plan's own rows (reproduced exactly), fees as edited
+        r = pos.remaining
+        rows = {"payment": [p - f + g for p, f, g in zip(r.payment, r.fee, draft.fees,
+                                                          strict=True)],
+                "principal": list(r.principal_paid), "interest": list(r.interest),
+                "fee": list(draft.fees), "balance": list(r.balance),
+                "capitalized": [0] * n, "waived": [0] * n, "forgiven": [0] * n}
+    waived_interest = sum(rows["waived"])
+    # reduced payments whose shortfall is deferred or waived: the interest-bearing part
+    # follows the normal path, the borrower pays less
+    shortfall = 0
+    deferred_by_row = [0] * n
+    last_reduced = max((k for k, _ in draft.shortfall), default=-1)
+    for k, reduced in draft.shortfall:
+        floor = rows["interest"][k] + rows["fee"][k]
+        if reduced < floor:
+            raise RestructureNotAllowedError(
+                f"the reduced payment {format_money(reduced, pos.currency)} does not cover "
+                f"the interest and fee due ({format_money(floor, pos.currency)}) and the "
+                "shortfall is not capitalized")
+        cut = max(rows["payment"][k] - reduced, 0)
+        rows["payment"][k] -= cut
+        rows["principal"][k] -= cut
+        shortfall += cut
+        if draft.shortfall_mode == "waive":
+            rows["forgiven"][k] += cut
+        else:
+            deferred_by_row[k] += cut
+    # non-interest-bearing balances: principal deferred at as_of and deferred shortfall
+    to_repay = draft.deferred + (shortfall if draft.shortfall_mode == "defer" else 0)
+    if to_repay:
+        after = [k for k in range(n) if k > last_reduced]
+        if draft.shortfall_spread and after:
+            repay = dict(zip(after, RoundingPolicy().split(to_repay, len(after)),
+                             strict=True))
+        else:
+            repay = {n - 1: to_repay}
+        owed = draft.deferred
+        for k in range(n):
+            owed += deferred_by_row[k] - repay.get(k, 0)
+            rows["payment"][k] += repay.get(k, 0)
+            rows["principal"][k] += repay.get(k, 0)
+            rows["balance"][k] += owed
+    opening = draft.principal + draft.deferred
+    dues = list(draft.dues)
+    arrears = draft.arrears
+    if any(arrears.values()):  # arrears not folded into the plan stay due now
+        if dues[0] == draft.as_of:
+            raise RestructureNotAllowedError(
+                "an installment falls due on the restructuring date: restructure the day "
+                "after it")
+        charges = arrears.get("fee", 0) + arrears.get("penalty", 0) + arrears.get(
+            "late_fee", 0)
+        first = (arrears.get("principal", 0), arrears.get("interest", 0), charges)
+        opening += first[0]
+        dues.insert(0, draft.as_of)
+        rows["payment"].insert(0, sum(first))
+        rows["principal"].insert(0, first[0])
+        rows["interest"].insert(0, first[1])
+        rows["fee"].insert(0, first[2])
+        rows["balance"].insert(0, opening - first[0])
+        for name in ("capitalized", "waived", "forgiven"):
+            rows[name].insert(0, 0)
+    del waived_interest
+    deferred_shortfall = shortfall if draft.shortfall_mode == "defer" else 0
+    return Schedule(currency=pos.currency, start=draft.as_of, principal=opening,
+                    due_dates=tuple(dues), payment=tuple(rows["payment"]),
+                    principal_paid=tuple(rows["principal"]), interest=tuple(rows["interest"]),
+                    fee=tuple(rows["fee"]), balance=tuple(rows["balance"]),
+                    capitalized=tuple(rows["capitalized"]), waived=tuple(rows["waived"]),
+                    forgiven=tuple(rows["forgiven"]), program=pos.remaining.program,
+                    frequency=pos.remaining.frequency), deferred_shortfall
+
+
+def _run(pos: Position, draft: _Draft) -> dict[str, list[int]]:
+    """Rebuild the interest-bearing program (special periods first, then the rest
+    re-amortized in the plan's method) and run it through the core."""
+    program = pos.remaining.program
+    assert program is not None
+    mode = program.interest_rounding
+    n = len(draft.dues)
+    specials = [k for k in range(n) if draft.special[k] is not None]
+    if specials != list(range(len(specials))):
+        raise RestructureNotAllowedError("special periods (holidays, reduced payments) must "
+                                         "come first in the new plan")
+    first_normal = len(specials)
+    if first_normal >= n:
+        raise RestructureNotAllowedError("the new plan has no regular installment left to "
+                                         "repay the principal")
+    periods: list[Period] = []
+    for k in range(first_normal):
+        spec = draft.special[k]
+        assert spec is not None
+        periods.append(Period(due=draft.dues[k], factor=draft.factors[k], rule=spec.rule,
+                              amount=spec.amount, fee=draft.fees[k], unpaid=spec.unpaid))
+    opening, carried = draft.principal, 0
+    if periods:  # the balance the regular installments start from, through the core
+        cols = run_batch([Program(principal=draft.principal, periods=tuple(periods),
+                                  interest_rounding=mode)]).loan(0)
+        opening, carried = cols.balance[-1], cols.arrears[-1]
+    factors = list(draft.factors[first_normal:])
+    if draft.method == "level":
+        pay = level_payment(opening + carried, factors, mode=RoundingMode.HALF_UP)
+        rules = [(PaymentRule.AMOUNT, pay)] * len(factors)
+    else:
+        rules = [(PaymentRule.PRINCIPAL, s)
+                 for s in RoundingPolicy().split(opening, len(factors))]
+    rules[-1] = (PaymentRule.PAYOFF, 0)
+    for j, (rule, amount) in enumerate(rules):
+        k = first_normal + j
+        periods.append(Period(due=draft.dues[k], factor=draft.factors[k], rule=rule,
+                              amount=amount, fee=draft.fees[k]))
+    cols = run_batch([Program(principal=draft.principal, periods=tuple(periods),
+                              interest_rounding=mode)]).loan(0)
+    return {"payment": list(cols.payment), "principal": list(cols.principal),
+            "interest": list(cols.interest), "fee": list(cols.fee),
+            "balance": list(cols.balance), "capitalized": list(cols.capitalized),
+            "waived": list(cols.waived), "forgiven": [0] * n}
+
+
+# --------------------------------------------------------------------- the result
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Restructuring:
+    """A restructuring option: the position before, the changes, the new schedule (a
+    normal :class:`~bnpl_restructure.Schedule`: disclosure and servicing work on it), and
+    what was capitalized, deferred, waived and forgiven (major units).
+
+    ``schedule`` starts on the restructuring date; a first row due that day carries
+    the arrears that were not folded into the plan.
+    """
+
+    position: Position
+    changes: tuple[Change, ...]
+    schedule: Schedule
+    capitalized: dict[str, Decimal]
+    deferred: Decimal
+    waived: dict[str, Decimal]
+    forgiven: Decimal
+
+    @property
+    def name(self) -> str:
+        """The changes, as text."""
+        return " + ".join(c.describe() for c in self.changes) or "no change"
+
+    @property
+    def installments(self) -> tuple[int, ...]:
+        """Indexes of the regular installments (after any row due on the date itself)."""
+        start = 1 if self.schedule.due_dates[0] == self.position.as_of else 0
+        return tuple(range(start, len(self.schedule)))
+
+    def _regular(self) -> list[int]:
+        return [self.schedule.payment[k] for k in self.installments] or [0]
+
+    @property
+    def first_payment(self) -> Decimal:
+        """The first regular installment after the restructuring date."""
+        return self.schedule.currency.to_major(self._regular()[0])
+
+    @property
+    def max_payment(self) -> Decimal:
+        """The largest regular installment."""
+        return self.schedule.currency.to_major(max(self._regular()))
+
+    @property
+    def due_now(self) -> Decimal:
+        """Arrears still due on the restructuring date."""
+        if self.schedule.due_dates[0] == self.position.as_of:
+            return self.schedule.currency.to_major(self.schedule.payment[0])
+        return self.schedule.currency.to_major(0)
+
+    def __repr__(self) -> str:
+        s = self.schedule
+        return (f"<Restructuring {self.name}: {len(self.installments)} installments from "
+                f"{format_money(self._regular()[0], s.currency)}, total "
+                f"{format_money(sum(s.payment), s.currency)} to "
+                f"{s.due_dates[-1].isoformat()}>")
+
+
+def restructure(loan: Schedule | LoanState | Position, changes: Sequence[Change] = (), *,
+                as_of: Any = None, payments: Iterable[Any] = (),
+                terms: ServicingTerms | None = None) -> Restructuring:
+    """Apply ``changes`` in order to the remaining plan and run it through the core.
+
+    Examples
+    --------
+    No change reproduces the remaining plan exactly:
+
+    >>> from bnpl_restructure import Plan
+    >>> s = Plan.annuity("1200", annual_rate="0.12", installments=12,
+    ...                  start="2026-01-15").schedule()
+    >>> same = restructure(s, [], as_of="2026-01-20")
+    >>> same.schedule.payment == s.payment
+    True
+    """
+    pos = position(loan, payments, as_of=as_of, terms=terms)
+    draft = _start(pos)
+    for k, change in enumerate(changes):
+        if not isinstance(change, Change):
+            raise InvalidArgumentError(f"changes[{k}]", "must be a Change (ExtendTerm(...), "
+                                       "PaymentHoliday(...), ...)", received=change)
+        draft = change.apply(pos, draft)
+    schedule, deferred_shortfall = _compile(pos, draft)
+    cur = pos.currency
+    waived = dict(draft.waived)
+    if sum(schedule.waived):
+        waived = _plus(waived, "interest", sum(schedule.waived))
+    if sum(schedule.forgiven):
+        waived = _plus(waived, "principal", sum(schedule.forgiven))
+    capitalized = dict(draft.capitalized)
+    if sum(schedule.capitalized):
+        capitalized = _plus(capitalized, "interest", sum(schedule.capitalized))
+    deferred = draft.deferred + deferred_shortfall
+    return Restructuring(
+        position=pos, changes=tuple(changes), schedule=schedule,
+        capitalized={k: cur.to_major(v) for k, v in capitalized.items()},
+        deferred=cur.to_major(deferred),
+        waived={k: cur.to_major(v) for k, v in waived.items()},
+        forgiven=cur.to_major(draft.forgiven))
+
+
+def _one(change_type: type[Change]) -> Any:
+    def option(loan: Schedule | LoanState | Position, *, as_of: Any = None,
+               payments: Iterable[Any] = (), terms: ServicingTerms | None = None,
+               **kwargs: Any) -> Restructuring:
+        return restructure(loan, [change_type(**kwargs)], as_of=as_of, payments=payments,
+                           terms=terms)
+
+    option.__name__ = change_type.kind
+    option.__doc__ = (f"One :class:`{change_type.__name__}` restructuring "
+                      f"(see its documentation); the loan as in :func:`restructure`.")
+    return option
+
+
+extend_term = _one(ExtendTerm)
+reduce_payment = _one(ReducePayment)
+payment_holiday = _one(PaymentHoliday)
+reduce_rate = _one(ReduceRate)
+waive_fees = _one(WaiveFees)
+forgive_principal = _one(ForgivePrincipal)
+capitalize_arrears = _one(CapitalizeArrears)
+defer_principal = _one(DeferPrincipal)
+
+
+# ---------------------------------------------------------------------- comparison
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComparisonRow:
+    """One option in a :class:`Comparison` (money in major units, rates as fractions)."""
+
+    name: str
+    first_payment: Decimal
+    max_payment: Decimal
+    average_payment: Decimal
+    payment_relief: Decimal
+    installments: int
+    maturity: date
+    due_now: Decimal
+    total_to_pay: Decimal
+    extra_cost: Decimal
+    annual_rate: Decimal | None
+    lender_npv: Decimal
+    npv_change: Decimal
+    payment_to_income: Decimal | None
+    affordable: bool | None
+    over_caps: tuple[str, ...]
+    option: Restructuring | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comparison:
+    """Options side by side (first row: no change); ``best`` is the cheapest option for
+    the borrower that is affordable (when income is given) and within the rate caps."""
+
+    rows: tuple[ComparisonRow, ...]
+    currency: Currency
+    best: str | None
+
+    _HEADER = ("option", "first", "max", "relief", "n", "maturity", "due now", "total",
+               "extra cost", "rate", "lender NPV", "ΔNPV", "PTI", "caps")
+
+    def _fmt(self, value: Decimal) -> str:
+        return format_money(self.currency.to_minor(value), self.currency)
+
+    def _cells(self) -> list[tuple[str, ...]]:
+        fmt = self._fmt
+        out: list[tuple[str, ...]] = []
+        for r in self.rows:
+            mark = " *" if r.name == self.best else ""
+            out.append((r.name + mark, fmt(r.first_payment), fmt(r.max_payment),
+                        fmt(r.payment_relief), str(r.installments), r.maturity.isoformat(),
+                        fmt(r.due_now), fmt(r.total_to_pay), fmt(r.extra_cost),
+                        "—" if r.annual_rate is None else format_rate(r.annual_rate),
+                        fmt(r.lender_npv), fmt(r.npv_change),
+                        "—" if r.payment_to_income is None else format_rate(
+                            r.payment_to_income, 1) + (" ok" if r.affordable else " over"),
+                        ", ".join(r.over_caps) or "ok"))
+        return out
+
+    def to_text(self) -> str:
+        """A plain-text table; ``*`` marks the best option."""
+        rows = [self._HEADER, *self._cells()]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(self._HEADER))]
+        lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                           for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+                 for row in rows]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{h}</th>" for h in self._HEADER)
+        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+                       for row in self._cells())
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def to_pandas(self) -> Any:
+        """A data frame of the rows (needs pandas)."""
+        import pandas as pd
+
+        fields = [f for f in ComparisonRow.__dataclass_fields__ if f != "option"]
+        return pd.DataFrame([{f: getattr(r, f) for f in fields} for r in self.rows])
+
+
+#: Rate caps (annual rates, fractions) checked by :func:`compare` by default.
+RATE_CAPS = {"CN 24%": Fraction(24, 100), "CN 36%": Fraction(36, 100),
+             "US MLA 36%": Fraction(36, 100)}
+
+#: Payment-to-income thresholds: HAMP's 31% target; China's 50% (CBRC 2004 Art. 36).
+AFFORDABILITY = {"hamp": Fraction(31, 100), "cn_50": Fraction(50, 100),
+                 "cn_55": Fraction(55, 100)}
+
+
+def compare(loan: Schedule | LoanState | Position,
+            options: Sequence[Restructuring | Sequence[Change]], *, discount_rate: Any,
+            monthly_income: Any = None, affordability: Any = AFFORDABILITY["hamp"],
+            caps: dict[str, Any] | None = None, lpr: Any = None, as_of: Any = None,
+            payments: Iterable[Any] = (), terms: ServicingTerms | None = None) -> Comparison:
+    """Options side by side with "no change".
+
+    Parameters
+    ----------
+    loan
+        The position (a LoanState, a Position, or a schedule with ``as_of``).
+    options
+        :class:`Restructuring` results, or lists of changes to apply.
+    discount_rate
+        Annual rate for the lender's net present value of the remaining cash flows
+        (HAMP NPV test: the change in NPV against "no change").
+    monthly_income
+        Borrower's monthly income (major units): payment-to-income is the maximum regular
+        installment a month over it, checked against ``affordability`` (31% HAMP target
+        by default; :data:`AFFORDABILITY` has the Chinese 50% / 55% limits).
+    caps
+        ``{name: annual rate}`` caps to check the new plan's annualized rate against
+        (default :data:`RATE_CAPS`); with ``lpr``, "4 × LPR" is added.
+    """
+    pos = position(loan, payments, as_of=as_of, terms=terms)
+    base = restructure(pos, [])
+    built = [base] + [o if isinstance(o, Restructuring) else restructure(pos, list(o))
+                      for o in options]
+    cur = pos.currency
+    d = parse_rate(discount_rate, argument="discount_rate")
+    income = None if monthly_income is None else parse_money(
+        monthly_income, cur, argument="monthly_income")
+    threshold = parse_rate(affordability, argument="affordability")
+    limits = {k: parse_rate(v, argument="caps") for k, v in (caps or RATE_CAPS).items()}
+    if lpr is not None:
+        limits["4 × LPR"] = 4 * parse_rate(lpr, argument="lpr")
+    freq = pos.remaining.frequency or Frequency.MONTHLY
+    per_month = freq.periods_per_year / 12
+    base_npv = _npv(base.schedule, d)
+    base_first = base._regular()[0]
+    base_total = sum(base.schedule.payment)
+    rows = []
+    for option in built:
+        s = option.schedule
+        regular = option._regular()
+        total = sum(s.payment)
+        npv = _npv(s, d)
+        try:
+            rate: Decimal | None = cn_annualized_rate(s).nominal if total > s.principal \
+                else Decimal(0)
+        except (NoSolutionError, InvalidArgumentError):
+            rate = None
+        pti = None if income is None else Fraction(max(regular)) * per_month / income
+        rows.append(ComparisonRow(
+            name="no change" if option is base else option.name,
+            first_payment=cur.to_major(regular[0]), max_payment=cur.to_major(max(regular)),
+            average_payment=cur.to_major(sum(regular) // len(regular)),
+            payment_relief=cur.to_major(base_first - regular[0]),
+            installments=len(option.installments), maturity=s.due_dates[-1],
+            due_now=option.due_now, total_to_pay=cur.to_major(total),
+            extra_cost=cur.to_major(total - base_total), annual_rate=rate,
+            lender_npv=cur.to_major(npv), npv_change=cur.to_major(npv - base_npv),
+            payment_to_income=None if pti is None else Decimal(pti.numerator) / Decimal(
+                pti.denominator),
+            affordable=None if pti is None else pti <= threshold,
+            over_caps=tuple(name for name, cap in limits.items()
+                            if rate is not None and Fraction(rate) > cap),
+            option=option))
+    eligible = [r for r in rows if r.affordable is not False and not r.over_caps]
+    best = min(eligible, key=lambda r: (r.total_to_pay, r.max_payment)).name if eligible \
+        else None
+    return Comparison(rows=tuple(rows), currency=cur, best=best)
+
+
+def _npv(schedule: Schedule, annual_rate: Fraction) -> int:
+    """The lender's present value on the schedule's start of its payments, discounted
+    at ``annual_rate`` (effective, time in days / 365), rounded half-up to a minor unit.
+
+    Evaluated in 34-digit decimal arithmetic (the discount factors are irrational)."""
+    ctx = Context(prec=34)
+    growth = ctx.add(Decimal(1), ctx.divide(Decimal(annual_rate.numerator),
+                                            Decimal(annual_rate.denominator)))
+    total = Decimal(0)
+    for due, pay in zip(schedule.due_dates, schedule.payment, strict=True):
+        years = ctx.divide(Decimal((due - schedule.start).days), Decimal(365))
+        total = ctx.add(total, ctx.divide(Decimal(pay), ctx.power(growth, years)))
+    return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -1,0 +1,331 @@
+"""Restructuring: worked cases, conservation and monotonicity properties, errors."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from bnpl_restructure import Plan, PlanKind
+from bnpl_restructure.errors import InvalidArgumentError, RestructureNotAllowedError
+from bnpl_restructure.examples import seed_plan
+from bnpl_restructure.restructure import (
+    CapitalizeArrears,
+    Change,
+    DeferPrincipal,
+    ExtendTerm,
+    ForgivePrincipal,
+    PaymentHoliday,
+    ReduceRate,
+    WaiveFees,
+    compare,
+    extend_term,
+    payment_holiday,
+    position,
+    reduce_payment,
+    restructure,
+)
+from bnpl_restructure.schedule import Schedule
+from bnpl_restructure.servicing import loan_state
+from bnpl_restructure.testing.invariants import check_schedule
+from bnpl_restructure.testing.strategies import plans
+
+D = Decimal
+
+
+def _seed_behind() -> tuple[Schedule, object]:
+    # The seed: 6,000.00 CNY, 12 x (500.00 + 36.00 fee) from 2026-01-15; only the first
+    # installment paid; on 2026-04-20 installments 2 and 3 are overdue.
+    s = seed_plan().schedule()
+    return s, loan_state(s, [("2026-02-15", "536.00")], as_of="2026-04-20")
+
+
+def _annuity() -> Schedule:
+    # 1,200.00 at 1%/month over 12 from 2026-01-15: 106.62 a month (last 106.60).
+    return Plan.annuity("1200", annual_rate="0.12", installments=12,
+                        start="2026-01-15").schedule()
+
+
+# ------------------------------------------------------------------ worked cases
+
+
+def test_no_change_reproduces_the_remaining_plan() -> None:
+    s = _annuity()
+    paid = [(d, str(s.currency.to_major(p))) for d, p in zip(s.due_dates[:3], s.payment[:3],
+                                                          strict=True)]
+    same = restructure(s, [], as_of="2026-04-20", payments=paid)
+    assert same.schedule.payment == s.payment[3:]
+    assert same.schedule.principal_paid == s.principal_paid[3:]
+    assert same.schedule.due_dates == s.due_dates[3:]
+    assert same.waived == {} and same.capitalized == {} and same.forgiven == 0
+
+
+def test_extension_of_a_flat_fee_plan_by_hand() -> None:
+    # Position (see _seed_behind): 4,500.00 not yet due over 9 installments; arrears
+    # 1,000.00 principal + 72.00 fees. Capitalized: 5,572.00 of principal; 6 more periods
+    # -> 15: principal 5,572.00 / 15 = 371.46 (last 371.56), fee 5,572.00 x 0.6% = 33.43.
+    _, state = _seed_behind()
+    option = restructure(state, [CapitalizeArrears(), ExtendTerm(periods=6)])
+    rows = option.schedule
+    assert (rows.principal, len(rows)) == (557_200, 15)
+    assert [str(r.payment) for r in rows][:2] == ["404.89", "404.89"]
+    assert rows[-1].principal == D("371.56")
+    assert set(rows.fee) == {3343}
+    assert rows.due_dates[-1] == date(2027, 7, 15)  # six months after 2027-01-15
+    assert option.capitalized == {"principal": D("1000.00"), "fee": D("72.00")}
+    check_schedule(rows)
+
+
+def test_extension_of_an_annuity_by_hand() -> None:
+    # Three installments paid; on 2026-04-20 the balance is 913.29 (after 3 payments).
+    # Extend by 6 at the same 1%: level payment over 15 periods
+    # = 913.29 x 0.01 / (1 - 1.01^-15) = 65.8699 -> 65.87.
+    s = _annuity()
+    paid = [(d, "106.62") for d in s.due_dates[:3]]
+    option = extend_term(s, as_of="2026-04-20", payments=paid, periods=6)
+    assert option.schedule.principal == s.balance[2] == 91_329
+    exact = Fraction(91_329, 100) * Fraction(1, 100) / (1 - Fraction(100, 101) ** 15)
+    assert round(exact * 100) == 6587
+    assert option.schedule.payment[0] == 6587 and len(option.schedule) == 15
+    check_schedule(option.schedule)
+
+
+def test_payment_holiday_variants() -> None:
+    s = _annuity()
+    paid = [(d, "106.62") for d in s.due_dates[:3]]
+    # Two months with nothing due, interest capitalized, plan shifted: the balance grows
+    # 913.29 -> 922.42 (9.13 interest, 1% of 913.29) -> 931.64 (9.22), then 9 level
+    # payments: 931.64 x 0.01 / (1 - 1.01^-9) = 108.76.
+    shifted = payment_holiday(s, as_of="2026-04-20", payments=paid, periods=2)
+    rows = shifted.schedule
+    assert rows.payment[:2] == (0, 0) and rows.capitalized[:2] == (913, 922)
+    assert rows.payment[2] == 10876 and len(rows) == 11
+    # Interest waived instead: the lender forgives 9.13 + 9.13; the balance stays 913.29.
+    waived = payment_holiday(s, as_of="2026-04-20", payments=paid, periods=2,
+                             interest="waive")
+    assert waived.waived == {"interest": D("18.26")}
+    # Re-amortized within the original maturity: 7 installments left after the holiday.
+    inside = payment_holiday(s, as_of="2026-04-20", payments=paid, periods=2, shift=False)
+    assert len(inside.schedule) == 9 and inside.schedule.due_dates[-1] == s.due_dates[-1]
+    # Interest only for the holiday: 9.13 each month, nothing capitalized.
+    io = payment_holiday(s, as_of="2026-04-20", payments=paid, periods=2,
+                         interest_only=True)
+    assert io.schedule.payment[:2] == (913, 913) and sum(io.schedule.capitalized) == 0
+
+
+def test_reduced_payment_shortfall_rules_by_hand() -> None:
+    # Seed plan current on 2026-02-20 (installment 1 paid): 536.00 a month. Pay 268.00
+    # for 3 months: shortfall 268.00 x 3 = 804.00 of principal.
+    s = seed_plan().schedule()
+    pos = position(s, [("2026-02-15", "536.00")], as_of="2026-02-20")
+    defer = reduce_payment(pos, fraction="0.5", periods=3, shortfall="defer")
+    assert defer.schedule.payment[:3] == (26_800,) * 3
+    assert defer.deferred == D("804.00")
+    assert defer.schedule.payment[-1] == 53_600 + 80_400  # balloon with the last one
+    spread = reduce_payment(pos, fraction="0.5", periods=3, shortfall="defer", spread=True)
+    assert spread.schedule.payment[3] == 53_600 + 80_400 // 8  # over the 8 after
+    waive = reduce_payment(pos, fraction="0.5", periods=3, shortfall="waive")
+    assert waive.waived == {"principal": D("804.00")}
+    assert sum(waive.schedule.forgiven) == 80_400
+    cap = reduce_payment(pos, fraction="0.5", periods=3, shortfall="capitalize")
+    check_schedule(cap.schedule)
+    totals = [sum(o.schedule.payment) for o in (cap, defer, waive)]
+    assert totals[0] >= totals[1] >= totals[2]  # capitalize >= defer >= waive
+
+
+def test_permanent_reduced_payment_solves_the_term() -> None:
+    # 913.29 at 1% paying 50.00 a month for good: n solves 913.29 = 50 a(n, 1%):
+    # n = -ln(1 - 913.29 x 0.01 / 50) / ln(1.01) = 20.27 -> 21 installments.
+    s = _annuity()
+    paid = [(d, "106.62") for d in s.due_dates[:3]]
+    forever = reduce_payment(s, as_of="2026-04-20", payments=paid, amount="50")
+    assert len(forever.schedule) == 21
+    assert set(forever.schedule.payment[:-1]) == {5000} and forever.schedule.payment[-1] < 5000
+    check_schedule(forever.schedule)
+
+
+def test_relief_options() -> None:
+    s = _annuity()
+    paid = [(d, "106.62") for d in s.due_dates[:3]]
+    # Rate to 6%: 913.29 over 9 at 0.5% = 913.29 x 0.005 / (1 - 1.005^-9) = 104.03.
+    cut = restructure(s, [ReduceRate(annual_rate="0.06")], as_of="2026-04-20", payments=paid)
+    assert cut.schedule.payment[0] == 10403
+    # Forgive 113.29: 800.00 over 9 at 1% = 800 x 0.01 / (1 - 1.01^-9) = 93.39.
+    forgive = restructure(s, [ForgivePrincipal(amount="113.29")], as_of="2026-04-20",
+                          payments=paid)
+    assert forgive.forgiven == D("113.29") and forgive.schedule.payment[0] == 9339
+    # Defer 300.00 into a balloon: 613.29 amortized (71.60), 300.00 with the last.
+    defer = restructure(s, [DeferPrincipal(amount="300")], as_of="2026-04-20", payments=paid)
+    assert defer.schedule.payment[0] == 7160
+    assert defer.schedule.principal == 91_329
+    # Fees waived on the seed plan: the fee column empties, arrears fees forgiven.
+    _, state = _seed_behind()
+    free = restructure(state, [WaiveFees()])
+    assert set(free.schedule.fee[1:]) == {0}
+    assert free.waived == {"fee": D("396.00")}  # 72.00 overdue + 9 x 36.00
+
+
+# -------------------------------------------------------------------- comparison
+
+
+def test_compare_marks_the_cheapest_affordable_option() -> None:
+    _, state = _seed_behind()
+    table = compare(state, [[CapitalizeArrears(), ExtendTerm(periods=6)],
+                            [CapitalizeArrears(), ExtendTerm(periods=12)]],
+                    discount_rate="0.05", monthly_income="1500")
+    names = [r.name for r in table.rows]
+    assert names == ["no change", "capitalize arrears + extend +6",
+                     "capitalize arrears + extend +12"]
+    # payment-to-income of the largest installment against the 31% HAMP target:
+    # no change 536.00 / 1,500.00 = 35.7% (over); extended 404.99 / 1,500.00 = 27.0%.
+    six = table.rows[1]
+    assert six.payment_to_income == D("404.99") / D("1500")
+    assert six.affordable and not table.rows[0].affordable
+    assert table.best in names
+    assert "*" in table.to_text() and "<table>" in table._repr_html_()
+    # the lender's NPV change is measured against "no change"
+    assert table.rows[0].npv_change == 0
+
+
+# -------------------------------------------------------------------- properties
+
+
+@st.composite
+def situations(draw: st.DrawFn) -> tuple[Schedule, list[tuple[date, Decimal]], date]:
+    plan = draw(plans(kinds=(PlanKind.ANNUITY, PlanKind.EQUAL_PRINCIPAL, PlanKind.FLAT_FEE),
+                      max_installments=10))
+    s = plan.schedule()
+    assume(len(s) >= 3)
+    cut = draw(st.integers(1, len(s) - 2))
+    paid = [(d, s.currency.to_major(p)) for d, p in zip(s.due_dates[:cut], s.payment[:cut],
+                                                        strict=True)
+            if p and draw(st.booleans())]
+    as_of = s.due_dates[cut - 1] + timedelta(days=1)
+    if as_of >= s.due_dates[cut]:
+        as_of = s.due_dates[cut - 1]
+    return s, paid, as_of
+
+
+def _changes() -> st.SearchStrategy[list[Change]]:
+    one = st.one_of(
+        st.builds(ExtendTerm, periods=st.integers(1, 6)),
+        st.builds(PaymentHoliday, periods=st.integers(1, 2),
+                  interest=st.sampled_from(["capitalize", "accrue", "waive"])),
+        st.builds(ReduceRate, annual_rate=st.just("0")),
+        st.just(WaiveFees()),
+        st.builds(ForgivePrincipal, fraction=st.sampled_from(["0.1", "0.5"])),
+    )
+    return st.lists(one, max_size=2).map(lambda xs: [CapitalizeArrears(), *xs])
+
+
+@given(situations(), _changes())
+def test_conservation(situation: tuple[Schedule, list[tuple[date, Decimal]], date],
+                      changes: list[Change]) -> None:
+    s, paid, as_of = situation
+    try:
+        pos = position(s, paid, as_of=as_of)
+    except RestructureNotAllowedError:
+        return
+    try:
+        option = restructure(pos, changes)
+    except (RestructureNotAllowedError, InvalidArgumentError):
+        return
+    new = option.schedule
+    cur = s.currency
+    capitalized = sum(cur.to_minor(v) for k, v in option.capitalized.items()
+                      if k not in ("principal", "interest"))
+    capitalized += cur.to_minor(option.capitalized.get("interest", D(0))) - sum(new.capitalized)
+    # principal of the new plan = outstanding + capitalized amounts - forgiven principal
+    assert new.principal == pos.outstanding + capitalized - cur.to_minor(option.forgiven)
+    check_schedule(new, allow_capitalization=True)
+    assert all(d >= as_of for d in new.due_dates)  # paid history is not touched
+
+
+@given(situations(), st.integers(1, 6), st.integers(1, 6))
+def test_a_longer_extension_never_raises_the_installment(
+        situation: tuple[Schedule, list[tuple[date, Decimal]], date], a: int, b: int) -> None:
+    s, paid, as_of = situation
+    try:
+        pos = position(s, paid, as_of=as_of)
+        short = restructure(pos, [CapitalizeArrears(), ExtendTerm(periods=min(a, b))])
+        long = restructure(pos, [CapitalizeArrears(), ExtendTerm(periods=max(a, b))])
+    except RestructureNotAllowedError:
+        return
+    assert long.first_payment <= short.first_payment
+    # the last installment of a split plan takes the split's leftover minor units (fewer
+    # than the installments), so only that much can exceed the shorter plan's largest
+    leftover = s.currency.to_major(len(long.installments))
+    assert long.max_payment <= short.max_payment + leftover
+
+
+@given(situations(), st.integers(1, 3), st.sampled_from(["0.3", "0.5", "0.8"]))
+def test_capitalizing_costs_at_least_deferring_which_costs_at_least_waiving(
+        situation: tuple[Schedule, list[tuple[date, Decimal]], date], periods: int,
+        fraction: str) -> None:
+    s, _, as_of = situation
+    paid = [(d, s.currency.to_major(p)) for d, p in zip(s.due_dates, s.payment, strict=True)
+            if d <= as_of and p]
+    try:
+        pos = position(s, paid, as_of=as_of)
+        totals = [sum(reduce_payment(pos, fraction=fraction, periods=periods,
+                                     shortfall=mode).schedule.payment)
+                  for mode in ("capitalize", "defer", "waive")]
+    except (RestructureNotAllowedError, InvalidArgumentError):
+        return
+    assert totals[0] >= totals[1] >= totals[2]
+
+
+@given(st.sampled_from([PlanKind.ANNUITY, PlanKind.EQUAL_PRINCIPAL]),
+       st.integers(100_000, 5_000_000), st.integers(1, 3000), st.integers(3, 24),
+       st.integers(1, 12))
+def test_extension_keeps_the_npv_at_the_contract_rate(kind: PlanKind, principal: int,
+                                                      rate_bp: int, n: int,
+                                                      extra: int) -> None:
+    # At the contract rate, discounting the extended plan's installments by its periodic
+    # factors from the last paid due date gives back the balance, within a cent per
+    # installment (each installment's interest is rounded once).
+    maker = Plan.annuity if kind is PlanKind.ANNUITY else Plan.equal_principal
+    plan = maker(Decimal(principal).scaleb(-2), annual_rate=Decimal(rate_bp).scaleb(-4),
+                 installments=n, start="2026-01-15", currency="USD")
+    s = plan.schedule()
+    paid = [(s.due_dates[0], s.currency.to_major(s.payment[0]))]
+    option = extend_term(s, as_of=s.due_dates[0] + timedelta(days=1), payments=paid,
+                         periods=extra)
+    rows = option.schedule
+    r = plan.periodic_rate
+    npv = sum(Fraction(p) / (1 + r) ** (k + 1) for k, p in enumerate(rows.payment))
+    assert abs(npv - s.balance[0]) <= len(rows)
+
+
+# ------------------------------------------------------------------------ errors
+
+
+def test_errors_say_why() -> None:
+    s = _annuity()
+    with pytest.raises(RestructureNotAllowedError, match="after the final due date"):
+        restructure(s, [], as_of="2027-02-01")
+    paid = [(d, "106.62") for d in s.due_dates[:3]]
+    with pytest.raises(RestructureNotAllowedError, match="longer than the 6 allowed"):
+        payment_holiday(s, as_of="2026-04-20", payments=paid, periods=7)
+    with pytest.raises(RestructureNotAllowedError, match="does not cover the interest"):
+        reduce_payment(s, as_of="2026-04-20", payments=paid, amount="5", periods=2,
+                       shortfall="defer")
+    with pytest.raises(RestructureNotAllowedError, match="never be repaid"):
+        reduce_payment(s, as_of="2026-04-20", payments=paid, amount="9")
+    with pytest.raises(InvalidArgumentError) as info:
+        extend_term(s, as_of="2026-04-20", payments=paid)
+    assert info.value.argument == "periods"
+    with pytest.raises(InvalidArgumentError) as info:
+        restructure(s, ["extend"], as_of="2026-04-20")  # type: ignore[list-item]
+    assert info.value.argument == "changes[0]"
+    with pytest.raises(InvalidArgumentError) as info:
+        restructure(s, [ReduceRate(annual_rate="0.2")], as_of="2026-04-20")
+    assert info.value.argument == "annual_rate"
+    _, state = _seed_behind()
+    with pytest.raises(InvalidArgumentError) as info:
+        restructure(state, [ReduceRate(annual_rate="0.05")])
+    assert info.value.argument == "fee_rate"
