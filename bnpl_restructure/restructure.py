@@ -77,8 +77,12 @@ __all__ = [
     "ExtendTerm",
     "ForgivePrincipal",
     "HolidayInterest",
+    "NoFeasibleOption",
     "PaymentHoliday",
     "Position",
+    "ReAge",
+    "ReAgeInterest",
+    "ReAgePolicy",
     "ReducePayment",
     "ReduceRate",
     "Restructuring",
@@ -88,9 +92,11 @@ __all__ = [
     "compare",
     "defer_principal",
     "extend_term",
+    "find_option",
     "forgive_principal",
     "payment_holiday",
     "position",
+    "re_age",
     "reduce_payment",
     "reduce_rate",
     "restructure",
@@ -227,6 +233,7 @@ class _Draft:
     shortfall_mode: str = ""         # "defer" or "waive"
     shortfall_spread: bool = False
     deferred: int = 0                # non-interest-bearing balance moved at as_of
+    first_interest: int = 0          # overdue interest placed on the first installment
     arrears: dict[str, int] = field(default_factory=dict)
     capitalized: dict[str, int] = field(default_factory=dict)
     waived: dict[str, int] = field(default_factory=dict)
@@ -570,12 +577,16 @@ class ReduceRate(Change):
     kind = "reduce_rate"
 
     def describe(self) -> str:
-        """E.g. ``rate 8%`` or ``fee 0.3%``."""
-        if self.fee_rate is not None:
-            return f"fee {self.fee_rate}"
-        rate = self.annual_rate if self.annual_rate is not None else self.periodic_rate
+        """E.g. ``rate 8%/yr`` or ``fee 0.3%/period``."""
         span = "" if self.periods is None else f" ×{self.periods}"
-        return f"rate {rate}{span}"
+        if self.fee_rate is not None:
+            fee = parse_rate(self.fee_rate, argument="fee_rate")
+            return f"fee {format_rate(fee, 3).rstrip('0').rstrip('.')}%/period{span}"
+        if self.annual_rate is not None:
+            text = format_rate(parse_rate(self.annual_rate, argument="annual_rate"), 3)
+            return f"rate {text.rstrip('%').rstrip('0').rstrip('.')}%/yr{span}"
+        rate = parse_rate(self.periodic_rate, argument="periodic_rate")
+        return f"rate {format_rate(rate, 4).rstrip('%').rstrip('0').rstrip('.')}%/period{span}"
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
         n = len(draft.dues)
@@ -721,6 +732,9 @@ def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
                 "principal": list(r.principal_paid), "interest": list(r.interest),
                 "fee": list(draft.fees), "balance": list(r.balance),
                 "capitalized": [0] * n, "waived": [0] * n, "forgiven": [0] * n}
+    if draft.first_interest:  # a re-age puts overdue interest on the first installment
+        rows["interest"][0] += draft.first_interest
+        rows["payment"][0] += draft.first_interest
     waived_interest = sum(rows["waived"])
     # reduced payments whose shortfall is deferred or waived: the interest-bearing part
     # follows the normal path, the borrower pays less
@@ -1137,3 +1151,241 @@ def _npv(schedule: Schedule, annual_rate: Fraction) -> int:
         years = ctx.divide(Decimal((due - schedule.start).days), Decimal(365))
         total = ctx.add(total, ctx.divide(Decimal(pay), ctx.power(growth, years)))
     return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# -------------------------------------------------------------------------- re-aging
+
+
+def _months_between(start: date, end: date) -> int:
+    """Whole calendar months from ``start`` to ``end`` (day of month respected)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day and Frequency.MONTHLY.advance(start, months) > end:
+        months -= 1
+    return max(months, 0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReAgePolicy:
+    """When an account may be re-aged. Defaults: the FFIEC Uniform Retail Credit
+    Classification and Account Management Policy (65 FR 36903, June 12, 2000): the
+    account has existed at least 9 months; the borrower made at least 3 consecutive
+    minimum payments (or the same amount in total over those periods); at most once in
+    12 months and twice in 5 years."""
+
+    min_account_age_months: int = 9
+    consecutive_payments: int = 3
+    max_per_12_months: int = 1
+    max_per_5_years: int = 2
+    minimum_payment: Any = None  # default: the plan's regular installment
+
+    def check(self, pos: Position) -> None:
+        """Raise :class:`~bnpl_restructure.errors.RestructureNotAllowedError` naming the
+        first rule the position fails."""
+        age = _months_between(pos.opened, pos.as_of)
+        if age < self.min_account_age_months:
+            raise RestructureNotAllowedError(
+                f"re-age not allowed: the account is {age} months old, the policy needs at "
+                f"least {self.min_account_age_months} (FFIEC account management policy)")
+        recent = [d for d in pos.history if (pos.as_of - d).days < 365]
+        if len(recent) >= self.max_per_12_months:
+            raise RestructureNotAllowedError(
+                f"re-age not allowed: already re-aged on {recent[-1].isoformat()}; at most "
+                f"{self.max_per_12_months} in 12 months")
+        five = [d for d in pos.history if (pos.as_of - d).days < 5 * 365 + 1]
+        if len(five) >= self.max_per_5_years:
+            raise RestructureNotAllowedError(
+                f"re-age not allowed: re-aged {len(five)} times in 5 years; at most "
+                f"{self.max_per_5_years}")
+        cur = pos.currency
+        minimum = pos.original.payment[0] if self.minimum_payment is None else parse_money(
+            self.minimum_payment, cur, argument="minimum_payment")
+        freq = pos.remaining.frequency or Frequency.MONTHLY
+        payments = [] if pos.state is None else [
+            (e.date, cur.to_minor(e.amount)) for e in pos.state.ledger if e.kind == "payment"]
+        windows = []
+        for k in range(self.consecutive_payments):
+            end = freq.advance(pos.as_of, -k)
+            begin = freq.advance(pos.as_of, -k - 1)
+            windows.append(sum(a for d, a in payments if begin < d <= end))
+        each = all(w >= minimum for w in windows)
+        total = sum(windows) >= minimum * self.consecutive_payments
+        if not (each or total):
+            raise RestructureNotAllowedError(
+                f"re-age not allowed: the policy needs {self.consecutive_payments} "
+                f"consecutive payments of at least {format_money(minimum, cur)} (or as much "
+                f"in total); the last {self.consecutive_payments} periods had "
+                + ", ".join(format_money(w, cur) for w in reversed(windows)))
+
+
+class ReAgeInterest(enum.Enum):
+    """How a re-age treats interest: ``FIRST_INSTALLMENT`` puts the overdue interest and
+    charges on the first new installment while interest keeps accruing on the principal;
+    ``SPREAD_FROZEN`` spreads principal and overdue interest equally over the remaining
+    installments with interest frozen."""
+
+    FIRST_INSTALLMENT = "first_installment"
+    SPREAD_FROZEN = "spread_frozen"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReAge(Change):
+    """Re-age: fold the overdue amounts into the remaining installments and bring the
+    account current, if the :class:`ReAgePolicy` allows it."""
+
+    interest: ReAgeInterest | str = ReAgeInterest.FIRST_INSTALLMENT
+    policy: ReAgePolicy = field(default_factory=ReAgePolicy)
+    kind = "re_age"
+
+    def describe(self) -> str:
+        """E.g. ``re-age (first installment)``."""
+        how = parse_enum(ReAgeInterest, self.interest, argument="interest").value
+        return f"re-age ({how.replace('_', ' ')})"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        self.policy.check(pos)
+        how = parse_enum(ReAgeInterest, self.interest, argument="interest")
+        arrears = dict(draft.arrears)
+        principal = draft.principal + arrears.pop("principal", 0)
+        capitalized = _plus(draft.capitalized, "principal", pos.arrears["principal"])
+        charges = {k: arrears.pop(k, 0) for k in ("interest", "fee", "penalty", "late_fee")}
+        if how is ReAgeInterest.SPREAD_FROZEN:
+            for k, v in charges.items():
+                if v:
+                    capitalized = _plus(capitalized, k, v)
+            principal += sum(charges.values())
+            return replace(draft, principal=principal, arrears=arrears,
+                           capitalized=capitalized, method="split",
+                           factors=(Fraction(0),) * len(draft.factors), reamortize=True)
+        fees = list(draft.fees)
+        fees[0] += charges["fee"] + charges["penalty"] + charges["late_fee"]
+        return replace(draft, principal=principal, arrears=arrears, capitalized=capitalized,
+                       fees=tuple(fees), first_interest=charges["interest"],
+                       reamortize=True)
+
+
+def re_age(loan: Schedule | LoanState | Position, *, interest: ReAgeInterest | str =
+           ReAgeInterest.FIRST_INSTALLMENT, policy: ReAgePolicy | None = None,
+           as_of: Any = None, payments: Iterable[Any] = (),
+           terms: ServicingTerms | None = None) -> Restructuring:
+    """Re-age the account (see :class:`ReAge`); raises
+    :class:`~bnpl_restructure.errors.RestructureNotAllowedError` naming the failed rule."""
+    return restructure(loan, [ReAge(interest=interest, policy=policy or ReAgePolicy())],
+                       as_of=as_of, payments=payments, terms=terms)
+
+
+# ------------------------------------------------------------------- find an option
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoFeasibleOption:
+    """:func:`find_option` found nothing that meets the target: ``binding`` names the
+    limit that stops the search; ``closest`` is the last option tried."""
+
+    target: Decimal
+    binding: str
+    reason: str
+    closest: Restructuring | None
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return f"<NoFeasibleOption: {self.reason}>"
+
+
+def find_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
+                rate_step: Any = "0.00125", rate_floor: Any = "0.02",
+                fee_rate_step: Any = "0.0005", fee_rate_floor: Any = "0",
+                max_extension: int = 24, max_deferral: Any = "0.3",
+                as_of: Any = None, payments: Iterable[Any] = (),
+                terms: ServicingTerms | None = None) -> Restructuring | NoFeasibleOption:
+    """HAMP-style search for the least concession whose first regular installment meets
+    ``target_payment``: (1) capitalize the arrears; (2) lower the annual rate in
+    ``rate_step`` steps down to ``rate_floor`` (for a flat-fee plan, the fee rate in
+    ``fee_rate_step`` steps down to ``fee_rate_floor``); (3) at the floor, extend the term
+    one period at a time up to ``max_extension``; (4) then defer principal into a
+    non-interest-bearing balloon, at most ``max_deferral`` of the principal. The first
+    option that meets the target is returned; else a :class:`NoFeasibleOption` that says
+    which limit binds.
+
+    References
+    ----------
+    U.S. Treasury, Making Home Affordable Program Handbook: the HAMP Tier 1 standard
+    modification waterfall (capitalize, reduce the rate in 0.125% steps to a 2% floor,
+    extend the term, forbear principal).
+    """
+    pos = position(loan, payments, as_of=as_of, terms=terms)
+    cur = pos.currency
+    target = parse_money(target_payment, cur, argument="target_payment")
+    changes: list[Change] = [CapitalizeArrears()]
+
+    def meets(option: Restructuring) -> bool:
+        return cur.to_minor(option.first_payment) <= target
+
+    option = restructure(pos, changes)
+    if meets(option):
+        return option
+    method = _method(pos)
+    freq = pos.remaining.frequency or Frequency.MONTHLY
+    if method == "flat":
+        current = _original_fee_rate(pos)
+        step = parse_rate(fee_rate_step, argument="fee_rate_step")
+        floor = parse_rate(fee_rate_floor, argument="fee_rate_floor")
+
+        def make(r: Fraction) -> ReduceRate:
+            return ReduceRate(fee_rate=r)
+    else:
+        regular = max(_start(pos).factors, key=_start(pos).factors.count)
+        current = regular * freq.periods_per_year
+        step = parse_rate(rate_step, argument="rate_step")
+        floor = parse_rate(rate_floor, argument="rate_floor")
+
+        def make(r: Fraction) -> ReduceRate:
+            exact = Decimal(r.numerator) / Decimal(r.denominator)
+            if Fraction(exact) == r:  # a decimal annual rate: shown as such
+                return ReduceRate(annual_rate=exact)
+            return ReduceRate(periodic_rate=r / freq.periods_per_year)
+    if step <= 0:
+        raise InvalidArgumentError("rate_step", "must be positive", received=rate_step)
+    rate, cut = current, None
+    while rate - step >= floor - Fraction(1, 10**12) and current > floor:
+        rate = max(rate - step, floor)
+        cut = make(rate)
+        option = restructure(pos, [*changes, cut])
+        if meets(option):
+            return option
+    if cut is None and current > floor:
+        cut = make(floor)
+    if cut is not None:
+        changes.append(cut)
+    for extra in range(1, _count(max_extension, "max_extension", minimum=0) + 1):
+        option = restructure(pos, [*changes, ExtendTerm(periods=extra)])
+        if meets(option):
+            return option
+    if max_extension:
+        changes.append(ExtendTerm(periods=max_extension))
+    share = parse_rate(max_deferral, argument="max_deferral")
+    draft = _start(pos)
+    principal = draft.principal + draft.arrears.get("principal", 0) + draft.arrears.get(
+        "interest", 0) + draft.arrears.get("fee", 0)
+    limit = share * principal
+    most = round_ratio(limit.numerator, limit.denominator, RoundingMode.DOWN)
+    if most > 0:
+        option = restructure(pos, [*changes, DeferPrincipal(amount=cur.to_major(most))])
+        if meets(option):
+            low, high = 0, most  # the least deferral that meets the target
+            while high - low > 1:
+                mid = (low + high) // 2
+                trial = restructure(pos, [*changes, DeferPrincipal(amount=cur.to_major(mid))])
+                if meets(trial):
+                    high, option = mid, trial
+                else:
+                    low = mid
+            return restructure(pos, [*changes, DeferPrincipal(amount=cur.to_major(high))])
+    binding = "principal deferral limit" if most > 0 else "term extension limit"
+    return NoFeasibleOption(
+        target=cur.to_major(target), binding=binding, closest=option,
+        reason=(f"no option meets {format_money(target, cur)}: with the arrears "
+                f"capitalized, the rate at its floor, the term extended by {max_extension} "
+                f"periods and {format_money(most, cur)} of principal deferred, the "
+                f"installment is still {option.first_payment}"))

@@ -24,8 +24,10 @@ from bnpl_restructure.restructure import (
     WaiveFees,
     compare,
     extend_term,
+    find_option,
     payment_holiday,
     position,
+    re_age,
     reduce_payment,
     restructure,
 )
@@ -329,3 +331,88 @@ def test_errors_say_why() -> None:
     with pytest.raises(InvalidArgumentError) as info:
         restructure(state, [ReduceRate(annual_rate="0.05")])
     assert info.value.argument == "fee_rate"
+
+
+# -------------------------------------------------------------- re-age and search
+
+
+def _annuity_behind() -> object:
+    # 12,000.00 at 18%/yr over 12 from 2026-01-15 (1,100.16 a month); one installment
+    # paid, then nothing: on 2026-04-20 installments 2 and 3 are overdue.
+    a = Plan.annuity("12000", annual_rate="0.18", installments=12, start="2026-01-15"
+                     ).schedule()
+    return loan_state(a, [("2026-02-15", "1100.16")], as_of="2026-04-20")
+
+
+def test_find_option_each_step_can_bind() -> None:
+    state = _annuity_behind()
+    a = state.schedule
+    # Capitalized: the principal not yet paid (11,079.84) + overdue interest (166.20 +
+    # 152.19) = 11,398.23, over the 9 remaining months.
+    principal = Fraction(a.balance[0] + a.interest[1] + a.interest[2], 100)
+    assert principal == Fraction("11398.23")
+
+    def pmt(annual: Fraction, n: int) -> Fraction:  # independent level payment
+        r = annual / 12
+        return principal * r / (1 - (1 / (1 + r)) ** n)
+
+    # (1) capitalizing alone: 11,398.23 at 1.5% over 9 = 1,363.34 meets 1,400.00
+    only_cap = find_option(state, target_payment="1400")
+    assert only_cap and [c.kind for c in only_cap.changes] == ["capitalize_arrears"]
+    assert only_cap.first_payment == D("1363.34") == round(D(float(pmt(Fraction(18, 100), 9))),
+                                                            2)
+    # (2) the rate in 0.125% steps from 18%: the first that meets 1,300.00
+    rate = Fraction(18, 100)
+    while pmt(rate, 9) > 1300:
+        rate -= Fraction(125, 100_000)
+    assert rate == Fraction("0.0625")
+    cut = find_option(state, target_payment="1300")
+    assert cut and [c.describe() for c in cut.changes] == ["capitalize arrears",
+                                                           "rate 6.25%/yr"]
+    # (3) even 2% misses 1,250.00 over 9 months (pmt = 1,276.9); one more month meets it
+    assert pmt(Fraction(2, 100), 9) > 1250 >= pmt(Fraction(2, 100), 10)
+    longer = find_option(state, target_payment="1250")
+    assert longer and [c.describe() for c in longer.changes] == [
+        "capitalize arrears", "rate 2%/yr", "extend +1"]
+    # (4) at 24 more periods, the least principal deferral that meets 300.00
+    deferral = find_option(state, target_payment="300")
+    assert deferral and deferral.changes[-1].kind == "defer_principal"
+    assert deferral.first_payment <= D("300")
+    least = deferral.changes[-1]
+    assert isinstance(least, DeferPrincipal)
+    one_less = restructure(state, [*deferral.changes[:-1], DeferPrincipal(
+        amount=D(str(least.amount)) - D("0.01"))])
+    assert one_less.first_payment > D("300")  # the deferral found is the least
+    # nothing works: the deferral limit binds
+    none = find_option(state, target_payment="50")
+    assert not none and none.binding == "principal deferral limit"
+    assert "50.00" in none.reason
+
+
+def test_re_age_policy_and_mechanics() -> None:
+    a = Plan.annuity("12000", annual_rate="0.18", installments=24, start="2026-01-15"
+                     ).schedule()
+    pay = str(a[0].payment)
+    # 9 months old, paid installments 1-3, missed 4-6, then 3 consecutive payments
+    history = [(d, pay) for d in a.due_dates[:3]] + [
+        ("2026-08-20", pay), ("2026-09-20", pay), ("2026-10-20", pay)]
+    state = loan_state(a, history, as_of="2026-10-21")
+    assert state.days_past_due > 0
+    re_aged = re_age(state)
+    new = re_aged.schedule
+    assert new.due_dates[0] > state.as_of  # brought current: nothing due now
+    check_schedule(new)
+    spread = re_age(state, interest="spread_frozen")
+    assert sum(spread.schedule.interest) == 0  # interest frozen
+    # too young: 2026-01-15 to 2026-07-15 is 6 months
+    young = loan_state(a, [*history[:3], ("2026-06-20", pay), ("2026-07-01", pay),
+                           ("2026-07-10", pay)], as_of="2026-07-15")
+    with pytest.raises(RestructureNotAllowedError, match="account is 6 months old"):
+        re_age(young)
+    # re-aged within the last 12 months already
+    with pytest.raises(RestructureNotAllowedError, match="at most 1 in 12 months"):
+        re_age(position(state, history=["2026-03-01"]))
+    # no qualifying payments
+    idle = loan_state(a, history[:3], as_of="2026-10-21")
+    with pytest.raises(RestructureNotAllowedError, match="consecutive payments"):
+        re_age(idle)
