@@ -8,11 +8,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from decimal import Decimal
 from collections.abc import Sequence
 
 from .apr import cn_annualized_rate, fee_rate_table, format_rate, reg_z_apr
 from .disclosure import disclose
 from .errors import BnplError, InvalidArgumentError
+from .restructure import (
+    CapitalizeArrears,
+    ExtendTerm,
+    PaymentHoliday,
+    ReducePayment,
+    WaiveFees,
+    compare,
+    find_option,
+)
+from .servicing import ServicingTerms, loan_state
 from .examples import seed_plan
 from .plans import Plan
 from .schedule import Schedule
@@ -42,6 +53,23 @@ def _cost_summary(plan: Plan, schedule: Schedule) -> str:
 def _demo() -> str:
     plan = seed_plan()
     schedule = plan.schedule()
+    # The seed's story: the borrower paid the first installment, then nothing; today,
+    # two installments are overdue and they ask for help. Income: 1,500.00 a month.
+    today, income = "2026-04-20", "1500.00"
+    state = loan_state(schedule, [("2026-02-15", "536.00")], as_of=today,
+                       terms=ServicingTerms.jd_baitiao())
+    options = [
+        [CapitalizeArrears(), ExtendTerm(periods=6)],
+        [CapitalizeArrears(), ExtendTerm(periods=12)],
+        [CapitalizeArrears(), PaymentHoliday(periods=2)],
+        [CapitalizeArrears(), ReducePayment(fraction="0.5", periods=3, shortfall="defer")],
+        [CapitalizeArrears(), WaiveFees(), ExtendTerm(periods=6)],
+    ]
+    target = Decimal(income) * Decimal("0.31")
+    found = find_option(state, target_payment=target.quantize(Decimal("0.01")))
+    if found:
+        options.append(found)
+    table = compare(state, options, discount_rate="0.05", monthly_income=income)
     sections = [
         "bnpl_restructure demo: the built-in example loan",
         repr(plan),
@@ -52,6 +80,15 @@ def _demo() -> str:
     if plan.fee_rate is not None:
         sections.append("What a flat fee of this rate really costs:\n"
                         + fee_rate_table(plan.fee_rate).to_text())
+    overdue = ", ".join(f"#{o.number} due {o.due_date.isoformat()} ({o.days_past_due} days, "
+                        f"{o.total})" for o in state.overdue)
+    sections += [
+        f"Today, {today}, the borrower has paid one installment: {state!r}\n"
+        f"Overdue: {overdue}; penalty (违约金) {state.unpaid_penalty}.",
+        f"Options (income {income} a month; affordable means the largest installment is at "
+        f"most 31% of it; * marks the cheapest affordable option within the rate caps):\n"
+        + table.to_text(),
+    ]
     return "\n\n".join(sections)
 
 

@@ -579,14 +579,15 @@ class ReduceRate(Change):
     def describe(self) -> str:
         """E.g. ``rate 8%/yr`` or ``fee 0.3%/period``."""
         span = "" if self.periods is None else f" ×{self.periods}"
+        def percent(value: Any, argument: str, places: int) -> str:
+            text = format_rate(parse_rate(value, argument=argument), places).rstrip("%")
+            return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
         if self.fee_rate is not None:
-            fee = parse_rate(self.fee_rate, argument="fee_rate")
-            return f"fee {format_rate(fee, 3).rstrip('0').rstrip('.')}%/period{span}"
+            return f"fee {percent(self.fee_rate, 'fee_rate', 3)}/period{span}"
         if self.annual_rate is not None:
-            text = format_rate(parse_rate(self.annual_rate, argument="annual_rate"), 3)
-            return f"rate {text.rstrip('%').rstrip('0').rstrip('.')}%/yr{span}"
-        rate = parse_rate(self.periodic_rate, argument="periodic_rate")
-        return f"rate {format_rate(rate, 4).rstrip('%').rstrip('0').rstrip('.')}%/period{span}"
+            return f"rate {percent(self.annual_rate, 'annual_rate', 3)}/yr{span}"
+        return f"rate {percent(self.periodic_rate, 'periodic_rate', 4)}/period{span}"
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
         n = len(draft.dues)

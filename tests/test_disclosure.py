@@ -120,6 +120,9 @@ def test_cli_demo_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 0
     out = capsys.readouterr().out
     assert "6,432.00" in out and "13.03%" in out and "年化利率" in out
+    # the seed's story: two installments behind, options compared, the best one marked
+    assert "overdue 1,082.99 (36 days, 31-60)" in out
+    assert "capitalize arrears + waive fees + extend +6 *" in out
     assert main(["schedule", "annuity", "10000", "--annual-rate", "8%", "--start",
                  "2024-01-01", "--installments", "10", "--currency", "USD"]) == 0
     assert "1,037.03" in capsys.readouterr().out
