@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from decimal import Decimal
 from collections.abc import Sequence
+from decimal import Decimal
 
 from .apr import cn_annualized_rate, fee_rate_table, format_rate, reg_z_apr
 from .disclosure import disclose
 from .errors import BnplError, InvalidArgumentError
+from .examples import seed_plan
+from .plans import Plan
 from .restructure import (
     CapitalizeArrears,
     ExtendTerm,
@@ -23,10 +25,8 @@ from .restructure import (
     compare,
     find_option,
 )
-from .servicing import ServicingTerms, loan_state
-from .examples import seed_plan
-from .plans import Plan
 from .schedule import Schedule
+from .servicing import ServicingTerms, loan_state
 
 __all__ = ["main"]
 
