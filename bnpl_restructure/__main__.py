@@ -18,9 +18,11 @@ from .examples import seed_plan
 from .plans import Plan
 from .restructure import (
     CapitalizeArrears,
+    Change,
     ExtendTerm,
     PaymentHoliday,
     ReducePayment,
+    Restructuring,
     WaiveFees,
     compare,
     find_option,
@@ -58,7 +60,7 @@ def _demo() -> str:
     today, income = "2026-04-20", "1500.00"
     state = loan_state(schedule, [("2026-02-15", "536.00")], as_of=today,
                        terms=ServicingTerms.jd_baitiao())
-    options = [
+    options: list[Restructuring | list[Change]] = [
         [CapitalizeArrears(), ExtendTerm(periods=6)],
         [CapitalizeArrears(), ExtendTerm(periods=12)],
         [CapitalizeArrears(), PaymentHoliday(periods=2)],
@@ -67,7 +69,7 @@ def _demo() -> str:
     ]
     target = Decimal(income) * Decimal("0.31")
     found = find_option(state, target_payment=target.quantize(Decimal("0.01")))
-    if found:
+    if isinstance(found, Restructuring):
         options.append(found)
     table = compare(state, options, discount_rate="0.05", monthly_income=income)
     sections = [

@@ -255,6 +255,22 @@ class Plan:
             "rounding": rounding or RoundingPolicy(),
         }
 
+    @classmethod
+    def _rated(cls, principal: Any, *, installments: Any, start: Any, annual_rate: Any,
+               periodic_rate: Any, first_due: Any, frequency: Any, currency: Any,
+               rate_convention: Any, compounding_per_year: int | None, day_count: Any,
+               odd_days: Any, fee: Any, rounding: RoundingPolicy | None) -> dict[str, Any]:
+        """The terms of an interest-bearing plan (annuity, equal principal, interest only)."""
+        terms = cls._common(principal, currency=currency, start=start, first_due=first_due,
+                            installments=installments, frequency=frequency, rounding=rounding)
+        terms.update(periodic_rate=_rate(annual_rate, periodic_rate,
+                                         frequency=terms["frequency"],
+                                         convention=rate_convention,
+                                         compounding_per_year=compounding_per_year),
+                     day_count=DayCount.parse(day_count), odd_days=OddDays.parse(odd_days),
+                     fees=cls._fee_each(fee, terms["currency"], installments))
+        return terms
+
     @staticmethod
     def _fee_each(fee: Any, currency: Currency, n: int) -> tuple[int, ...]:
         return (parse_money(fee, currency, argument="fee", allow_zero=True),) * n
@@ -315,18 +331,14 @@ class Plan:
         >>> s[0].payment, s[-1].balance
         (Decimal('1854.02'), Decimal('0.00'))
         """
-        terms = cls._common(principal, currency=currency, start=start, first_due=first_due,
-                            installments=installments, frequency=frequency, rounding=rounding)
-        cur = terms["currency"]
-        return cls(kind=PlanKind.ANNUITY,
-                   periodic_rate=_rate(annual_rate, periodic_rate,
-                                       frequency=terms["frequency"],
-                                       convention=rate_convention,
-                                       compounding_per_year=compounding_per_year),
-                   day_count=DayCount.parse(day_count), odd_days=OddDays.parse(odd_days),
-                   fees=cls._fee_each(fee, cur, installments),
-                   balloon=parse_money(balloon, cur, argument="balloon", allow_zero=True),
-                   **terms)
+        terms = cls._rated(principal, installments=installments, start=start,
+                           annual_rate=annual_rate, periodic_rate=periodic_rate,
+                           first_due=first_due, frequency=frequency, currency=currency,
+                           rate_convention=rate_convention,
+                           compounding_per_year=compounding_per_year, day_count=day_count,
+                           odd_days=odd_days, fee=fee, rounding=rounding)
+        return cls(kind=PlanKind.ANNUITY, balloon=parse_money(
+            balloon, terms["currency"], argument="balloon", allow_zero=True), **terms)
 
     @classmethod
     def equal_principal(cls, principal: Any, *, installments: int, start: Any,
@@ -349,18 +361,14 @@ class Plan:
         >>> str(s[0].payment), str(s[0].interest), str(s[-1].payment)
         ('112.00', '12.00', '101.00')
         """
-        terms = cls._common(principal, currency=currency, start=start, first_due=first_due,
-                            installments=installments, frequency=frequency, rounding=rounding)
-        return cls(kind=PlanKind.EQUAL_PRINCIPAL,
-                   periodic_rate=_rate(annual_rate, periodic_rate,
-                                       frequency=terms["frequency"],
-                                       convention=rate_convention,
-                                       compounding_per_year=compounding_per_year),
-                   day_count=DayCount.parse(day_count), odd_days=OddDays.parse(odd_days),
-                   fees=cls._fee_each(fee, terms["currency"], installments),
-                   principal_parts=tuple(terms["rounding"].split(terms["principal"],
-                                                                 installments)),
-                   **terms)
+        terms = cls._rated(principal, installments=installments, start=start,
+                           annual_rate=annual_rate, periodic_rate=periodic_rate,
+                           first_due=first_due, frequency=frequency, currency=currency,
+                           rate_convention=rate_convention,
+                           compounding_per_year=compounding_per_year, day_count=day_count,
+                           odd_days=odd_days, fee=fee, rounding=rounding)
+        parts = terms["rounding"].split(terms["principal"], installments)
+        return cls(kind=PlanKind.EQUAL_PRINCIPAL, principal_parts=tuple(parts), **terms)
 
     @classmethod
     def flat_fee(cls, principal: Any, *, installments: int, start: Any,
@@ -483,16 +491,13 @@ class Plan:
         >>> [str(r.payment) for r in s]
         ['10.00', '10.00', '1010.00']
         """
-        terms = cls._common(principal, currency=currency, start=start, first_due=first_due,
-                            installments=installments, frequency=frequency, rounding=rounding)
-        return cls(kind=PlanKind.INTEREST_ONLY,
-                   periodic_rate=_rate(annual_rate, periodic_rate,
-                                       frequency=terms["frequency"],
-                                       convention=rate_convention,
-                                       compounding_per_year=compounding_per_year),
-                   day_count=DayCount.parse(day_count), odd_days=OddDays.parse(odd_days),
-                   fees=cls._fee_each(fee, terms["currency"], installments),
-                   balloon=terms["principal"], **terms)
+        terms = cls._rated(principal, installments=installments, start=start,
+                           annual_rate=annual_rate, periodic_rate=periodic_rate,
+                           first_due=first_due, frequency=frequency, currency=currency,
+                           rate_convention=rate_convention,
+                           compounding_per_year=compounding_per_year, day_count=day_count,
+                           odd_days=odd_days, fee=fee, rounding=rounding)
+        return cls(kind=PlanKind.INTEREST_ONLY, balloon=terms["principal"], **terms)
 
     @classmethod
     def from_rows(cls, principal: Any, *, rows: Iterable[Any], start: Any,
