@@ -46,6 +46,7 @@ installments of 5,572.00 / 15 = 371.46 principal (the last 371.56) plus a flat f
 from __future__ import annotations
 
 import enum
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -57,8 +58,8 @@ from .apr import cn_annualized_rate, format_rate
 from .calendar import Frequency, parse_date
 from .core import PaymentRule, Period, Program, UnpaidInterest, level_payment, run_batch
 from .errors import (
+    BnplError,
     InvalidArgumentError,
-    NoSolutionError,
     RestructureNotAllowedError,
     parse_enum,
 )
@@ -192,7 +193,8 @@ def position(loan: Schedule | LoanState | Position, payments: Iterable[Any] = ()
             "of the remaining one")
     cur = state.currency
     arrears = {
-        "principal": sum(cur.to_minor(o.principal) for o in state.overdue),
+        # everything charged and unpaid, an installment due today included
+        "principal": cur.to_minor(state.outstanding_principal) - state.remaining.principal,
         "interest": cur.to_minor(state.unpaid_interest),
         "fee": cur.to_minor(state.unpaid_fees),
         "penalty": cur.to_minor(state.unpaid_penalty),
@@ -234,6 +236,7 @@ class _Draft:
     shortfall_spread: bool = False
     deferred: int = 0                # non-interest-bearing balance moved at as_of
     first_interest: int = 0          # overdue interest placed on the first installment
+    fee_rate: Fraction | None = None  # a flat plan's fee rate, once re-priced
     arrears: dict[str, int] = field(default_factory=dict)
     capitalized: dict[str, int] = field(default_factory=dict)
     waived: dict[str, int] = field(default_factory=dict)
@@ -255,7 +258,10 @@ def _periods(pos: Position) -> tuple[Period, ...]:
 
 def _method(pos: Position) -> str:
     periods = _periods(pos)
-    if {p.rule for p in periods[:-1]} <= {PaymentRule.AMOUNT}:
+    rules = {p.rule for p in periods[:-1]}
+    if rules and rules <= {PaymentRule.INTEREST_ONLY}:
+        return "interest_only"
+    if rules <= {PaymentRule.AMOUNT}:
         return "level"
     if all(p.factor == 0 for p in periods) and len(set(pos.remaining.fee)) == 1 and \
             pos.remaining.fee[0] > 0:
@@ -378,12 +384,18 @@ class ExtendTerm(Change):
     def describe(self) -> str:
         """E.g. ``extend +6``."""
         what = f"+{self.periods}" if self.periods is not None else f"to {self.maturity}"
-        rate = self.annual_rate or self.periodic_rate or self.fee_rate
-        return f"extend {what}" + (f" at {rate}" if rate is not None else "")
+        if self.fee_rate is not None:
+            fee = parse_rate(self.fee_rate, argument="fee_rate")
+            return f"extend {what} at fee {format_rate(fee, 3)}"
+        rate = self.annual_rate if self.annual_rate is not None else self.periodic_rate
+        if rate is None:
+            return f"extend {what}"
+        return f"extend {what} at {format_rate(parse_rate(rate, argument='annual_rate'), 3)}"
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
         if (self.periods is None) == (self.maturity is None):
-            raise InvalidArgumentError("periods", "give periods or maturity (not both)",
+            raise InvalidArgumentError("periods", "give either periods (more installments) "
+                                       "or maturity (a new last due date)",
                                        received=(self.periods, self.maturity))
         if self.periods is not None:
             extra = _more_dues(pos, draft.dues[-1], _count(self.periods, "periods"))
@@ -399,6 +411,9 @@ class ExtendTerm(Change):
                 raise InvalidArgumentError("maturity", "adds no due date",
                                            received=until.isoformat())
         factors = list(draft.factors) + [draft.factors[-1]] * len(extra)
+        if draft.method == "flat" and (self.annual_rate or self.periodic_rate) is not None:
+            raise InvalidArgumentError("annual_rate", "a flat-fee plan's cost is its fee: "
+                                       "give fee_rate", received=self.annual_rate)
         rate = _new_rate(pos, self.annual_rate, self.periodic_rate)
         if rate is not None:
             regular = max(draft.factors, key=draft.factors.count)
@@ -407,12 +422,13 @@ class ExtendTerm(Change):
         if (draft.method == "flat" and any(draft.fees)) or self.fee_rate is not None:
             # a flat fee on the outstanding principal for the new term (fees waived
             # before stay waived)
-            fee_rate = _original_fee_rate(pos) if self.fee_rate is None else parse_rate(
-                self.fee_rate, argument="fee_rate")
+            fee_rate = (draft.fee_rate or _original_fee_rate(pos)) if self.fee_rate is None \
+                else parse_rate(self.fee_rate, argument="fee_rate")
             each = draft.principal * fee_rate
             fee = round_ratio(each.numerator, each.denominator, RoundingMode.HALF_UP)
             fees = [0 if s is not None and s.rule is PaymentRule.NOTHING else fee
                     for s in (*draft.special, *([None] * len(extra)))]
+            draft = replace(draft, fee_rate=fee_rate)
         return replace(draft, dues=draft.dues + extra, factors=tuple(factors),
                        fees=tuple(fees), special=draft.special + (None,) * len(extra),
                        reamortize=True)
@@ -442,7 +458,8 @@ class ReducePayment(Change):
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
         mode = parse_enum(Shortfall, self.shortfall, argument="shortfall")
-        normal = pos.remaining.payment[0]
+        current, _ = _compile(pos, replace(draft, arrears={}))
+        normal = current.payment[0]  # the installment of the plan as changed so far
         if (self.amount is None) == (self.fraction is None):
             raise InvalidArgumentError("amount", "give amount or fraction (not both)",
                                        received=(self.amount, self.fraction))
@@ -599,9 +616,13 @@ class ReduceRate(Change):
             fee_rate = parse_rate(self.fee_rate, argument="fee_rate")
             each = draft.principal * fee_rate
             fee = round_ratio(each.numerator, each.denominator, RoundingMode.HALF_UP)
-            old = draft.fees
-            fees = tuple(min(fee, f) if k < count else f for k, f in enumerate(old))
-            return replace(draft, fees=fees, reamortize=True)
+            if any(fee > f for f in draft.fees[:count] if f):
+                raise InvalidArgumentError("fee_rate", "must not raise the fee (now "
+                                           f"{format_money(max(draft.fees), pos.currency)} a "
+                                           "period)", received=str(self.fee_rate))
+            fees = tuple(fee if k < count and f else f for k, f in enumerate(draft.fees))
+            return replace(draft, fees=fees, fee_rate=fee_rate if count == n else
+                           draft.fee_rate, reamortize=True)
         rate = _new_rate(pos, self.annual_rate, self.periodic_rate)
         if rate is None:
             raise InvalidArgumentError("annual_rate", "give the new annual_rate or "
@@ -733,6 +754,14 @@ def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
                 "principal": list(r.principal_paid), "interest": list(r.interest),
                 "fee": list(draft.fees), "balance": list(r.balance),
                 "capitalized": [0] * n, "waived": [0] * n, "forgiven": [0] * n}
+    if draft.reamortize:  # interest paid early on the first row is not charged twice
+        rest = pos.remaining
+        scheduled = dict(zip(pos.original.due_dates, pos.original.interest, strict=True))
+        early = scheduled.get(rest.due_dates[0], 0) - rest.interest[0]
+        if early > 0:
+            credit = min(early, rows["interest"][0])
+            rows["interest"][0] -= credit
+            rows["payment"][0] -= credit
     if draft.first_interest:  # a re-age puts overdue interest on the first installment
         rows["interest"][0] += draft.first_interest
         rows["payment"][0] += draft.first_interest
@@ -794,13 +823,41 @@ def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
             rows[name].insert(0, 0)
     del waived_interest
     deferred_shortfall = shortfall if draft.shortfall_mode == "defer" else 0
+    due_now_row = len(dues) > n
+    first_number = pos.remaining.first_number - (1 if due_now_row else 0)
     return Schedule(currency=pos.currency, start=draft.as_of, principal=opening,
                     due_dates=tuple(dues), payment=tuple(rows["payment"]),
                     principal_paid=tuple(rows["principal"]), interest=tuple(rows["interest"]),
                     fee=tuple(rows["fee"]), balance=tuple(rows["balance"]),
                     capitalized=tuple(rows["capitalized"]), waived=tuple(rows["waived"]),
-                    forgiven=tuple(rows["forgiven"]), program=pos.remaining.program,
+                    forgiven=tuple(rows["forgiven"]), first_number=max(first_number, 1),
+                    program=_program_for(pos, draft, dues, rows, opening),
                     frequency=pos.remaining.frequency), deferred_shortfall
+
+
+def _program_for(pos: Position, draft: _Draft, dues: list[date],
+                 rows: dict[str, list[int]], opening: int) -> Program:
+    """A period program for the new schedule, so that servicing (prepayments) and a later
+    restructuring can read it: the draft's factors and the rows' amounts, in the plan's
+    method (a row due on the restructuring date carries no interest)."""
+    assert pos.remaining.program is not None
+    offset = len(dues) - len(draft.dues)
+    periods = []
+    for k, due in enumerate(dues):
+        j = k - offset
+        factor = draft.factors[j] if j >= 0 else Fraction(0)
+        if k == len(dues) - 1:
+            rule, amount = PaymentRule.PAYOFF, 0
+        elif j >= 0 and draft.method == "level":
+            rule, amount = PaymentRule.AMOUNT, rows["payment"][k] - rows["fee"][k]
+        elif j >= 0 and draft.method == "interest_only" and not rows["principal"][k]:
+            rule, amount = PaymentRule.INTEREST_ONLY, 0
+        else:
+            rule, amount = PaymentRule.PRINCIPAL, rows["principal"][k]
+        periods.append(Period(due=due, factor=factor, rule=rule, amount=max(amount, 0),
+                              fee=rows["fee"][k]))
+    return Program(principal=opening, periods=tuple(periods),
+                   interest_rounding=pos.remaining.program.interest_rounding)
 
 
 def _run(pos: Position, draft: _Draft) -> dict[str, list[int]]:
@@ -833,6 +890,8 @@ def _run(pos: Position, draft: _Draft) -> dict[str, list[int]]:
     if draft.method == "level":
         pay = level_payment(opening + carried, factors, mode=RoundingMode.HALF_UP)
         rules = [(PaymentRule.AMOUNT, pay)] * len(factors)
+    elif draft.method == "interest_only":
+        rules = [(PaymentRule.INTEREST_ONLY, 0)] * len(factors)
     else:
         rules = [(PaymentRule.PRINCIPAL, s)
                  for s in RoundingPolicy().split(opening, len(factors))]
@@ -869,6 +928,34 @@ class Restructuring:
     deferred: Decimal
     waived: dict[str, Decimal]
     forgiven: Decimal
+
+    @property
+    def history(self) -> tuple[date, ...]:
+        """Restructuring dates of the loan's record, this one included (keep it with the
+        loan: :class:`ReAgePolicy` checks it)."""
+        return (*self.position.history, self.position.as_of)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary: Decimal strings, ISO dates."""
+        s = self.schedule
+        major = s.currency.to_major
+        return {
+            "as_of": self.position.as_of.isoformat(), "currency": s.currency.code,
+            "changes": [c.describe() for c in self.changes],
+            "first_payment": str(self.first_payment), "max_payment": str(self.max_payment),
+            "due_now": str(self.due_now), "installments": len(self.installments),
+            "maturity": s.due_dates[-1].isoformat(),
+            "total_to_pay": str(major(sum(s.payment))),
+            "capitalized": {k: str(v) for k, v in self.capitalized.items()},
+            "deferred": str(self.deferred),
+            "waived": {k: str(v) for k, v in self.waived.items()},
+            "forgiven": str(self.forgiven),
+            "history": [d.isoformat() for d in self.history],
+        }
+
+    def _repr_html_(self) -> str:
+        return (f"<div><p>{html.escape(repr(self))}</p>"
+                f"{self.schedule._repr_html_()}</div>")
 
     @property
     def name(self) -> str:
@@ -1007,7 +1094,7 @@ class Comparison:
 
     rows: tuple[ComparisonRow, ...]
     currency: Currency
-    best: str | None
+    best: int | None  # index of the best row
 
     _HEADER = ("option", "first", "max", "relief", "n", "maturity", "due now", "total",
                "extra cost", "rate", "lender NPV", "ΔNPV", "PTI", "caps")
@@ -1018,8 +1105,8 @@ class Comparison:
     def _cells(self) -> list[tuple[str, ...]]:
         fmt = self._fmt
         out: list[tuple[str, ...]] = []
-        for r in self.rows:
-            mark = " *" if r.name == self.best else ""
+        for k, r in enumerate(self.rows):
+            mark = " *" if k == self.best else ""
             out.append((r.name + mark, fmt(r.first_payment), fmt(r.max_payment),
                         fmt(r.payment_relief), str(r.installments), r.maturity.isoformat(),
                         fmt(r.due_now), fmt(r.total_to_pay), fmt(r.extra_cost),
@@ -1091,8 +1178,20 @@ def compare(loan: Schedule | LoanState | Position,
     """
     pos = position(loan, payments, as_of=as_of, terms=terms)
     base = restructure(pos, [])
-    built = [base] + [o if isinstance(o, Restructuring) else restructure(pos, list(o))
-                      for o in options]
+    built = [base]
+    for k, o in enumerate(options):
+        if isinstance(o, Restructuring):
+            if o.position.as_of != pos.as_of:
+                raise InvalidArgumentError(f"options[{k}]", "was built on another date "
+                                           f"({o.position.as_of.isoformat()}) than the "
+                                           f"position ({pos.as_of.isoformat()})")
+            built.append(o)
+        elif isinstance(o, Sequence) and all(isinstance(c, Change) for c in o):
+            built.append(restructure(pos, list(o)))
+        else:
+            raise InvalidArgumentError(f"options[{k}]", "must be a Restructuring or a list "
+                                       "of changes, e.g. [CapitalizeArrears(), "
+                                       "ExtendTerm(periods=6)]", received=o)
     cur = pos.currency
     d = parse_rate(discount_rate, argument="discount_rate")
     income = None if monthly_income is None else parse_money(
@@ -1113,15 +1212,15 @@ def compare(loan: Schedule | LoanState | Position,
         total = sum(s.payment)
         npv = _npv(s, d)
         try:
-            rate: Decimal | None = cn_annualized_rate(s).nominal if total > s.principal \
-                else Decimal(0)
-        except (NoSolutionError, InvalidArgumentError):
+            rate: Decimal | None = cn_annualized_rate(s).nominal
+        except (BnplError, ArithmeticError):  # no meaningful rate for these flows
             rate = None
         pti = None if income is None else Fraction(max(regular)) * per_month / income
         rows.append(ComparisonRow(
             name="no change" if option is base else option.name,
             first_payment=cur.to_major(regular[0]), max_payment=cur.to_major(max(regular)),
-            average_payment=cur.to_major(sum(regular) // len(regular)),
+            average_payment=cur.to_major(round_ratio(sum(regular), len(regular),
+                                                     RoundingMode.HALF_UP)),
             payment_relief=cur.to_major(base_first - regular[0]),
             installments=len(option.installments), maturity=s.due_dates[-1],
             due_now=option.due_now, total_to_pay=cur.to_major(total),
@@ -1133,9 +1232,9 @@ def compare(loan: Schedule | LoanState | Position,
             over_caps=tuple(name for name, cap in limits.items()
                             if rate is not None and Fraction(rate) > cap),
             option=option))
-    eligible = [r for r in rows if r.affordable is not False and not r.over_caps]
-    best = min(eligible, key=lambda r: (r.total_to_pay, r.max_payment)).name if eligible \
-        else None
+    eligible = [k for k, r in enumerate(rows) if r.affordable is not False and not r.over_caps]
+    best = min(eligible, key=lambda k: (rows[k].total_to_pay, rows[k].max_payment)) \
+        if eligible else None
     return Comparison(rows=tuple(rows), currency=cur, best=best)
 
 
@@ -1244,18 +1343,23 @@ class ReAge(Change):
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
         self.policy.check(pos)
+        if not any(draft.arrears.values()):
+            raise RestructureNotAllowedError("re-age not needed: nothing is overdue")
         how = parse_enum(ReAgeInterest, self.interest, argument="interest")
         arrears = dict(draft.arrears)
-        principal = draft.principal + arrears.pop("principal", 0)
-        capitalized = _plus(draft.capitalized, "principal", pos.arrears["principal"])
+        overdue_principal = arrears.pop("principal", 0)
+        principal = draft.principal + overdue_principal
+        capitalized = _plus(draft.capitalized, "principal", overdue_principal)
         charges = {k: arrears.pop(k, 0) for k in ("interest", "fee", "penalty", "late_fee")}
         if how is ReAgeInterest.SPREAD_FROZEN:
             for k, v in charges.items():
                 if v:
                     capitalized = _plus(capitalized, k, v)
             principal += sum(charges.values())
+            frozen = sum(pos.remaining.interest)  # the interest the plan no longer charges
             return replace(draft, principal=principal, arrears=arrears,
                            capitalized=capitalized, method="split",
+                           waived=_plus(draft.waived, "interest", frozen),
                            factors=(Fraction(0),) * len(draft.factors), reamortize=True)
         fees = list(draft.fees)
         fees[0] += charges["fee"] + charges["penalty"] + charges["late_fee"]
@@ -1349,14 +1453,12 @@ def find_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
     if step <= 0:
         raise InvalidArgumentError("rate_step", "must be positive", received=rate_step)
     rate, cut = current, None
-    while rate - step >= floor - Fraction(1, 10**12) and current > floor:
+    while rate > floor:  # down in steps, the floor itself included
         rate = max(rate - step, floor)
         cut = make(rate)
         option = restructure(pos, [*changes, cut])
         if meets(option):
             return option
-    if cut is None and current > floor:
-        cut = make(floor)
     if cut is not None:
         changes.append(cut)
     for extra in range(1, _count(max_extension, "max_extension", minimum=0) + 1):

@@ -36,6 +36,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -218,4 +219,6 @@ def to_decimal_rate(rate: float, places: int = 12) -> Decimal:
     >>> to_decimal_rate(0.1234567890123456)
     Decimal('0.123456789012')
     """
+    if not math.isfinite(rate):
+        raise ConvergenceError(f"the solved rate is not a finite number ({rate!r})")
     return Decimal(repr(float(rate))).quantize(Decimal(1).scaleb(-places))
