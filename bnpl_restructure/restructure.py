@@ -47,8 +47,9 @@ from __future__ import annotations
 
 import enum
 import html
+import inspect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
@@ -172,9 +173,9 @@ def position(loan: Schedule | LoanState | Position, payments: Iterable[Any] = ()
     >>> position(s, as_of="2026-04-20")
     <Position 2026-04-20 CNY: principal 1,200.00 outstanding, arrears 318.00, 9 ...>
     """
-    if isinstance(loan, Position):
-        return loan
     past = tuple(parse_date(d, argument="history") for d in history)
+    if isinstance(loan, Position):
+        return replace(loan, history=loan.history + past) if past else loan
     if isinstance(loan, LoanState):
         state = loan
     elif isinstance(loan, Schedule):
@@ -998,7 +999,8 @@ class Restructuring:
 
 def restructure(loan: Schedule | LoanState | Position, changes: Sequence[Change] = (), *,
                 as_of: Any = None, payments: Iterable[Any] = (),
-                terms: ServicingTerms | None = None) -> Restructuring:
+                terms: ServicingTerms | None = None,
+                history: Iterable[Any] = ()) -> Restructuring:
     """Apply ``changes`` in order to the remaining plan and run it through the core.
 
     Examples
@@ -1012,7 +1014,7 @@ def restructure(loan: Schedule | LoanState | Position, changes: Sequence[Change]
     >>> same.schedule.payment == s.payment
     True
     """
-    pos = position(loan, payments, as_of=as_of, terms=terms)
+    pos = position(loan, payments, as_of=as_of, terms=terms, history=history)
     draft = _start(pos)
     for k, change in enumerate(changes):
         if not isinstance(change, Change):
@@ -1039,15 +1041,38 @@ def restructure(loan: Schedule | LoanState | Position, changes: Sequence[Change]
 
 
 def _one(change_type: type[Change]) -> Any:
+    """The function form of one change: ``extend_term(state, periods=6)``."""
+    fields = [f for f in change_type.__dataclass_fields__.values()  # type: ignore[attr-defined]
+              if f.init]
+    names = {f.name for f in fields}
+
     def option(loan: Schedule | LoanState | Position, *, as_of: Any = None,
                payments: Iterable[Any] = (), terms: ServicingTerms | None = None,
-               **kwargs: Any) -> Restructuring:
+               history: Iterable[Any] = (), **kwargs: Any) -> Restructuring:
+        unknown = sorted(set(kwargs) - names)
+        if unknown:
+            raise InvalidArgumentError(unknown[0], f"is not an option of {option.__name__}; "
+                                       f"it takes {', '.join(sorted(names))}",
+                                       received=kwargs[unknown[0]])
         return restructure(loan, [change_type(**kwargs)], as_of=as_of, payments=payments,
-                           terms=terms)
+                           terms=terms, history=history)
 
-    option.__name__ = change_type.kind
-    option.__doc__ = (f"One :class:`{change_type.__name__}` restructuring "
-                      f"(see its documentation); the loan as in :func:`restructure`.")
+    option.__name__ = option.__qualname__ = change_type.kind
+    option.__doc__ = (f"Apply one :class:`{change_type.__name__}` to the loan (a LoanState, "
+                      "a Position, or a schedule with ``as_of`` and ``payments``) and "
+                      "return the :class:`Restructuring`.\n\n"
+                      + (change_type.__doc__ or ""))
+    loan = inspect.Parameter("loan", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    keyword = [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY,
+                                 default=f.default if f.default is not MISSING else
+                                 (f.default_factory() if f.default_factory is not MISSING
+                                  else inspect.Parameter.empty))
+               for f in fields]
+    common = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+              for name, default in (("as_of", None), ("payments", ()), ("terms", None),
+                                    ("history", ()))]
+    option.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [loan, *keyword, *common])
     return option
 
 
@@ -1155,8 +1180,10 @@ AFFORDABILITY = {"hamp": Fraction(31, 100), "cn_50": Fraction(50, 100),
 def compare(loan: Schedule | LoanState | Position,
             options: Sequence[Restructuring | Sequence[Change]], *, discount_rate: Any,
             monthly_income: Any = None, affordability: Any = AFFORDABILITY["hamp"],
-            caps: dict[str, Any] | None = None, lpr: Any = None, as_of: Any = None,
-            payments: Iterable[Any] = (), terms: ServicingTerms | None = None) -> Comparison:
+            caps: dict[str, Any] | None = None, lpr: Any = None,
+            default_probability: Any = 0, redefault_probability: Any = 0,
+            recovery_rate: Any = 0, as_of: Any = None, payments: Iterable[Any] = (),
+            terms: ServicingTerms | None = None) -> Comparison:
     """Options side by side with "no change".
 
     Parameters
@@ -1175,6 +1202,17 @@ def compare(loan: Schedule | LoanState | Position,
     caps
         ``{name: annual rate}`` caps to check the new plan's annualized rate against
         (default :data:`RATE_CAPS`); with ``lpr``, "4 × LPR" is added.
+    default_probability, redefault_probability, recovery_rate
+        The lender's NPV as the HAMP NPV test weighs it: "no change" defaults with
+        ``default_probability`` and an option with ``redefault_probability``, a default
+        recovering ``recovery_rate`` of the principal owed today; so
+        ``NPV = (1 - p) × PV(payments) + p × recovery × principal`` (all 0 by default:
+        the plain present value of the payments).
+
+    References
+    ----------
+    U.S. Treasury, Making Home Affordable Program Handbook, the NPV test: compare the
+    investor's NPV with and without the modification; a positive change favours it.
     """
     pos = position(loan, payments, as_of=as_of, terms=terms)
     base = restructure(pos, [])
@@ -1202,7 +1240,15 @@ def compare(loan: Schedule | LoanState | Position,
         limits["4 × LPR"] = 4 * parse_rate(lpr, argument="lpr")
     freq = pos.remaining.frequency or Frequency.MONTHLY
     per_month = freq.periods_per_year / 12
-    base_npv = _npv(base.schedule, d)
+    p_default = parse_rate(default_probability, argument="default_probability")
+    p_redefault = parse_rate(redefault_probability, argument="redefault_probability")
+    recovery = parse_rate(recovery_rate, argument="recovery_rate")
+
+    def lender_npv(option: Restructuring, p: Fraction) -> int:
+        value = (1 - p) * _npv(option.schedule, d) + p * recovery * pos.outstanding
+        return round_ratio(value.numerator, value.denominator, RoundingMode.HALF_UP)
+
+    base_npv = lender_npv(base, p_default)
     base_first = base._regular()[0]
     base_total = sum(base.schedule.payment)
     rows = []
@@ -1210,7 +1256,7 @@ def compare(loan: Schedule | LoanState | Position,
         s = option.schedule
         regular = option._regular()
         total = sum(s.payment)
-        npv = _npv(s, d)
+        npv = lender_npv(option, p_default if option is base else p_redefault)
         try:
             rate: Decimal | None = cn_annualized_rate(s).nominal
         except (BnplError, ArithmeticError):  # no meaningful rate for these flows
@@ -1371,11 +1417,13 @@ class ReAge(Change):
 def re_age(loan: Schedule | LoanState | Position, *, interest: ReAgeInterest | str =
            ReAgeInterest.FIRST_INSTALLMENT, policy: ReAgePolicy | None = None,
            as_of: Any = None, payments: Iterable[Any] = (),
-           terms: ServicingTerms | None = None) -> Restructuring:
-    """Re-age the account (see :class:`ReAge`); raises
+           terms: ServicingTerms | None = None, history: Iterable[Any] = ()
+           ) -> Restructuring:
+    """Re-age the account (see :class:`ReAge`); ``history`` holds the dates of earlier
+    restructurings (a :class:`Restructuring`'s ``history``). Raises
     :class:`~bnpl_restructure.errors.RestructureNotAllowedError` naming the failed rule."""
     return restructure(loan, [ReAge(interest=interest, policy=policy or ReAgePolicy())],
-                       as_of=as_of, payments=payments, terms=terms)
+                       as_of=as_of, payments=payments, terms=terms, history=history)
 
 
 # ------------------------------------------------------------------- find an option

@@ -520,3 +520,23 @@ def test_re_age_bookkeeping() -> None:
         restructure(pos, [CapitalizeArrears(), ReAge()])
     frozen = restructure(pos, [ReAge(interest="spread_frozen")])
     assert frozen.waived["interest"] == state.currency.to_major(sum(pos.remaining.interest))
+
+
+def test_hamp_npv_test_weights_default() -> None:
+    # NPV = (1 - p) x PV(payments at 5%) + p x recovery x principal owed (5,500.00).
+    _, state = _seed_behind()
+    plain = compare(state, [[CapitalizeArrears(), ExtendTerm(periods=6)]],
+                    discount_rate="0.05")
+    weighted = compare(state, [[CapitalizeArrears(), ExtendTerm(periods=6)]],
+                       discount_rate="0.05", default_probability="0.5",
+                       redefault_probability="0.2", recovery_rate="0.3")
+    # independent PV of "no change" (float, to the cent): payments discounted by days/365
+    base = restructure(state, []).schedule
+    pv = sum(p / 100 / 1.05 ** ((d - base.start).days / 365)
+             for d, p in zip(base.due_dates, base.payment, strict=True))
+    assert abs(float(plain.rows[0].lender_npv) - pv) < 0.006
+    expected_base = 0.5 * float(plain.rows[0].lender_npv) + 0.5 * 0.3 * 5500
+    expected_option = 0.8 * float(plain.rows[1].lender_npv) + 0.2 * 0.3 * 5500
+    assert abs(float(weighted.rows[0].lender_npv) - expected_base) < 0.01
+    assert abs(float(weighted.rows[1].lender_npv) - expected_option) < 0.01
+    assert weighted.rows[1].npv_change > 0  # the modification passes the NPV test
