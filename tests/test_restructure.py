@@ -540,3 +540,31 @@ def test_hamp_npv_test_weights_default() -> None:
     assert abs(float(weighted.rows[0].lender_npv) - expected_base) < 0.01
     assert abs(float(weighted.rows[1].lender_npv) - expected_option) < 0.01
     assert weighted.rows[1].npv_change > 0  # the modification passes the NPV test
+
+
+def test_each_option_on_the_flat_fee_plan_by_hand() -> None:
+    # Seed plan current on 2026-02-20 (installment 1 paid): 11 installments of 500.00
+    # principal + 36.00 fee (0.6% of the original 6,000.00) remain, 5,500.00 principal.
+    s = seed_plan().schedule()
+    pos = position(s, [("2026-02-15", "536.00")], as_of="2026-02-20")
+    # holiday of 2, plan shifted: nothing due twice, then the 11 installments of 536.00
+    shifted = restructure(pos, [PaymentHoliday(periods=2)])
+    assert shifted.schedule.payment[:3] == (0, 0, 53_600) and len(shifted.schedule) == 13
+    assert shifted.schedule.due_dates[-1] == date(2027, 3, 15)
+    # re-amortized within maturity: 5,500.00 / 9 = 611.11 + 36.00; the two holiday
+    # months' fees (72.00) are waived and reported
+    inside = restructure(pos, [PaymentHoliday(periods=2, shift=False)])
+    assert inside.schedule.payment[2] == 64_711 and inside.waived == {"fee": D("72.00")}
+    # a 0.3% fee on the outstanding 5,500.00 = 16.50: 516.50 a month
+    cheaper = restructure(pos, [ReduceRate(fee_rate="0.003")])
+    assert set(cheaper.schedule.payment) == {51_650}
+    # 1,100.00 forgiven: 4,400.00 / 11 = 400.00 + 36.00
+    forgiven = restructure(pos, [ForgivePrincipal(amount="1100")])
+    assert set(forgiven.schedule.payment) == {43_600} and forgiven.forgiven == D("1100.00")
+    # 1,100.00 deferred to a balloon: 436.00 a month, the last 436.00 + 1,100.00
+    deferred = restructure(pos, [DeferPrincipal(amount="1100")])
+    assert deferred.schedule.payment[0] == 43_600
+    assert deferred.schedule.payment[-1] == 153_600
+    assert sum(deferred.schedule.payment) == sum(s.payment[1:])  # nothing forgiven
+    for option in (shifted, inside, cheaper, forgiven, deferred):
+        check_schedule(option.schedule)
