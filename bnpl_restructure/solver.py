@@ -181,7 +181,26 @@ def solve_rates(amounts: npt.ArrayLike, times: npt.ArrayLike,
     guess = np.clip(guess, -0.9, 10.0)
     guess = np.where((guess > lo) & (guess < hi), guess,
                      np.where(np.isfinite(hi), (lo + hi) / 2, guess))
-    return _newton(a, t, f, guess, lo, hi, sign_lo)
+    return _by_width(a, t, f, guess, lo, hi, sign_lo)
+
+
+def _by_width(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Array,
+              sign_lo: Array) -> Array:
+    """Solve rows grouped by their used width (a portfolio padded to its longest stream
+    does not evaluate the padding of its shorter ones)."""
+    n = a.shape[0]
+    if n < 4096:
+        return _newton(a, t, f, rate, lo, hi, sign_lo)
+    used = a != 0
+    width = np.where(used.any(axis=1), a.shape[1] - used[:, ::-1].argmax(axis=1), 1)
+    bucket = (width + 7) // 8
+    out = np.empty(n)
+    for b in np.unique(bucket):
+        rows = np.flatnonzero(bucket == b)
+        w = min(int(b) * 8, a.shape[1])
+        out[rows] = _newton(a[rows, :w], t[rows, :w], None if f is None else f[rows, :w],
+                            rate[rows], lo[rows], hi[rows], sign_lo[rows])
+    return out
 
 
 def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Array,
@@ -190,7 +209,10 @@ def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Arr
     active = np.arange(a.shape[0])
     for _ in range(_MAX_ITER):
         r = rate[active]
-        value, slope = _value(r, a[active], t[active], None if f is None else f[active])
+        if active.size == a.shape[0]:  # every row: views, no copies
+            value, slope = _value(r, a, t, f)
+        else:
+            value, slope = _value(r, a[active], t[active], None if f is None else f[active])
         same = np.sign(value) == sign_lo[active]
         lo_a = np.where(same, r, lo[active])
         hi_a = np.where(same, hi[active], r)
