@@ -218,6 +218,7 @@ class _Special:
     rule: PaymentRule
     amount: int
     unpaid: UnpaidInterest
+    total: int | None = None  # a reduced payment: the whole payment, fee included
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -237,6 +238,7 @@ class _Draft:
     shortfall_spread: bool = False
     deferred: int = 0                # non-interest-bearing balance moved at as_of
     first_interest: int = 0          # overdue interest placed on the first installment
+    first_fee: int = 0               # overdue fees and charges placed on it
     fee_rate: Fraction | None = None  # a flat plan's fee rate, once re-priced
     arrears: dict[str, int] = field(default_factory=dict)
     capitalized: dict[str, int] = field(default_factory=dict)
@@ -427,8 +429,10 @@ class ExtendTerm(Change):
                 else parse_rate(self.fee_rate, argument="fee_rate")
             each = draft.principal * fee_rate
             fee = round_ratio(each.numerator, each.denominator, RoundingMode.HALF_UP)
-            fees = [0 if s is not None and s.rule is PaymentRule.NOTHING else fee
-                    for s in (*draft.special, *([None] * len(extra)))]
+            # re-price the regular installments (and the new ones); holidays and rows
+            # whose fee was cut keep theirs
+            usual = max((f for f in draft.fees if f), key=draft.fees.count, default=0)
+            fees = [fee if f == usual else f for f in draft.fees] + [fee] * len(extra)
             draft = replace(draft, fee_rate=fee_rate)
         return replace(draft, dues=draft.dues + extra, factors=tuple(factors),
                        fees=tuple(fees), special=draft.special + (None,) * len(extra),
@@ -460,7 +464,9 @@ class ReducePayment(Change):
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
         mode = parse_enum(Shortfall, self.shortfall, argument="shortfall")
         current, _ = _compile(pos, replace(draft, arrears={}))
-        normal = current.payment[0]  # the installment of the plan as changed so far
+        regular = [k for k, spec in enumerate(draft.special) if spec is None
+                   and all(k != j for j, _ in draft.shortfall)]
+        normal = current.payment[regular[0] if regular else 0]  # the plan as changed so far
         if (self.amount is None) == (self.fraction is None):
             raise InvalidArgumentError("amount", "give amount or fraction (not both)",
                                        received=(self.amount, self.fraction))
@@ -491,7 +497,7 @@ class ReducePayment(Change):
                         f"the reduced payment {format_money(reduced, pos.currency)} does "
                         f"not cover the fee due ({format_money(fee, pos.currency)})")
                 special[k] = _Special(rule=PaymentRule.AMOUNT, amount=reduced - fee,
-                                      unpaid=UnpaidInterest.CAPITALIZE)
+                                      unpaid=UnpaidInterest.CAPITALIZE, total=reduced)
             return replace(draft, special=tuple(special), reamortize=True)
         return replace(draft, shortfall=tuple((k, reduced) for k in range(count)),
                        shortfall_mode=mode.value, shortfall_spread=self.spread)
@@ -503,9 +509,7 @@ def _permanent(pos: Position, draft: _Draft, reduced: int, mode: Shortfall) -> _
         raise InvalidArgumentError("shortfall", "a permanent reduced payment keeps all the "
                                    "principal interest-bearing: use 'capitalize'",
                                    received=mode.value)
-    fee = draft.fees[0]
-    if draft.method == "flat":
-        fee = draft.fees[-1]
+    fee = draft.fees[-1]  # the regular fee (the first rows may be holidays or cuts)
     net = reduced - fee
     interest = draft.principal * draft.factors[0]
     if net <= 0 or net <= interest:
@@ -562,7 +566,13 @@ class PaymentHoliday(Change):
         rule = PaymentRule.INTEREST_ONLY if self.interest_only else PaymentRule.NOTHING
         holiday = _Special(rule=rule, amount=0, unpaid=_UNPAID[how])
         n = len(draft.dues)
+        if any(k < count for k, _ in draft.shortfall) and not self.shift:
+            raise RestructureNotAllowedError("a holiday cannot fall on periods whose payment "
+                                             "was reduced: put the holiday first")
         if self.shift:
+            draft = replace(draft, shortfall=tuple((k + count, r) for k, r in draft.shortfall),
+                            first_interest=draft.first_interest,
+                            first_fee=draft.first_fee)
             extra = _more_dues(pos, draft.dues[-1], count)
             dues = draft.dues + extra
             factors = draft.factors + (draft.factors[-1],) * count
@@ -763,9 +773,10 @@ def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
             credit = min(early, rows["interest"][0])
             rows["interest"][0] -= credit
             rows["payment"][0] -= credit
-    if draft.first_interest:  # a re-age puts overdue interest on the first installment
-        rows["interest"][0] += draft.first_interest
-        rows["payment"][0] += draft.first_interest
+    if draft.first_interest or draft.first_fee:  # a re-age: overdue interest and charges
+        rows["interest"][0] += draft.first_interest  # on the first installment
+        rows["fee"][0] += draft.first_fee
+        rows["payment"][0] += draft.first_interest + draft.first_fee
     waived_interest = sum(rows["waived"])
     # reduced payments whose shortfall is deferred or waived: the interest-bearing part
     # follows the normal path, the borrower pays less
@@ -880,8 +891,13 @@ def _run(pos: Position, draft: _Draft) -> dict[str, list[int]]:
     for k in range(first_normal):
         spec = draft.special[k]
         assert spec is not None
+        amount = spec.amount if spec.total is None else spec.total - draft.fees[k]
+        if amount < 0:
+            raise RestructureNotAllowedError(
+                f"the reduced payment {format_money(spec.total or 0, pos.currency)} does "
+                f"not cover the fee due ({format_money(draft.fees[k], pos.currency)})")
         periods.append(Period(due=draft.dues[k], factor=draft.factors[k], rule=spec.rule,
-                              amount=spec.amount, fee=draft.fees[k], unpaid=spec.unpaid))
+                              amount=amount, fee=draft.fees[k], unpaid=spec.unpaid))
     opening, carried = draft.principal, 0
     if periods:  # the balance the regular installments start from, through the core
         cols = run_batch([Program(principal=draft.principal, periods=tuple(periods),
@@ -929,6 +945,12 @@ class Restructuring:
     deferred: Decimal
     waived: dict[str, Decimal]
     forgiven: Decimal
+
+    @property
+    def plan(self) -> Schedule:
+        """The new installment plan without the arrears due on the restructuring date
+        (what to disclose: those arrears are owed now, not credit extended)."""
+        return self.schedule.after(self.position.as_of)
 
     @property
     def history(self) -> tuple[date, ...]:
@@ -1257,8 +1279,8 @@ def compare(loan: Schedule | LoanState | Position,
         regular = option._regular()
         total = sum(s.payment)
         npv = lender_npv(option, p_default if option is base else p_redefault)
-        try:
-            rate: Decimal | None = cn_annualized_rate(s).nominal
+        try:  # the installment plan's own rate (amounts due today are not credit)
+            rate: Decimal | None = cn_annualized_rate(s.after(pos.as_of)).nominal
         except (BnplError, ArithmeticError):  # no meaningful rate for these flows
             rate = None
         pti = None if income is None else Fraction(max(regular)) * per_month / income
@@ -1407,11 +1429,10 @@ class ReAge(Change):
                            capitalized=capitalized, method="split",
                            waived=_plus(draft.waived, "interest", frozen),
                            factors=(Fraction(0),) * len(draft.factors), reamortize=True)
-        fees = list(draft.fees)
-        fees[0] += charges["fee"] + charges["penalty"] + charges["late_fee"]
         return replace(draft, principal=principal, arrears=arrears, capitalized=capitalized,
-                       fees=tuple(fees), first_interest=charges["interest"],
-                       reamortize=True)
+                       first_interest=draft.first_interest + charges["interest"],
+                       first_fee=draft.first_fee + charges["fee"] + charges["penalty"]
+                       + charges["late_fee"], reamortize=True)
 
 
 def re_age(loan: Schedule | LoanState | Position, *, interest: ReAgeInterest | str =

@@ -21,6 +21,7 @@ from bnpl_restructure.restructure import (
     ForgivePrincipal,
     PaymentHoliday,
     ReAge,
+    ReAgePolicy,
     ReducePayment,
     ReduceRate,
     WaiveFees,
@@ -568,3 +569,33 @@ def test_each_option_on_the_flat_fee_plan_by_hand() -> None:
     assert sum(deferred.schedule.payment) == sum(s.payment[1:])  # nothing forgiven
     for option in (shifted, inside, cheaper, forgiven, deferred):
         check_schedule(option.schedule)
+
+
+def test_combinations_keep_what_each_change_did() -> None:
+    _, state = _seed_behind()
+    easy = ReAgePolicy(min_account_age_months=0, consecutive_payments=0)
+    # a re-age's overdue fee (72.00) stays on the first installment through an extension
+    re_aged = restructure(state, [ReAge(policy=easy), ExtendTerm(periods=2)])
+    assert re_aged.schedule.fee[0] == re_aged.schedule.fee[1] + 7_200
+    # a reduced payment then a shifting holiday: the reduced rows follow the holiday
+    s = seed_plan().schedule()
+    pos = position(s, [("2026-02-15", "536.00")], as_of="2026-02-20")
+    both = restructure(pos, [ReducePayment(fraction="0.5", periods=2, shortfall="defer"),
+                             PaymentHoliday(periods=2)])
+    assert both.schedule.payment[:4] == (0, 0, 26_800, 26_800)
+    assert both.deferred == D("536.00")
+    # a temporary fee cut survives an extension; holiday rows keep no fee
+    cut = restructure(pos, [ReduceRate(fee_rate="0.003", periods=2), ExtendTerm(periods=2)])
+    assert cut.schedule.fee[:2] == (1_650, 1_650) and cut.schedule.fee[2] == 3_300
+    io = restructure(pos, [PaymentHoliday(periods=2, interest_only=True, shift=False),
+                           ExtendTerm(periods=2)])
+    assert io.schedule.fee[:2] == (0, 0) and io.waived == {"fee": D("72.00")}
+    # the reduced amount asked for is what is paid, whatever the fee becomes later
+    paid = restructure(state, [CapitalizeArrears(), ReducePayment(amount="300", periods=2),
+                               ExtendTerm(periods=3)])
+    assert paid.schedule.payment[:2] == (30_000, 30_000)
+    # a permanent reduced payment after a holiday is measured on the regular installment
+    later = restructure(pos, [PaymentHoliday(periods=2), ReducePayment(amount="300")])
+    assert later.schedule.payment[2] == 30_000
+    # the plan without what is due today discloses
+    assert restructure(state, []).plan.first_number == 4
