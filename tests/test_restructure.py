@@ -599,3 +599,22 @@ def test_combinations_keep_what_each_change_did() -> None:
     assert later.schedule.payment[2] == 30_000
     # the plan without what is due today discloses
     assert restructure(state, []).plan.first_number == 4
+
+
+@given(situations(), _changes())
+def test_a_new_plan_paid_as_scheduled_settles_the_loan(
+        situation: tuple[Schedule, list[tuple[date, Decimal]], date],
+        changes: list[Change]) -> None:
+    # The new schedule is a normal schedule: servicing it with its own payments on their
+    # due dates leaves nothing owed after the last one.
+    s, paid, as_of = situation
+    try:
+        option = restructure(s, changes, as_of=as_of, payments=paid)
+    except (RestructureNotAllowedError, InvalidArgumentError):
+        return
+    new = option.schedule
+    payments = [(d, new.currency.to_major(p)) for d, p in zip(new.due_dates, new.payment,
+                                                             strict=True) if p]
+    after = loan_state(new, payments, as_of=new.due_dates[-1])
+    assert after.payoff_amount == 0 and after.outstanding_principal == 0
+    assert after.days_past_due == 0
