@@ -618,3 +618,19 @@ def test_a_new_plan_paid_as_scheduled_settles_the_loan(
     after = loan_state(new, payments, as_of=new.due_dates[-1])
     assert after.payoff_amount == 0 and after.outstanding_principal == 0
     assert after.days_past_due == 0
+
+
+@given(situations())
+def test_no_change_reproduces_the_remaining_schedule(
+        situation: tuple[Schedule, list[tuple[date, Decimal]], date]) -> None:
+    s, paid, as_of = situation
+    try:
+        pos = position(s, paid, as_of=as_of)
+    except RestructureNotAllowedError:
+        return
+    same = restructure(pos, [])
+    rows = same.plan  # without the arrears due today
+    rest = pos.remaining
+    assert (rows.due_dates, rows.payment, rows.principal_paid, rows.interest, rows.fee) == (
+        rest.due_dates, rest.payment, rest.principal_paid, rest.interest, rest.fee)
+    assert same.waived == {} and same.capitalized == {} and same.forgiven == 0
