@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize(("script", "args", "expect"), [
     ("seed_story.py", [], "13.03%"),
     ("compare_plans.py", [], "annuity"),
+    ("hardship.py", [], "capitalize arrears + extend +6"),
     ("portfolio.py", ["--loans", "2000"], "2,000"),
 ])
 def test_example_script_runs(script: str, args: list[str], expect: str) -> None:
