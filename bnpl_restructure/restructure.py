@@ -777,7 +777,6 @@ def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
         rows["interest"][0] += draft.first_interest  # on the first installment
         rows["fee"][0] += draft.first_fee
         rows["payment"][0] += draft.first_interest + draft.first_fee
-    waived_interest = sum(rows["waived"])
     # reduced payments whose shortfall is deferred or waived: the interest-bearing part
     # follows the normal path, the borrower pays less
     shortfall = 0
@@ -833,7 +832,6 @@ def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
         rows["balance"].insert(0, opening - first[0])
         for name in ("capitalized", "waived", "forgiven"):
             rows[name].insert(0, 0)
-    del waived_interest
     deferred_shortfall = shortfall if draft.shortfall_mode == "defer" else 0
     due_now_row = len(dues) > n
     first_number = pos.remaining.first_number - (1 if due_now_row else 0)
