@@ -1,7 +1,8 @@
-"""Command line: ``python -m bnpl_restructure [demo | schedule ...]``.
+"""Command line: python -m bnpl_restructure [demo | schedule ...].
 
-``demo`` (the default) prints the built-in example loan: its schedule and what it costs.
-``schedule`` prints the schedule of a plan given on the command line.
+demo (the default) tells the built-in example's story: the plan, its true cost, the
+borrower two installments behind, and the restructuring options side by side.
+schedule prints the schedule of a plan given on the command line.
 """
 
 from __future__ import annotations

@@ -518,6 +518,9 @@ class FeeRateTable(tuple[FeeRateRow, ...]):
     def __str__(self) -> str:
         return self.to_text()
 
+    def __repr__(self) -> str:
+        return "<FeeRateTable\n" + self.to_text() + ">"
+
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{h}</th>" for h in self._HEADER)
         body = "".join("<tr>" + "".join(f'<td style="text-align:right">{c}</td>'

@@ -130,7 +130,7 @@ def _rate(annual_rate: Any, periodic: Any, *, frequency: Frequency, convention: 
                 or compounding_per_year is not None:
             raise InvalidArgumentError("rate_convention", "applies to annual_rate, not to "
                                        "periodic_rate", received=convention)
-        return parse_rate(periodic, argument="periodic_rate")
+        return parse_rate(periodic, argument="periodic_rate", plain_limit=Fraction(1, 10))
     if annual_rate is None:
         if required:
             raise InvalidArgumentError("annual_rate", "is required (or periodic_rate); "
@@ -422,7 +422,7 @@ class Plan:
                                        "period) and total_fee_rate (whole term)",
                                        received=(fee_rate, total_fee_rate))
         if fee_rate is not None:
-            rate = parse_rate(fee_rate, argument="fee_rate")
+            rate = parse_rate(fee_rate, argument="fee_rate", plain_limit=Fraction(1, 10))
             each = round_ratio(p * rate.numerator, rate.denominator, policy.interest)
             fees = (each,) * installments
             quoted = rate

@@ -65,13 +65,15 @@ class RateConvention(enum.Enum):
         return parse_enum(cls, value, argument="rate_convention")
 
 
-def parse_rate(value: Any, *, argument: str) -> Fraction:
+def parse_rate(value: Any, *, argument: str, plain_limit: Fraction = Fraction(1)) -> Fraction:
     """Read a rate: a fraction (``"0.0849"``, ``Decimal``, ``int``, ``float``) or a
     percentage string (``"8.49%"``).
 
-    A plain number must be below 1 (100%): ``8`` is far more often a mistyped 8% than a
-    deliberate 800%, so it is refused with a hint; write ``"800%"`` for a rate of 100%
-    or more. Negative rates and rates above :data:`MAX_ANNUAL_RATE` are refused.
+    A plain number must be below ``plain_limit`` (1, i.e. 100%, for annual rates; the
+    library passes 10% for per-period rates and 1% for daily ones): ``8`` is far more
+    often a mistyped 8% than a deliberate 800%, and a fee rate of ``0.6`` a mistyped 0.6%,
+    so they are refused with a hint; write ``"800%"`` or ``"60%"`` when it is meant.
+    Negative rates and rates above :data:`MAX_ANNUAL_RATE` are refused.
 
     Examples
     --------
@@ -101,10 +103,11 @@ def parse_rate(value: Any, *, argument: str) -> Fraction:
         rate = Fraction(to_decimal(value, argument=argument))
     if rate < 0:
         raise InvalidArgumentError(argument, "must not be negative", received=value)
-    if rate >= 1 and not percent:
+    if rate >= plain_limit and not percent:
+        limit = f"{Decimal(plain_limit.numerator) / Decimal(plain_limit.denominator):%}"
         raise InvalidArgumentError(argument, "a rate is a fraction: '0.08' or '8%' is 8%; "
-                                   "write a rate of 100% or more as a percentage ('150%')",
-                                   received=value)
+                                   f"write a rate of {limit} or more as a percentage "
+                                   f"('{rate * 100}%') to show it is meant", received=value)
     if rate > MAX_ANNUAL_RATE:
         raise InvalidArgumentError(argument, f"must be at most {MAX_ANNUAL_RATE:%}",
                                    received=value)

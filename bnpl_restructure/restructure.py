@@ -356,7 +356,7 @@ def _new_rate(pos: Position, annual_rate: Any, periodic_rate: Any) -> Fraction |
         raise InvalidArgumentError("periodic_rate", "give annual_rate or periodic_rate, "
                                    "not both", received=periodic_rate)
     if periodic_rate is not None:
-        return parse_rate(periodic_rate, argument="periodic_rate")
+        return parse_rate(periodic_rate, argument="periodic_rate", plain_limit=Fraction(1, 10))
     if annual_rate is not None:
         freq = pos.remaining.frequency or Frequency.MONTHLY
         return parse_rate(annual_rate, argument="annual_rate") / freq.periods_per_year
@@ -468,7 +468,7 @@ class ReducePayment(Change):
                    and all(k != j for j, _ in draft.shortfall)]
         normal = current.payment[regular[0] if regular else 0]  # the plan as changed so far
         if (self.amount is None) == (self.fraction is None):
-            raise InvalidArgumentError("amount", "give amount or fraction (not both)",
+            raise InvalidArgumentError("amount", "give either amount or fraction",
                                        received=(self.amount, self.fraction))
         if self.amount is not None:
             reduced = parse_money(self.amount, pos.currency, argument="amount")
@@ -560,8 +560,8 @@ class PaymentHoliday(Change):
         count = _count(self.periods, "periods")
         if count > self.max_periods:
             raise RestructureNotAllowedError(
-                f"a payment holiday of {count} periods is longer than the {self.max_periods} "
-                "allowed (max_periods)")
+                f"periods: a payment holiday of {count} periods is longer than the "
+                f"{self.max_periods} allowed (the lender's max_periods)")
         how = parse_enum(HolidayInterest, self.interest, argument="interest")
         rule = PaymentRule.INTEREST_ONLY if self.interest_only else PaymentRule.NOTHING
         holiday = _Special(rule=rule, amount=0, unpaid=_UNPAID[how])
@@ -786,9 +786,9 @@ def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
         floor = rows["interest"][k] + rows["fee"][k]
         if reduced < floor:
             raise RestructureNotAllowedError(
-                f"the reduced payment {format_money(reduced, pos.currency)} does not cover "
-                f"the interest and fee due ({format_money(floor, pos.currency)}) and the "
-                "shortfall is not capitalized")
+                f"amount: the reduced payment {format_money(reduced, pos.currency)} does not "
+                f"cover the interest and fee due ({format_money(floor, pos.currency)}); pay at "
+                "least that, or capitalize the shortfall (shortfall='capitalize')")
         cut = max(rows["payment"][k] - reduced, 0)
         rows["payment"][k] -= cut
         rows["principal"][k] -= cut
@@ -1011,7 +1011,8 @@ class Restructuring:
 
     def __repr__(self) -> str:
         s = self.schedule
-        return (f"<Restructuring {self.name}: {len(self.installments)} installments from "
+        now = f"{self.due_now:,} due now, " if self.due_now else ""
+        return (f"<Restructuring {self.name}: {now}{len(self.installments)} installments from "
                 f"{format_money(self._regular()[0], s.currency)}, total "
                 f"{format_money(sum(s.payment), s.currency)} to "
                 f"{s.due_dates[-1].isoformat()}>")
@@ -1034,6 +1035,10 @@ def restructure(loan: Schedule | LoanState | Position, changes: Sequence[Change]
     >>> same.schedule.payment == s.payment
     True
     """
+    if isinstance(changes, Change) or not isinstance(changes, Sequence):
+        raise InvalidArgumentError("changes", "must be a list of changes, e.g. "
+                                   "[CapitalizeArrears(), ExtendTerm(periods=6)]",
+                                   received=changes)
     pos = position(loan, payments, as_of=as_of, terms=terms, history=history)
     draft = _start(pos)
     for k, change in enumerate(changes):
@@ -1131,6 +1136,10 @@ class ComparisonRow:
     over_caps: tuple[str, ...]
     option: Restructuring | None = field(default=None, compare=False, repr=False)
 
+    def __repr__(self) -> str:
+        return (f"<ComparisonRow {self.name}: first {self.first_payment:,}, max "
+                f"{self.max_payment:,}, total {self.total_to_pay:,}>")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Comparison:
@@ -1140,6 +1149,10 @@ class Comparison:
     rows: tuple[ComparisonRow, ...]
     currency: Currency
     best: int | None  # index of the best row
+
+    def __repr__(self) -> str:
+        best = "none" if self.best is None else repr(self.rows[self.best].name)
+        return f"<Comparison of {len(self.rows)} options (no change first); best: {best}>"
 
     _HEADER = ("option", "first", "max", "relief", "n", "maturity", "due now", "total",
                "extra cost", "rate", "lender NPV", "ΔNPV", "PTI", "caps")
@@ -1234,6 +1247,9 @@ def compare(loan: Schedule | LoanState | Position,
     U.S. Treasury, Making Home Affordable Program Handbook, the NPV test: compare the
     investor's NPV with and without the modification; a positive change favours it.
     """
+    if isinstance(options, (Change, Restructuring)) or not isinstance(options, Sequence):
+        raise InvalidArgumentError("options", "must be a list of options, each a "
+                                   "Restructuring or a list of changes", received=options)
     pos = position(loan, payments, as_of=as_of, terms=terms)
     base = restructure(pos, [])
     built = [base]

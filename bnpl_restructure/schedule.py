@@ -57,9 +57,9 @@ class Installment:
     balance: Decimal
 
     def __repr__(self) -> str:
-        return (f"<Installment #{self.number} {self.due_date.isoformat()}: {self.payment} = "
-                f"principal {self.principal} + interest {self.interest} + fee {self.fee}; "
-                f"balance {self.balance}>")
+        return (f"<Installment #{self.number} {self.due_date.isoformat()}: {self.payment:,} = "
+                f"principal {self.principal:,} + interest {self.interest:,} + fee "
+                f"{self.fee:,}; balance {self.balance:,}>")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

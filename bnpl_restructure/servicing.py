@@ -242,7 +242,8 @@ class ServicingTerms:
                 not 0 <= self.grace_days <= 365:
             raise InvalidArgumentError("grace_days", "must be an integer from 0 to 365",
                                        received=self.grace_days)
-        put(self, "penalty_rate", _fraction_of(self.penalty_rate, "penalty_rate"))
+        put(self, "penalty_rate", parse_rate(self.penalty_rate, argument="penalty_rate",
+                                             plain_limit=Fraction(1, 100)))
         put(self, "penalty_base", parse_enum(PenaltyBase, self.penalty_base,
                                              argument="penalty_base"))
         put(self, "penalty_start", parse_enum(PenaltyStart, self.penalty_start,

@@ -243,4 +243,5 @@ def to_decimal_rate(rate: float, places: int = 12) -> Decimal:
     """
     if not math.isfinite(rate):
         raise ConvergenceError(f"the solved rate is not a finite number ({rate!r})")
-    return Decimal(repr(float(rate))).quantize(Decimal(1).scaleb(-places))
+    value = Decimal(repr(float(rate))).quantize(Decimal(1).scaleb(-places))
+    return value.copy_abs() if value == 0 else value  # no "-0.00%"

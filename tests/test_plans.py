@@ -438,3 +438,15 @@ def test_spreadsheet_policy_reproduces_an_amortization_table_cell_by_cell() -> N
     # The ledger still reconciles: principal parts repay exactly the amount financed.
     assert s.total_principal == Decimal("10000.00")
     assert all(r.payment == r.principal + r.interest + r.fee for r in s)
+
+
+def test_a_mistyped_per_period_rate_is_refused() -> None:
+    # "0.6" for a 0.6% monthly fee would be 60% a period: refused unless written "60%".
+    with pytest.raises(InvalidArgumentError) as info:
+        Plan.flat_fee("6000", fee_rate="0.6", installments=12, start="2026-01-15")
+    assert info.value.argument == "fee_rate" and "'60%'" in str(info.value)
+    assert Plan.flat_fee("6000", fee_rate="60%", installments=2,
+                         start="2026-01-15").fees == (360_000, 360_000)
+    with pytest.raises(InvalidArgumentError) as info:
+        Plan.annuity("6000", periodic_rate="0.5", installments=12, start="2026-01-15")
+    assert info.value.argument == "periodic_rate"

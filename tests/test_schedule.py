@@ -78,7 +78,7 @@ def test_presentation() -> None:
     html = s._repr_html_()
     assert html.count("<tr>") == 14 and "1,272.00" in html
     assert repr(s[0]) == ("<Installment #1 2024-02-10: 106.00 = principal 100.00 + interest "
-                          "0.00 + fee 6.00; balance 1100.00>")
+                          "0.00 + fee 6.00; balance 1,100.00>")
 
 
 def test_to_pandas() -> None:
