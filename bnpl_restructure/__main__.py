@@ -88,9 +88,11 @@ def _demo() -> str:
     sections += [
         f"Today, {today}, the borrower has paid one installment: {state!r}\n"
         f"Overdue: {overdue}; penalty (违约金) {state.unpaid_penalty}.",
-        f"Options (income {income} a month; affordable means the largest installment is at "
-        f"most 31% of it; * marks the cheapest affordable option within the rate caps):\n"
-        + table.to_text(),
+        f"Options (income {income} a month; PTI: the largest installment over income, "
+        "affordable at 31% or less;\n* marks the cheapest affordable option within the rate "
+        "caps; compare(...).to_text() has more columns):\n"
+        + table.to_text(columns=("first", "max", "n", "maturity", "due now", "total",
+                                 "extra cost", "rate", "PTI")),
     ]
     return "\n\n".join(sections)
 

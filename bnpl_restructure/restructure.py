@@ -1175,10 +1175,32 @@ class Comparison:
                         ", ".join(r.over_caps) or "ok"))
         return out
 
-    def to_text(self) -> str:
-        """A plain-text table; ``*`` marks the best option."""
-        rows = [self._HEADER, *self._cells()]
-        widths = [max(len(row[i]) for row in rows) for i in range(len(self._HEADER))]
+    def to_text(self, columns: Sequence[str] | None = None) -> str:
+        """A plain-text table; ``*`` marks the best option. ``columns`` picks some of the
+        headers (the option's name always comes first), e.g. for a narrow terminal.
+
+        Examples
+        --------
+        >>> from bnpl_restructure.examples import seed_plan
+        >>> from bnpl_restructure.servicing import loan_state
+        >>> state = loan_state(seed_plan().schedule(), [("2026-02-15", "536.00")],
+        ...                    as_of="2026-04-20")
+        >>> table = compare(state, [[CapitalizeArrears(), ExtendTerm(periods=6)]],
+        ...                 discount_rate="0.05")
+        >>> print(table.to_text(columns=("first", "n", "total")))
+        option                           first   n     total
+        no change *                     536.00   9  5,896.00
+        capitalize arrears + extend +6  404.89  15  6,073.45
+        """
+        keep = list(range(len(self._HEADER)))
+        if columns is not None:
+            unknown = [c for c in columns if c not in self._HEADER]
+            if unknown:
+                raise InvalidArgumentError("columns", f"must be among {self._HEADER}",
+                                           received=unknown)
+            keep = [0] + [self._HEADER.index(c) for c in columns if c != "option"]
+        rows = [tuple(row[i] for i in keep) for row in (self._HEADER, *self._cells())]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(keep))]
         lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                            for i, (c, w) in enumerate(zip(row, widths, strict=True)))
                  for row in rows]
