@@ -397,14 +397,19 @@ def test_find_option_each_step_can_bind() -> None:
     assert "50.00" in none.reason
 
 
-def test_re_age_policy_and_mechanics() -> None:
+def _re_age_case() -> tuple[Schedule, str, list[tuple[object, str]], object]:
+    # 12,000.00 at 18% over 24 from 2026-01-15: 9 months old on 2026-10-21, installments
+    # 1-3 paid, 4-6 missed, then 3 consecutive payments of one installment each.
     a = Plan.annuity("12000", annual_rate="0.18", installments=24, start="2026-01-15"
                      ).schedule()
     pay = str(a[0].payment)
-    # 9 months old, paid installments 1-3, missed 4-6, then 3 consecutive payments
     history = [(d, pay) for d in a.due_dates[:3]] + [
         ("2026-08-20", pay), ("2026-09-20", pay), ("2026-10-20", pay)]
-    state = loan_state(a, history, as_of="2026-10-21")
+    return a, pay, history, loan_state(a, history, as_of="2026-10-21")
+
+
+def test_re_age_policy_and_mechanics() -> None:
+    a, pay, history, state = _re_age_case()
     assert state.days_past_due > 0
     re_aged = re_age(state)
     new = re_aged.schedule
@@ -508,12 +513,7 @@ def test_interest_only_plans_stay_interest_only() -> None:
 
 
 def test_re_age_bookkeeping() -> None:
-    a = Plan.annuity("12000", annual_rate="0.18", installments=24, start="2026-01-15"
-                     ).schedule()
-    pay = str(a[0].payment)
-    history = [(d, pay) for d in a.due_dates[:3]] + [
-        ("2026-08-20", pay), ("2026-09-20", pay), ("2026-10-20", pay)]
-    state = loan_state(a, history, as_of="2026-10-21")
+    _, _, _, state = _re_age_case()
     pos = position(state)
     re_aged = restructure(pos, [ReAge()])
     assert re_aged.capitalized["principal"] == state.currency.to_major(pos.arrears["principal"])
