@@ -33,6 +33,7 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import ClassVar, Final, Literal, TypeAlias
 
+from bnpl_restructure._accel import ckernel as _ckernel
 from bnpl_restructure.errors import InvalidArgumentError
 
 __all__ = [
@@ -277,6 +278,9 @@ class Frequency:
         if isinstance(value, Frequency):
             return value
         if isinstance(value, str):
+            named = _NAMED.get(value)
+            if named is not None:
+                return named
             key = re.sub(r"[-\s_]+", "_", value.strip().lower())
             named = _NAMED.get(key)
             if named is not None:
@@ -333,6 +337,9 @@ class Frequency:
         >>> Frequency.QUARTERLY.periods_per_year
         Fraction(4, 1)
         """
+        known = _PERIODS_PER_YEAR.get((self.unit, self.step))
+        if known is not None:
+            return known
         if self.unit == "semi_month":
             return Fraction(24)
         if self.unit == "month":
@@ -455,6 +462,9 @@ datetime.date(2024, 2, 15), datetime.date(2024, 2, 29)]
         """``advance(anchor, k)`` for ``k`` in ``range(first, stop)``, inputs trusted."""
         if self.unit == "month":
             step = self.step
+            if _ckernel is not None:
+                dates: tuple[date, ...] = _ckernel.month_dates(anchor, first, stop, step)
+                return dates
             return tuple(_add_months(anchor, k * step) for k in range(first, stop))
         if self.unit == "day":
             return tuple(anchor + timedelta(days=k * self.step) for k in range(first, stop))
@@ -550,3 +560,7 @@ _NAMED: Final[dict[str, Frequency]] = {
     "monthly": MONTHLY,
     "quarterly": QUARTERLY,
 }
+
+# periods_per_year of the named frequencies, computed once.
+_PERIODS_PER_YEAR: Final[dict[tuple[str, int], Fraction]] = {}
+_PERIODS_PER_YEAR.update({(f.unit, f.step): f.periods_per_year for f in _NAMED.values()})

@@ -56,8 +56,14 @@ from typing import Any, NamedTuple, cast, overload
 import numpy as np
 import numpy.typing as npt
 
+from ._accel import ckernel
 from .errors import InvalidArgumentError, InvalidTermsError
 from .rounding import RoundingMode, round_ratio, round_ratio_array
+
+_ckernel: Any = ckernel
+NATIVE: bool = _ckernel is not None
+"""Whether the optional C accelerator is in use (``BNPL_RESTRUCTURE_PURE_PYTHON=1`` turns
+it off; results are identical either way)."""
 
 __all__ = [
     "Columns",
@@ -69,6 +75,7 @@ __all__ = [
     "execute",
     "level_payment",
     "run_batch",
+    "run_columns",
     "run_single",
 ]
 
@@ -229,56 +236,90 @@ def run_single(program: Program) -> Columns:
     """Execute one program with Python integers; identical to :func:`execute`."""
     if program.exact_balance:
         return run_batch([program]).loan(0)
-    mode = program.interest_rounding
-    balance = program.principal
+    periods = program.periods
+    return run_columns(program.principal, tuple(p.factor.numerator for p in periods),
+                       tuple(p.factor.denominator for p in periods),
+                       tuple(p.rule for p in periods),
+                       tuple(cast(int, p.amount) for p in periods),  # ints unless exact
+                       tuple(p.fee for p in periods), tuple(p.unpaid for p in periods),
+                       program.interest_rounding)
+
+
+# The accelerator numbers the rounding modes this way (see _ckernel.c).
+_MODE_CODES = {RoundingMode.HALF_UP.value: 0, RoundingMode.HALF_EVEN.value: 1,
+               RoundingMode.HALF_DOWN.value: 2, RoundingMode.UP.value: 3,
+               RoundingMode.DOWN.value: 4}
+
+
+def run_columns(principal: int, nums: Sequence[int], dens: Sequence[int],
+                rules: Sequence[int], amounts: Sequence[int], fees: Sequence[int],
+                unpaids: Sequence[int], mode: RoundingMode) -> Columns:
+    """One loan's program given column by column (inputs trusted: validated programs).
+
+    ``nums[k] / dens[k]`` is period ``k``'s interest factor; ``rules`` and ``unpaids``
+    are :class:`PaymentRule` and :class:`UnpaidInterest` codes. Uses the C accelerator
+    when it is built and every value fits in int64, else :func:`_run_columns_python`;
+    both give identical columns (``tests/test_core_native.py``).
+    """
+    if _ckernel is not None:
+        cols = _ckernel.run(principal, nums, dens, rules, amounts, fees, unpaids,
+                            _MODE_CODES[mode._value_])
+        if cols is not None:
+            return Columns._make(cols)
+    return _run_columns_python(principal, nums, dens, rules, amounts, fees, unpaids, mode)
+
+
+def _run_columns_python(principal: int, nums: Sequence[int], dens: Sequence[int],
+                        rules: Sequence[int], amounts: Sequence[int], fees: Sequence[int],
+                        unpaids: Sequence[int], mode: RoundingMode) -> Columns:
+    """The single-loan recurrence on exact Python integers."""
+    balance = principal
     carried = 0
-    n = len(program.periods)
-    payment, principal_col, interest_col, fee_col = [0] * n, [0] * n, [0] * n, [0] * n
+    n = len(nums)
+    payment, principal_col, interest_col = [0] * n, [0] * n, [0] * n
     balance_col, accrued_col = [0] * n, [0] * n
     capitalized_col, waived_col, arrears_col = [0] * n, [0] * n, [0] * n
     amount_rule, nothing, principal_rule, payoff = (
         PaymentRule.AMOUNT, PaymentRule.NOTHING, PaymentRule.PRINCIPAL, PaymentRule.PAYOFF)
-    for k, period in enumerate(program.periods):
-        factor = period.factor
-        accrued = (round_ratio(balance * factor.numerator, factor.denominator, mode)
-                   if factor.numerator else 0)
+    capitalize, waive = UnpaidInterest.CAPITALIZE, UnpaidInterest.WAIVE
+    for k in range(n):
+        num = nums[k]
+        accrued = round_ratio(balance * num, dens[k], mode) if num else 0
         due = carried + accrued
-        rule = period.rule
-        amount = cast(int, period.amount)  # ints: Program refuses Fractions unless exact
-        if rule is amount_rule:
+        rule = rules[k]
+        amount = amounts[k]
+        if rule == amount_rule:
             interest = min(due, amount)
             principal = min(balance, amount - interest)
-        elif rule is nothing:
+        elif rule == nothing:
             interest = principal = 0
         else:
             interest = due
-            if rule is principal_rule:
+            if rule == principal_rule:
                 principal = min(balance, amount)
-            elif rule is payoff:
+            elif rule == payoff:
                 principal = balance
             else:
                 principal = 0
         unpaid = due - interest
         carried = 0
         if unpaid:
-            how = period.unpaid
-            if how is UnpaidInterest.CAPITALIZE:
+            how = unpaids[k]
+            if how == capitalize:
                 capitalized_col[k] = unpaid
                 balance += unpaid
-            elif how is UnpaidInterest.WAIVE:
+            elif how == waive:
                 waived_col[k] = unpaid
             else:
                 carried = unpaid
         balance -= principal
-        fee = period.fee
-        payment[k] = principal + interest + fee
+        payment[k] = principal + interest + fees[k]
         principal_col[k] = principal
         interest_col[k] = interest
-        fee_col[k] = fee
         balance_col[k] = balance
         accrued_col[k] = accrued
         arrears_col[k] = carried
-    return Columns(tuple(payment), tuple(principal_col), tuple(interest_col), tuple(fee_col),
+    return Columns(tuple(payment), tuple(principal_col), tuple(interest_col), tuple(fees),
                    tuple(balance_col), tuple(accrued_col), tuple(capitalized_col),
                    tuple(waived_col), tuple(arrears_col))
 

@@ -114,9 +114,12 @@ class DayCount(enum.Enum):
         >>> DayCount.parse("thirty_360")
         DayCount.THIRTY_360
         """
-        if isinstance(value, DayCount):
+        if type(value) is DayCount:
             return value
         if isinstance(value, str):
+            known = _BY_TEXT.get(value)
+            if known is not None:
+                return known
             key = value.strip().lower()
             for member in cls:
                 if key in (member.value, member.name.lower()):
@@ -259,3 +262,8 @@ def _act_act_isda(start: date, end: date) -> Fraction:
         total += Fraction((piece_end - piece_start).days, _year_length(year))
         year += 1
     return total
+
+
+# The usual spellings, looked up before the general parse.
+_BY_TEXT: dict[str, DayCount] = {
+    text: member for member in DayCount for text in (member.value, member.name.lower())}

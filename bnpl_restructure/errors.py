@@ -95,6 +95,9 @@ class ConvergenceError(NoSolutionError):
     """A numerical solver stopped before reaching its tolerance."""
 
 
+_ENUM_NAMES: dict[tuple[type[enum.Enum], str], enum.Enum] = {}
+
+
 def parse_enum(enum_type: type[E], value: object, *, argument: str) -> E:
     """A member of ``enum_type`` from a member, its value or its name.
 
@@ -115,14 +118,19 @@ def parse_enum(enum_type: type[E], value: object, *, argument: str) -> E:
     ...
     bnpl_restructure.errors.InvalidArgumentError: residual: must be a Side or one of ...
     """
-    if isinstance(value, enum_type):
+    if type(value) is enum_type or isinstance(value, enum_type):
         return value
     if isinstance(value, str):
+        found = _ENUM_NAMES.get((enum_type, value))
+        if found is not None:
+            return found  # type: ignore[return-value]
         key = value.strip().lower()
         spaced = key.replace("-", "_").replace(" ", "_")
         for member in enum_type:
             names = (str(member.value).lower(), member.name.lower())
             if key in names or spaced in names:
+                if len(_ENUM_NAMES) < 4096:  # remembered: spellings are few and repeat
+                    _ENUM_NAMES[(enum_type, value)] = member
                 return member
     allowed = ", ".join(repr(m.value) for m in enum_type)
     raise InvalidArgumentError(argument, f"must be a {enum_type.__name__} or one of {allowed}",

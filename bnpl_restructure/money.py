@@ -426,6 +426,19 @@ def _decimal_to_minor(
     value: Decimal, currency: Currency, *, argument: str, received: object
 ) -> int:
     """Exact minor units of a finite Decimal, refusing excess decimals."""
+    if -40 <= value.adjusted() <= 40:  # the usual case, in one exact division
+        numerator, denominator = value.as_integer_ratio()
+        scale: int = 10**currency.exponent
+        minor, remainder = divmod(numerator * scale, denominator)
+        if not remainder:
+            return minor  # below 10**45 minor units: within _MAX_MINOR_DIGITS
+    return _decimal_to_minor_checked(value, currency, argument=argument, received=received)
+
+
+def _decimal_to_minor_checked(
+    value: Decimal, currency: Currency, *, argument: str, received: object
+) -> int:
+    """:func:`_decimal_to_minor` digit by digit, raising the precise error."""
     sign, digit_tuple, exponent = value.as_tuple()
     assert isinstance(exponent, int)  # finite: to_decimal refused NaN and infinity
     digits = list(digit_tuple)
@@ -504,6 +517,8 @@ def parse_money(
     bnpl_restructure.errors.InvalidArgumentError: principal: must not be negative (got '-1')
     """
     resolved = Currency.of(currency)
+    if value.__class__ is int and value == 0 and allow_zero:  # the default fee
+        return 0
     amount = to_decimal(value, argument=argument)
     if amount < 0 and not allow_negative:
         raise InvalidArgumentError(argument, "must not be negative", received=value)

@@ -47,18 +47,74 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from operator import lt as _lt
+from typing import Any, NamedTuple, overload
 
 from .calendar import Frequency, parse_date
-from .core import PaymentRule, Period, Program, UnpaidInterest, level_payment, run_single
+from .core import (
+    PaymentRule,
+    Period,
+    Program,
+    UnpaidInterest,
+    level_payment,
+    run_columns,
+    run_single,
+)
 from .daycount import DayCount
 from .errors import InvalidArgumentError, InvalidTermsError, parse_enum
 from .money import Currency, format_money, parse_money
 from .rates import RateConvention, parse_rate, periodic_rate
-from .rounding import BalancePrecision, RoundingPolicy, round_ratio
+from .rounding import BalancePrecision, RoundingMode, RoundingPolicy, round_ratio
 from .schedule import Schedule
 
 __all__ = ["OddDays", "Plan", "PlanKind", "PlannedRow"]
+
+_ZERO, _ONE = Fraction(0), Fraction(1)
+_PER_PERIOD = DayCount.PER_PERIOD
+_DEFAULT_ROUNDING = RoundingPolicy()
+_AMOUNT, _PRINCIPAL, _INTEREST_ONLY, _PAYOFF = (
+    PaymentRule.AMOUNT, PaymentRule.PRINCIPAL, PaymentRule.INTEREST_ONLY, PaymentRule.PAYOFF)
+_CARRY = UnpaidInterest.CARRY
+
+
+class _KernelInputs(NamedTuple):
+    """A plan's program column by column (see :func:`bnpl_restructure.core.run_columns`)."""
+
+    nums: tuple[int, ...]
+    dens: tuple[int, ...]
+    factors: tuple[Fraction, ...]
+    rules: tuple[PaymentRule, ...]
+    amounts: tuple[int | Fraction, ...]
+    fees: tuple[int, ...]
+    unpaids: tuple[UnpaidInterest, ...]
+
+
+@overload
+def _level_payment(principal: int, factors: tuple[Fraction, ...], *,
+                   mode: RoundingMode, balloon: int) -> int: ...
+
+
+@overload
+def _level_payment(principal: int, factors: tuple[Fraction, ...], *,
+                   mode: None, balloon: int) -> Fraction: ...
+
+
+def _level_payment(principal: int, factors: tuple[Fraction, ...], *,
+                   mode: RoundingMode | None, balloon: int) -> int | Fraction:
+    """:func:`~bnpl_restructure.core.level_payment`, in closed form when every factor is
+    the same ``a/b``: ``A = a·(P·(a+b)^n − B·b^n) / (b·((a+b)^n − b^n))``, the same
+    rational, so the same rounded payment."""
+    first = factors[0]
+    a = first.numerator
+    if a and factors.count(first) == len(factors):
+        b, n = first.denominator, len(factors)
+        grown, base = (a + b) ** n, b ** n
+        numerator = a * (principal * grown - balloon * base)
+        denominator = b * (grown - base)
+        if mode is None:
+            return Fraction(numerator, denominator)
+        return round_ratio(numerator, denominator, mode)
+    return level_payment(principal, factors, mode=mode, balloon=balloon)
 
 #: The most installments a plan may have (50 years of weekly payments).
 MAX_INSTALLMENTS = 2600
@@ -190,6 +246,8 @@ class Plan:
     rounding: RoundingPolicy = field(default_factory=RoundingPolicy)
     fee_rate: Fraction | None = None
     _program: Program | None = field(default=None, init=False, repr=False, compare=False)
+    _inputs: _KernelInputs | None = field(default=None, init=False, repr=False,
+                                          compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.due_dates)
@@ -202,7 +260,7 @@ class Plan:
             raise InvalidTermsError("first_due", f"must not be before start "
                                     f"({self.start.isoformat()})",
                                     received=self.due_dates[0].isoformat())
-        if any(b <= a for a, b in zip(self.due_dates, self.due_dates[1:], strict=False)):
+        if not all(map(_lt, self.due_dates, self.due_dates[1:])):
             raise InvalidTermsError("due_dates", "must strictly increase")
         if not self.fees:
             object.__setattr__(self, "fees", (0,) * n)
@@ -213,8 +271,10 @@ class Plan:
             raise InvalidArgumentError("principal_parts",
                                        f"must have one value per installment ({n})",
                                        received=len(self.principal_parts))
-        object.__setattr__(self, "day_count", DayCount.parse(self.day_count))
-        object.__setattr__(self, "odd_days", OddDays.parse(self.odd_days))
+        if type(self.day_count) is not DayCount:
+            object.__setattr__(self, "day_count", DayCount.parse(self.day_count))
+        if type(self.odd_days) is not OddDays:
+            object.__setattr__(self, "odd_days", OddDays.parse(self.odd_days))
         if self.principal_parts and self.kind is not PlanKind.ROWS and \
                 sum(self.principal_parts) != self.principal:
             raise InvalidTermsError("principal_parts", "must add up to the principal",
@@ -234,9 +294,12 @@ class Plan:
         freq = Frequency.parse(frequency)
         n = _check_installments(installments)
         if first_due is None:  # anchored on start: a Jan 31 start is due Feb 29, Mar 31
-            freq.due_dates(start_date, n + default_first_due_offset)  # range check
-            due_dates = freq._dates(start_date, default_first_due_offset,
-                                    default_first_due_offset + n)
+            try:
+                due_dates = freq._dates(start_date, default_first_due_offset,
+                                        default_first_due_offset + n)
+            except (OverflowError, ValueError):  # past 9999-12-31: the typed error
+                freq.due_dates(start_date, n + default_first_due_offset)
+                raise
         else:
             first = parse_date(first_due, argument="first_due")
             if first < start_date:
@@ -252,7 +315,7 @@ class Plan:
             "start": start_date,
             "due_dates": due_dates,
             "frequency": freq,
-            "rounding": rounding or RoundingPolicy(),
+            "rounding": rounding or _DEFAULT_ROUNDING,
         }
 
     @classmethod
@@ -637,6 +700,8 @@ class Plan:
     def _odd_fraction(self) -> Fraction:
         """The first period's length in regular periods, per the ``odd_days`` rule."""
         first, start = self.due_dates[0], self.start
+        if self.frequency._dates(start, 1, 2)[0] == first:
+            return _ONE  # the usual case: due one period after the start
         forward = 0  # a first due date a whole number of periods after start (Jan 31 -> Feb 29)
         while (day := self.frequency.advance(start, forward)) <= first:
             if day == first:
@@ -655,10 +720,13 @@ class Plan:
         """Each period's interest factor (interest = balance × factor), exact."""
         n = len(self.due_dates)
         rate = self.periodic_rate
-        if rate == 0:
-            return (Fraction(0),) * n
-        if self.day_count is DayCount.PER_PERIOD:
-            charged = rate * self._odd_fraction()
+        if rate.numerator == 0:
+            return (_ZERO,) * n
+        if self.day_count is _PER_PERIOD:
+            odd = self._odd_fraction()
+            if odd is _ONE or odd == 1:
+                return (rate,) * n
+            charged = rate * odd
             first = {OddDays.CHARGE: charged, OddDays.REGULAR: rate,
                      OddDays.FREE: min(charged, rate)}[self.odd_days]
             return (first,) + (rate,) * (n - 1)
@@ -674,8 +742,8 @@ class Plan:
 
     def level_payment(self) -> int:
         """The level payment of principal and interest of an annuity, minor units."""
-        return level_payment(self.principal, self.factors(), mode=self.rounding.payment,
-                             balloon=self.balloon)
+        return _level_payment(self.principal, self.factors(), mode=self.rounding.payment,
+                              balloon=self.balloon)
 
     def program(self) -> Program:
         """Compile the plan to the core's period program (compiled once; plans and
@@ -685,52 +753,80 @@ class Plan:
         assert self._program is not None
         return self._program
 
-    def _compile(self) -> Program:
+    def _kernel_inputs(self) -> _KernelInputs:
+        """The program column by column (computed once): the compiled form that both
+        :meth:`program` and :meth:`schedule` use."""
+        if self._inputs is not None:
+            return self._inputs
         factors = self.factors()
         n = len(factors)
         kind = self.kind
         exact = self.rounding.balance is BalancePrecision.EXACT
-        rules: list[tuple[PaymentRule, int | Fraction]]
+        last = n - 1
+        amounts: tuple[int | Fraction, ...]
         if kind is PlanKind.ANNUITY:
             # spreadsheet-style plans carry the unrounded payment, as a spreadsheet does
-            pay = level_payment(self.principal, factors, balloon=self.balloon,
-                                mode=None if exact else self.rounding.payment)
-            rules = [(PaymentRule.AMOUNT, pay)] * (n - 1)
+            pay = _level_payment(self.principal, factors, balloon=self.balloon,
+                                 mode=None if exact else self.rounding.payment)
+            rules = (_AMOUNT,) * last + (_PAYOFF,)
+            amounts = (pay,) * last + (0,)
         elif kind is PlanKind.INTEREST_ONLY:
-            rules = [(PaymentRule.INTEREST_ONLY, 0)] * (n - 1)
+            rules = (_INTEREST_ONLY,) * last + (_PAYOFF,)
+            amounts = (0,) * n
         elif kind is PlanKind.ROWS:
-            rules = []
-            for k in range(n - 1):
+            rule_list, amount_list = [], []
+            for k in range(last):
                 part = self.principal_parts[k] if self.principal_parts else -1
                 payment = self.payments[k] if self.payments else None
                 if part >= 0:
-                    rules.append((PaymentRule.PRINCIPAL, part))
+                    rule_list.append(_PRINCIPAL)
+                    amount_list.append(part)
                 elif payment is not None:
-                    rules.append((PaymentRule.AMOUNT, payment))
+                    rule_list.append(_AMOUNT)
+                    amount_list.append(payment)
                 else:
-                    rules.append((PaymentRule.INTEREST_ONLY, 0))
+                    rule_list.append(_INTEREST_ONLY)
+                    amount_list.append(0)
+            rules = (*rule_list, _PAYOFF)
+            amounts = (*amount_list, 0)
         else:
-            rules = [(PaymentRule.PRINCIPAL, part) for part in self.principal_parts[:-1]]
-        rules.append((PaymentRule.PAYOFF, 0))
+            rules = (_PRINCIPAL,) * last + (_PAYOFF,)
+            amounts = (*self.principal_parts[:-1], 0)
+        first = factors[0]
+        if factors.count(first) == n:  # one rate throughout: no per-period work
+            nums, dens = (first.numerator,) * n, (first.denominator,) * n
+        else:
+            nums = tuple(f.numerator for f in factors)
+            dens = tuple(f.denominator for f in factors)
+        inputs = _KernelInputs(nums, dens, factors, rules, amounts, self.fees, (_CARRY,) * n)
+        object.__setattr__(self, "_inputs", inputs)
+        return inputs
+
+    def _compile(self) -> Program:
+        inputs = self._kernel_inputs()
         periods = tuple(
             Period(due=due, factor=factor, rule=rule, amount=amount, fee=fee,
                    unpaid=UnpaidInterest.CARRY)
-            for due, factor, (rule, amount), fee in zip(self.due_dates, factors, rules,
-                                                         self.fees, strict=True))
+            for due, factor, rule, amount, fee in zip(self.due_dates, inputs.factors,
+                                                      inputs.rules, inputs.amounts,
+                                                      inputs.fees, strict=True))
         return Program(principal=self.principal, periods=periods,
-                       interest_rounding=self.rounding.interest, exact_balance=exact,
+                       interest_rounding=self.rounding.interest,
+                       exact_balance=self.rounding.balance is BalancePrecision.EXACT,
                        payment_rounding=self.rounding.payment)
 
     def schedule(self) -> Schedule:
         """Run the plan through the core and return its :class:`Schedule`."""
-        program = self.program()
-        cols = run_single(program)
-        return Schedule(currency=self.currency, start=self.start, principal=self.principal,
-                        due_dates=self.due_dates, payment=cols.payment,
-                        principal_paid=cols.principal, interest=cols.interest, fee=cols.fee,
-                        balance=cols.balance, capitalized=cols.capitalized,
-                        waived=cols.waived, arrears=cols.arrears, program=program,
-                        frequency=self.frequency)
+        if self.rounding.balance is BalancePrecision.EXACT:
+            cols = run_single(self.program())
+        else:
+            inputs = self._kernel_inputs()
+            cols = run_columns(self.principal, inputs.nums, inputs.dens, inputs.rules,
+                               inputs.amounts,  # type: ignore[arg-type]  # ints when rounded
+                               inputs.fees, inputs.unpaids, self.rounding.interest)
+        return Schedule._from_columns(cols, currency=self.currency, start=self.start,
+                                      principal=self.principal, due_dates=self.due_dates,
+                                      source=self, frequency=self.frequency)
 
     def __repr__(self) -> str:
         rate = self.periodic_rate

@@ -148,6 +148,32 @@ def periodic_rate(annual_rate: Any, *, periods_per_year: Fraction | int,
     Fraction
         The periodic rate.
     """
+    if type(annual_rate) in _HASHABLE and type(convention) in _HASHABLE and \
+            type(compounding_per_year) in _HASHABLE and type(periods_per_year) in (int,
+                                                                                 Fraction):
+        # Quoted rates repeat (a product has a few): remembered, keyed by type and value.
+        key = (type(annual_rate), annual_rate, type(periods_per_year),
+               periods_per_year.numerator, periods_per_year.denominator, convention,
+               type(compounding_per_year), compounding_per_year, argument)
+        rate = _REMEMBERED.get(key)
+        if rate is None:
+            rate = _periodic_rate(annual_rate, periods_per_year, convention,
+                                  compounding_per_year, argument)
+            if len(_REMEMBERED) >= 4096:
+                _REMEMBERED.clear()
+            _REMEMBERED[key] = rate
+        return rate
+    return _periodic_rate(annual_rate, periods_per_year, convention, compounding_per_year,
+                          argument)
+
+
+_HASHABLE = frozenset({str, int, float, Decimal, Fraction, RateConvention, type(None)})
+_REMEMBERED: dict[tuple[Any, ...], Fraction] = {}
+
+
+def _periodic_rate(annual_rate: Any, periods_per_year: Fraction | int,
+                   convention: RateConvention | str, compounding_per_year: int | None,
+                   argument: str) -> Fraction:
     rate = parse_rate(annual_rate, argument=argument)
     conv = RateConvention.parse(convention)
     if isinstance(periods_per_year, bool) or not isinstance(periods_per_year,
@@ -177,3 +203,4 @@ def periodic_rate(annual_rate: Any, *, periods_per_year: Fraction | int,
         return rate / ppy
     m = Fraction(compounding_per_year)
     return _power(1 + rate / m, m / ppy) - 1
+

@@ -841,7 +841,7 @@ def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
                     fee=tuple(rows["fee"]), balance=tuple(rows["balance"]),
                     capitalized=tuple(rows["capitalized"]), waived=tuple(rows["waived"]),
                     forgiven=tuple(rows["forgiven"]), first_number=max(first_number, 1),
-                    program=_program_for(pos, draft, dues, rows, opening),
+                    source=_program_for(pos, draft, dues, rows, opening),
                     frequency=pos.remaining.frequency), deferred_shortfall
 
 

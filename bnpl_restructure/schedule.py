@@ -23,21 +23,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import add as _add
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from .core import Columns, Program
 from .errors import InvalidArgumentError, InvalidTermsError
 from .money import Currency, format_money
 
 if TYPE_CHECKING:  # pragma: no cover
     from .calendar import Frequency
-    from .core import Program
+    from .plans import Plan
 
 __all__ = ["Installment", "Schedule"]
 
 _MONEY = ("payment", "principal", "interest", "fee", "balance")
+_new = object.__new__
+_set = object.__setattr__
+_OPTIONAL = ("capitalized", "waived", "arrears", "forgiven")
+_COLUMNS = ("payment", "principal_paid", "interest", "fee", "balance", *_OPTIONAL)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,8 +94,10 @@ class Schedule:
     opening_arrears
         Unpaid interest carried into the first row (minor units; nonzero only for a
         view that starts after a row that left interest unpaid).
-    program
-        The core program that produced the rows, when there is one.
+    source
+        The core :class:`~bnpl_restructure.core.Program` that produced the rows, or the
+        :class:`~bnpl_restructure.plans.Plan` that compiles to it, when there is one;
+        :attr:`program` gives the program either way.
     frequency
         The plan's payment frequency, when known (used to annualize rates).
     """
@@ -109,21 +117,22 @@ class Schedule:
     forgiven: tuple[int, ...] = ()
     first_number: int = 1
     opening_arrears: int = 0
-    program: Program | None = field(default=None, repr=False, compare=False)
+    source: Program | Plan | None = field(default=None, repr=False, compare=False)
     frequency: Frequency | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.due_dates)
         zeros = (0,) * n
-        for name in ("capitalized", "waived", "arrears", "forgiven"):
+        for name in _OPTIONAL:
             if not getattr(self, name):
                 object.__setattr__(self, name, zeros)
-        for name in ("payment", "principal_paid", "interest", "fee", "balance", "capitalized",
-                     "forgiven",
-                     "waived", "arrears"):
+        for name in _COLUMNS:
             if len(getattr(self, name)) != n:
                 raise InvalidArgumentError(name, f"must have one value per due date ({n})",
                                            received=len(getattr(self, name)))
+        if list(map(_add, map(_add, self.principal_paid, self.interest), self.fee)) == list(
+                self.payment):
+            return
         for k in range(n):
             if self.payment[k] != self.principal_paid[k] + self.interest[k] + self.fee[k]:
                 raise InvalidTermsError(
@@ -131,6 +140,44 @@ class Schedule:
                     "must equal principal + interest + fee",
                     received=(self.payment[k], self.principal_paid[k], self.interest[k],
                               self.fee[k]))
+
+    @classmethod
+    def _from_columns(cls, columns: Columns, *, currency: Currency, start: date,
+                      principal: int, due_dates: tuple[date, ...], source: Program | Plan,
+                      frequency: Frequency | None) -> Schedule:
+        """A schedule straight from the kernel's columns, which reconcile by construction
+        (the kernel computes each payment as principal + interest + fee, and a property
+        test checks every row), so the checks of ``__init__`` are skipped."""
+        self = _new(cls)
+        payment, principal_paid, interest, fee, balance, _, capitalized, waived, arrears = (
+            columns)
+        _set(self, "currency", currency)
+        _set(self, "start", start)
+        _set(self, "principal", principal)
+        _set(self, "due_dates", due_dates)
+        _set(self, "payment", payment)
+        _set(self, "principal_paid", principal_paid)
+        _set(self, "interest", interest)
+        _set(self, "fee", fee)
+        _set(self, "balance", balance)
+        _set(self, "capitalized", capitalized)
+        _set(self, "waived", waived)
+        _set(self, "arrears", arrears)
+        _set(self, "forgiven", (0,) * len(due_dates))
+        _set(self, "first_number", 1)
+        _set(self, "opening_arrears", 0)
+        _set(self, "source", source)
+        _set(self, "frequency", frequency)
+        return self
+
+    @property
+    def program(self) -> Program | None:
+        """The core program that produced the rows (compiled from the plan on first use;
+        ``None`` for a schedule built from rows alone)."""
+        source = self.source
+        if source is None or isinstance(source, Program):
+            return source
+        return source.program()
 
     # ---------------------------------------------------------------- sequence protocol
 
@@ -267,7 +314,7 @@ class Schedule:
                         forgiven=self.forgiven[lo:hi],
                         waived=self.waived[lo:hi], arrears=self.arrears[lo:hi],
                         first_number=self.first_number + lo, opening_arrears=arrears_in,
-                        program=self.program,
+                        source=self.source,
                         frequency=self.frequency)
 
     def after(self, when: date | str) -> Schedule:

@@ -1186,7 +1186,7 @@ def _remaining(replay: _Replay, day_of: date) -> Schedule | None:
                     interest=tuple(parts[1] for _, parts in rows),
                     fee=tuple(parts[2] for _, parts in rows), balance=tuple(balances),
                     first_number=rows[0][0].number,
-                    program=_remaining_program(replay, rows, opening),
+                    source=_remaining_program(replay, rows, opening),
                     frequency=replay.schedule.frequency)
 
 
