@@ -261,11 +261,18 @@ def run_columns(principal: int, nums: Sequence[int], dens: Sequence[int],
     when it is built and every value fits in int64, else :func:`_run_columns_python`;
     both give identical columns (``tests/test_core_native.py``).
     """
+    return Columns._make(_run_raw(principal, nums, dens, rules, amounts, fees, unpaids, mode))
+
+
+def _run_raw(principal: int, nums: Sequence[int], dens: Sequence[int], rules: Sequence[int],
+             amounts: Sequence[int], fees: Sequence[int], unpaids: Sequence[int],
+             mode: RoundingMode) -> tuple[tuple[int, ...], ...]:
+    """:func:`run_columns` as a plain 9-tuple of columns (in :class:`Columns` order)."""
     if _ckernel is not None:
-        cols = _ckernel.run(principal, nums, dens, rules, amounts, fees, unpaids,
-                            _MODE_CODES[mode._value_])
+        cols: tuple[tuple[int, ...], ...] | None = _ckernel.run(
+            principal, nums, dens, rules, amounts, fees, unpaids, _MODE_CODES[mode._value_])
         if cols is not None:
-            return Columns._make(cols)
+            return cols
     return _run_columns_python(principal, nums, dens, rules, amounts, fees, unpaids, mode)
 
 

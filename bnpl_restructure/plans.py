@@ -56,8 +56,8 @@ from .core import (
     Period,
     Program,
     UnpaidInterest,
+    _run_raw,
     level_payment,
-    run_columns,
     run_single,
 )
 from .daycount import DayCount
@@ -70,6 +70,7 @@ from .schedule import Schedule
 __all__ = ["OddDays", "Plan", "PlanKind", "PlannedRow"]
 
 _ZERO, _ONE = Fraction(0), Fraction(1)
+_EXACT = BalancePrecision.EXACT
 _PER_PERIOD = DayCount.PER_PERIOD
 _DEFAULT_ROUNDING = RoundingPolicy()
 _AMOUNT, _PRINCIPAL, _INTEREST_ONLY, _PAYOFF = (
@@ -129,6 +130,10 @@ class PlanKind(enum.Enum):
     PAY_IN_4 = "pay_in_4"
     INTEREST_ONLY = "interest_only"
     ROWS = "rows"
+
+
+_KIND_ANNUITY, _KIND_INTEREST_ONLY, _KIND_ROWS = (PlanKind.ANNUITY, PlanKind.INTEREST_ONLY,
+                                                  PlanKind.ROWS)
 
 
 class OddDays(enum.Enum):
@@ -761,19 +766,19 @@ class Plan:
         factors = self.factors()
         n = len(factors)
         kind = self.kind
-        exact = self.rounding.balance is BalancePrecision.EXACT
+        exact = self.rounding.balance is _EXACT
         last = n - 1
         amounts: tuple[int | Fraction, ...]
-        if kind is PlanKind.ANNUITY:
+        if kind is _KIND_ANNUITY:
             # spreadsheet-style plans carry the unrounded payment, as a spreadsheet does
             pay = _level_payment(self.principal, factors, balloon=self.balloon,
                                  mode=None if exact else self.rounding.payment)
             rules = (_AMOUNT,) * last + (_PAYOFF,)
             amounts = (pay,) * last + (0,)
-        elif kind is PlanKind.INTEREST_ONLY:
+        elif kind is _KIND_INTEREST_ONLY:
             rules = (_INTEREST_ONLY,) * last + (_PAYOFF,)
             amounts = (0,) * n
-        elif kind is PlanKind.ROWS:
+        elif kind is _KIND_ROWS:
             rule_list, amount_list = [], []
             for k in range(last):
                 part = self.principal_parts[k] if self.principal_parts else -1
@@ -812,18 +817,19 @@ class Plan:
                                                       inputs.fees, strict=True))
         return Program(principal=self.principal, periods=periods,
                        interest_rounding=self.rounding.interest,
-                       exact_balance=self.rounding.balance is BalancePrecision.EXACT,
+                       exact_balance=self.rounding.balance is _EXACT,
                        payment_rounding=self.rounding.payment)
 
     def schedule(self) -> Schedule:
         """Run the plan through the core and return its :class:`Schedule`."""
-        if self.rounding.balance is BalancePrecision.EXACT:
+        cols: Sequence[tuple[int, ...]]
+        if self.rounding.balance is _EXACT:
             cols = run_single(self.program())
         else:
             inputs = self._kernel_inputs()
-            cols = run_columns(self.principal, inputs.nums, inputs.dens, inputs.rules,
-                               inputs.amounts,  # type: ignore[arg-type]  # ints when rounded
-                               inputs.fees, inputs.unpaids, self.rounding.interest)
+            cols = _run_raw(self.principal, inputs.nums, inputs.dens, inputs.rules,
+                            inputs.amounts,  # type: ignore[arg-type]  # ints when rounded
+                            inputs.fees, inputs.unpaids, self.rounding.interest)
         return Schedule._from_columns(cols, currency=self.currency, start=self.start,
                                       principal=self.principal, due_dates=self.due_dates,
                                       source=self, frequency=self.frequency)

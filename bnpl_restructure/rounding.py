@@ -171,23 +171,28 @@ class RoundingPolicy:
         return shares
 
 
+# Members as module constants: a class attribute lookup on an Enum costs ~0.1 µs.
+_HALF_UP, _HALF_DOWN, _UP, _DOWN = (RoundingMode.HALF_UP, RoundingMode.HALF_DOWN,
+                                    RoundingMode.UP, RoundingMode.DOWN)
+
+
 def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
     """Round the exact rational ``numerator / denominator`` (denominator > 0) to an int."""
     quotient, remainder = divmod(numerator, denominator)  # floor division
     if remainder == 0:
         return quotient
-    if mode is RoundingMode.DOWN:
+    if mode is _DOWN:
         return quotient + 1 if numerator < 0 else quotient
-    if mode is RoundingMode.UP:
+    if mode is _UP:
         return quotient if numerator < 0 else quotient + 1
     twice = 2 * remainder
     if twice > denominator:
         return quotient + 1
     if twice < denominator:
         return quotient
-    if mode is RoundingMode.HALF_UP:
+    if mode is _HALF_UP:
         return quotient if numerator < 0 else quotient + 1
-    if mode is RoundingMode.HALF_DOWN:
+    if mode is _HALF_DOWN:
         return quotient + 1 if numerator < 0 else quotient
     return quotient + (quotient & 1)  # HALF_EVEN
 

@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 import numpy.typing as npt
 
-from .core import Columns, Program
+from .core import Program
 from .errors import InvalidArgumentError, InvalidTermsError
 from .money import Currency, format_money
 
@@ -142,7 +142,7 @@ class Schedule:
                               self.fee[k]))
 
     @classmethod
-    def _from_columns(cls, columns: Columns, *, currency: Currency, start: date,
+    def _from_columns(cls, columns: Sequence[tuple[int, ...]], *, currency: Currency, start: date,
                       principal: int, due_dates: tuple[date, ...], source: Program | Plan,
                       frequency: Frequency | None) -> Schedule:
         """A schedule straight from the kernel's columns, which reconcile by construction
