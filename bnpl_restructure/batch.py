@@ -220,6 +220,57 @@ def _scaled_round(principal: npt.NDArray[Any], multiplier: npt.NDArray[Any],
     return _fits_int64(exact)
 
 
+# Relative error bound of principal × float(X / Y) against the exact product: two
+# roundings of 2**-53 each, with a wide margin.
+_SCREEN = 2.0**-48
+
+
+def _screened_round(principal: npt.NDArray[Any], ratios: list[tuple[int, int]],
+                    group: npt.NDArray[np.intp], mode: RoundingMode) -> npt.NDArray[Any]:
+    """``round(principal * X / Y)`` per loan, exact, with ``(X, Y) = ratios[group]``.
+
+    The product is first taken in float64, which decides the rounded value whenever it
+    is not within the float error of an integer or of a half-integer: then the floor and
+    the side of the half are known exactly. The other loans (ties, exact multiples, huge
+    values; rare in a real portfolio) are rounded with exact integers by
+    :func:`_scaled_round`. A property test compares the two on drawn portfolios with
+    many ties (``tests/test_batch.py``).
+    """
+    if principal.dtype == object:
+        return _scaled_round(principal, *_per_loan(ratios, group), mode)
+    per_unit = np.array([float(Fraction(x, y)) for x, y in ratios])[group]
+    product = principal * per_unit
+    floor = np.floor(product)
+    frac = product - floor
+    margin = np.abs(product) * _SCREEN + 1e-300
+    safe = ((frac > margin) & (frac < 1.0 - margin) & (np.abs(frac - 0.5) > margin)
+            & (np.abs(product) < 2.0**50))
+    if mode is RoundingMode.DOWN:
+        rounded = floor
+    elif mode is RoundingMode.UP:
+        rounded = floor + 1.0
+    else:  # a half-way case is never "safe": every half mode rounds to the nearest
+        rounded = floor + (frac > 0.5)
+    out: npt.NDArray[Any] = rounded.astype(np.int64)
+    unsafe = np.flatnonzero(~safe)
+    if unsafe.size:
+        multiplier, divisor = _per_loan(ratios, group[unsafe])
+        exact = _scaled_round(principal[unsafe], multiplier, divisor, mode)
+        if exact.dtype == object and not all(abs(int(v)) < 2**63 for v in exact):
+            result: npt.NDArray[Any] = out.astype(object)
+            result[unsafe] = exact
+            return result
+        out[unsafe] = exact
+    return out
+
+
+def _per_loan(ratios: list[tuple[int, int]],
+              group: npt.NDArray[np.intp]) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    multiplier = _fits_int64(np.array([x for x, _ in ratios], dtype=object))[group]
+    divisor = _fits_int64(np.array([y for _, y in ratios], dtype=object))[group]
+    return multiplier, divisor
+
+
 # --------------------------------------------------------------------------------------
 # program arrays
 
@@ -344,9 +395,7 @@ def annuity_batch(principal: npt.ArrayLike, *, periodic_rate_numerator: npt.Arra
 
     terms, group = _groups(num, den, count)
     ratios = [_annuity_ratio(a, b, n) for a, b, n in terms]
-    multiplier = _fits_int64(np.array([x for x, _ in ratios], dtype=object))[group]
-    divisor = _fits_int64(np.array([y for _, y in ratios], dtype=object))[group]
-    payment = _scaled_round(amounts, multiplier, divisor, pay_mode)
+    payment = _screened_round(amounts, ratios, group, pay_mode)
 
     periods = int(count.max())
     uniform = bool((count == periods).all())

@@ -282,3 +282,48 @@ def test_split_plan_errors_name_the_argument() -> None:
         flat_fee_batch([100], fee_rate_numerator=0.005, fee_rate_denominator=1,
                        installments=2)
     assert info.value.argument == "fee_rate_numerator"
+
+
+# ---------------------------------------------------------------- screened level payments
+
+
+@given(st.lists(st.integers(1, 10**14), min_size=1, max_size=60),
+       st.lists(st.tuples(st.integers(0, 300), st.sampled_from([1, 2, 100, 1200, 10_000]),
+                          st.integers(1, 48)), min_size=1, max_size=4),
+       st.sampled_from(list(RoundingMode)), st.data())
+def test_screened_rounding_is_the_exact_rounding(principals: list[int],
+                                                 terms: list[tuple[int, int, int]],
+                                                 mode: RoundingMode,
+                                                 data: st.DataObject) -> None:
+    """The float-screened level payments equal the exact integer rounding, ties included
+    (zero rates make principal / n exact or half-way for many principals)."""
+    from bnpl_restructure.batch import (
+        _annuity_ratio,
+        _per_loan,
+        _scaled_round,
+        _screened_round,
+    )
+    ratios = [_annuity_ratio(a, b, n) for a, b, n in terms]
+    group = np.array([data.draw(st.integers(0, len(ratios) - 1)) for _ in principals],
+                     dtype=np.intp)
+    amounts = np.array(principals, dtype=np.int64)
+    screened = _screened_round(amounts, ratios, group, mode)
+    exact = _scaled_round(amounts, *_per_loan(ratios, group), mode)
+    assert [int(v) for v in screened] == [int(v) for v in exact]
+
+
+def test_screened_rounding_on_exact_ties() -> None:
+    from bnpl_restructure.batch import _annuity_ratio, _screened_round
+    ratios = [_annuity_ratio(0, 1, 4)]  # zero rate: payment = principal / 4
+    amounts = np.array([2, 6, 10, 4, 5], dtype=np.int64)  # 0.5, 1.5, 2.5, 1, 1.25
+    group = np.zeros(5, dtype=np.intp)
+    assert _screened_round(amounts, ratios, group, RoundingMode.HALF_EVEN).tolist() == [
+        0, 2, 2, 1, 1]
+    assert _screened_round(amounts, ratios, group, RoundingMode.HALF_UP).tolist() == [
+        1, 2, 3, 1, 1]
+    assert _screened_round(amounts, ratios, group, RoundingMode.HALF_DOWN).tolist() == [
+        0, 1, 2, 1, 1]
+    assert _screened_round(amounts, ratios, group, RoundingMode.UP).tolist() == [
+        1, 2, 3, 1, 2]
+    assert _screened_round(amounts, ratios, group, RoundingMode.DOWN).tolist() == [
+        0, 1, 2, 1, 1]
