@@ -291,18 +291,25 @@ kernel_month_dates(PyObject *Py_UNUSED(module), PyObject *args)
     year = PyDateTime_GET_YEAR(anchor);
     month = PyDateTime_GET_MONTH(anchor);
     day = PyDateTime_GET_DAY(anchor);
-    if (step < -12000 || step > 12000 || first < -120000 || stop > 120000) {
-        PyErr_SetString(PyExc_OverflowError, "year out of range");
-        return NULL;
-    }
     result = PyTuple_New(stop - first);
     if (result == NULL)
         return NULL;
     for (Py_ssize_t k = first; k < stop; k++) {
-        long long months = (long long)year * 12 + (month - 1) + (long long)k * step;
-        long long y = months >= 0 ? months / 12 : -((-months + 11) / 12);
-        int m = (int)(months - y * 12) + 1, d = day;
+        /* months since year 0 of the k-th date; past +-10**15 months no date exists */
+        const long long limit = 1000000000000000LL;
+        long long kk = (long long)k, months, y;
+        int m, d = day;
         PyObject *value;
+        if (kk != 0 && (step > limit || step < -limit || kk > limit || kk < -limit ||
+                        (step != 0 && (kk > limit / (step < 0 ? -step : step) ||
+                                       kk < -limit / (step < 0 ? -step : step))))) {
+            Py_DECREF(result);
+            PyErr_SetString(PyExc_OverflowError, "year out of range");
+            return NULL;
+        }
+        months = (long long)year * 12 + (month - 1) + kk * step;
+        y = months >= 0 ? months / 12 : -((-months + 11) / 12);
+        m = (int)(months - y * 12) + 1;
         if (y < 1 || y > 9999) {
             Py_DECREF(result);
             PyErr_SetString(PyExc_OverflowError, "year out of range");

@@ -463,8 +463,11 @@ datetime.date(2024, 2, 15), datetime.date(2024, 2, 29)]
         if self.unit == "month":
             step = self.step
             if _ckernel is not None:
-                dates: tuple[date, ...] = _ckernel.month_dates(anchor, first, stop, step)
-                return dates
+                try:
+                    dates: tuple[date, ...] = _ckernel.month_dates(anchor, first, stop, step)
+                    return dates
+                except OverflowError:  # the reference below decides (and raises alike)
+                    pass
             return tuple(_add_months(anchor, k * step) for k in range(first, stop))
         if self.unit == "day":
             return tuple(anchor + timedelta(days=k * self.step) for k in range(first, stop))

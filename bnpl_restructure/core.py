@@ -75,7 +75,6 @@ __all__ = [
     "execute",
     "level_payment",
     "run_batch",
-    "run_columns",
     "run_single",
 ]
 
@@ -164,6 +163,12 @@ class Program:
     payment_rounding: RoundingMode = RoundingMode.HALF_UP
 
     def __post_init__(self) -> None:
+        if type(self.interest_rounding) is not RoundingMode:
+            object.__setattr__(self, "interest_rounding", RoundingMode.parse(
+                self.interest_rounding, argument="interest_rounding"))
+        if type(self.payment_rounding) is not RoundingMode:
+            object.__setattr__(self, "payment_rounding", RoundingMode.parse(
+                self.payment_rounding, argument="payment_rounding"))
         if isinstance(self.principal, bool) or not isinstance(self.principal, int):
             raise InvalidArgumentError("principal", "must be an int of minor units",
                                        received=self.principal)
@@ -237,7 +242,7 @@ def run_single(program: Program) -> Columns:
     if program.exact_balance:
         return run_batch([program]).loan(0)
     periods = program.periods
-    return run_columns(program.principal, tuple(p.factor.numerator for p in periods),
+    return _run_columns(program.principal, tuple(p.factor.numerator for p in periods),
                        tuple(p.factor.denominator for p in periods),
                        tuple(p.rule for p in periods),
                        tuple(cast(int, p.amount) for p in periods),  # ints unless exact
@@ -251,7 +256,7 @@ _MODE_CODES = {RoundingMode.HALF_UP.value: 0, RoundingMode.HALF_EVEN.value: 1,
                RoundingMode.DOWN.value: 4}
 
 
-def run_columns(principal: int, nums: Sequence[int], dens: Sequence[int],
+def _run_columns(principal: int, nums: Sequence[int], dens: Sequence[int],
                 rules: Sequence[int], amounts: Sequence[int], fees: Sequence[int],
                 unpaids: Sequence[int], mode: RoundingMode) -> Columns:
     """One loan's program given column by column (inputs trusted: validated programs).
@@ -267,7 +272,7 @@ def run_columns(principal: int, nums: Sequence[int], dens: Sequence[int],
 def _run_raw(principal: int, nums: Sequence[int], dens: Sequence[int], rules: Sequence[int],
              amounts: Sequence[int], fees: Sequence[int], unpaids: Sequence[int],
              mode: RoundingMode) -> tuple[tuple[int, ...], ...]:
-    """:func:`run_columns` as a plain 9-tuple of columns (in :class:`Columns` order)."""
+    """:func:`_run_columns` as a plain 9-tuple of columns (in :class:`Columns` order)."""
     if _ckernel is not None:
         cols: tuple[tuple[int, ...], ...] | None = _ckernel.run(
             principal, nums, dens, rules, amounts, fees, unpaids, _MODE_CODES[mode._value_])

@@ -79,7 +79,7 @@ _CARRY = UnpaidInterest.CARRY
 
 
 class _KernelInputs(NamedTuple):
-    """A plan's program column by column (see :func:`bnpl_restructure.core.run_columns`)."""
+    """A plan's program column by column (see ``bnpl_restructure.core._run_columns``)."""
 
     nums: tuple[int, ...]
     dens: tuple[int, ...]
@@ -107,7 +107,7 @@ def _level_payment(principal: int, factors: tuple[Fraction, ...], *,
     rational, so the same rounded payment."""
     first = factors[0]
     a = first.numerator
-    if a and factors.count(first) == len(factors):
+    if a > 0 and factors.count(first) == len(factors):
         b, n = first.denominator, len(factors)
         grown, base = (a + b) ** n, b ** n
         numerator = a * (principal * grown - balloon * base)
@@ -169,6 +169,25 @@ class PlannedRow:
     principal: int | None = None
     payment: int | None = None
     fee: int = 0
+
+
+def _check_minor_units(name: str, values: tuple[Any, ...], *, minimum: int = 0,
+                       optional: bool = False) -> None:
+    """Each value an int of minor units (not a bool, float or Fraction) of at least
+    ``minimum`` (``None`` allowed when ``optional``)."""
+    if not values:
+        return
+    types = set(map(type, values))
+    if types <= {int} and min(values) >= minimum:
+        return
+    for k, value in enumerate(values):
+        if value is None and optional:
+            continue
+        if type(value) is not int or value < minimum:
+            where = name if name == "balloon" else f"{name}[{k}]"
+            allowed = "an int of minor units" if minimum else "a non-negative int of minor units"
+            raise InvalidArgumentError(where, f"must be {allowed}"
+                                       + (" or None" if optional else ""), received=value)
 
 
 def _check_installments(value: Any, *, minimum: int = 1) -> int:
@@ -258,6 +277,19 @@ class Plan:
         n = len(self.due_dates)
         if n < 1:
             raise InvalidArgumentError("installments", "must be at least 1", received=n)
+        if type(self.principal) is not int:
+            raise InvalidArgumentError("principal", "must be an int of minor units (the "
+                                       "Plan.<kind> constructors take major units)",
+                                       received=self.principal)
+        if type(self.periodic_rate) is not Fraction or self.periodic_rate.numerator < 0:
+            raise InvalidArgumentError("periodic_rate", "must be a non-negative "
+                                       "fractions.Fraction (exact)",
+                                       received=self.periodic_rate)
+        _check_minor_units("fees", self.fees)
+        _check_minor_units("principal_parts", self.principal_parts,
+                           minimum=-1 if self.kind is PlanKind.ROWS else 0)
+        _check_minor_units("payments", self.payments, optional=True)
+        _check_minor_units("balloon", (self.balloon,))
         if self.principal <= 0:
             raise InvalidArgumentError("principal", "must be positive",
                                        received=self.principal)
@@ -705,8 +737,11 @@ class Plan:
     def _odd_fraction(self) -> Fraction:
         """The first period's length in regular periods, per the ``odd_days`` rule."""
         first, start = self.due_dates[0], self.start
-        if self.frequency._dates(start, 1, 2)[0] == first:
-            return _ONE  # the usual case: due one period after the start
+        try:
+            if self.frequency._dates(start, 1, 2)[0] == first:
+                return _ONE  # the usual case: due one period after the start
+        except (OverflowError, ValueError):  # one period after start is past 9999-12-31
+            pass
         forward = 0  # a first due date a whole number of periods after start (Jan 31 -> Feb 29)
         while (day := self.frequency.advance(start, forward)) <= first:
             if day == first:

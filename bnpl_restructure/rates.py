@@ -155,7 +155,11 @@ def periodic_rate(annual_rate: Any, *, periods_per_year: Fraction | int,
         key = (type(annual_rate), annual_rate, type(periods_per_year),
                periods_per_year.numerator, periods_per_year.denominator, convention,
                type(compounding_per_year), compounding_per_year, argument)
-        rate = _REMEMBERED.get(key)
+        try:
+            rate = _REMEMBERED.get(key)
+        except TypeError:  # unhashable inside (a signalling NaN): parse refuses it
+            return _periodic_rate(annual_rate, periods_per_year, convention,
+                                  compounding_per_year, argument)
         if rate is None:
             rate = _periodic_rate(annual_rate, periods_per_year, convention,
                                   compounding_per_year, argument)
