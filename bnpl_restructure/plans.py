@@ -177,8 +177,10 @@ def _check_minor_units(name: str, values: tuple[Any, ...], *, minimum: int = 0,
     ``minimum`` (``None`` allowed when ``optional``)."""
     if not values:
         return
-    types = set(map(type, values))
-    if types <= {int} and min(values) >= minimum:
+    first = values[0]
+    if type(first) is int and first >= minimum and len(set(map(id, values))) == 1:
+        return  # one object throughout (a level fee): one check
+    if set(map(type, values)) <= {int} and min(values) >= minimum:
         return
     for k, value in enumerate(values):
         if value is None and optional:
@@ -289,7 +291,8 @@ class Plan:
         _check_minor_units("principal_parts", self.principal_parts,
                            minimum=-1 if self.kind is PlanKind.ROWS else 0)
         _check_minor_units("payments", self.payments, optional=True)
-        _check_minor_units("balloon", (self.balloon,))
+        if type(self.balloon) is not int:
+            _check_minor_units("balloon", (self.balloon,))
         if self.principal <= 0:
             raise InvalidArgumentError("principal", "must be positive",
                                        received=self.principal)

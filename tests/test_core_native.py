@@ -288,3 +288,9 @@ def test_a_program_reads_rounding_modes_given_as_text() -> None:
     with pytest.raises(InvalidArgumentError, match=r"^interest_rounding: must be"):
         Program(principal=5, interest_rounding="nearest",  # type: ignore[arg-type]
                 periods=program.periods)
+
+
+def test_a_float_equal_to_an_int_fee_is_still_refused() -> None:
+    from bnpl_restructure.errors import InvalidArgumentError
+    with pytest.raises(InvalidArgumentError, match=r"^fees\[1\]: must be"):
+        _direct(fees=(700, 700.0))
