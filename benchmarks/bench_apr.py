@@ -3,7 +3,7 @@
 Run by hand (not part of the test suite)::
 
     python benchmarks/bench_apr.py [--plans 100000] [--repeat 5] [--subset 200]
-    python benchmarks/bench_apr.py --profile        # where solve_rates spends its time
+    python benchmarks/bench_apr.py --profile        # where the numpy solver spends its time
 
 The portfolio (seeded): an advance at ``t0`` (a calendar date in 2023-2025), then 3 to 36
 monthly payments on real calendar dates anchored on ``t0`` (``t0 + k months``, the day
@@ -19,16 +19,21 @@ clipped to the month's end: Jan 31 -> Feb 28 -> Mar 31), principal 100.00 to 20,
 Variants, timed in one process on the same plans (input preparation not timed):
 
 * ``ours xirr_many``: :func:`bnpl_restructure.apr.xirr_many` on ``(plans, 37)`` arrays of
-  amounts and ``datetime64[D]`` dates (effective annual rate, days / 365), vectorised;
-* ``ours irr_many``: :func:`bnpl_restructure.apr.irr_many` (``solver.solve_rates`` with
-  periodic times 0, 1, 2, ...) on the same amounts: the periodic (monthly) IRR;
+  amounts and ``datetime64[D]`` dates (effective annual rate, days / 365), end to end
+  (input conversion included), with the compiled solver ``bnpl_restructure._csolver``;
+* ``ours irr_many``: :func:`bnpl_restructure.apr.irr_many` (periodic times 0, 1, 2, ...)
+  on the same amounts: the periodic (monthly) IRR, compiled solver;
+* ``... numpy``: the same two calls on the numpy fallback (what runs without a C compiler
+  or with ``BNPL_RESTRUCTURE_PURE_PYTHON=1``); when the extension is not built only these
+  run;
 * ``pyxirr loop``: ``pyxirr.xirr(dates, amounts)`` in a Python loop over the plans,
   each plan's flows pre-built as ``datetime.date`` / ``float`` lists;
 * ``npf.rate loop``: ``npf.rate(n, -payment, advance, 0)`` per plan (level-payment
   annuity; numpy-financial has no dated solver), timed on ``--npf-loop`` plans and scaled;
 * ``npf.rate array``: the same as one broadcast call over all plans.
 
-Accuracy: on a random ``--subset`` of plans, each result is compared with a 50-digit
+Accuracy: on a random ``--subset`` of plans, each result (both solver paths) is compared
+with a 50-digit
 ``decimal`` reference (a Newton iteration from the left of the root, which converges
 monotonically for a loan's decreasing convex NPV, certified by a sign change of the NPV
 at ``root ± 1e-25``): the dated equation ``Σ a_k (1 + X)^(-days_k / 365) = 0`` for
@@ -45,7 +50,8 @@ import io
 import pstats
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, localcontext
 from typing import Any
@@ -137,12 +143,33 @@ def pyxirr_inputs(data: Portfolio) -> list[tuple[list[date], list[float]]]:
 # --------------------------------------------------------------------------- variants
 
 
+@contextmanager
+def numpy_solver() -> Iterator[None]:
+    """Run the numpy fallback of the rate solver, whether or not the extension is built."""
+    saved = solver._csolver
+    solver._csolver = None
+    try:
+        yield
+    finally:
+        solver._csolver = saved
+
+
 def run_xirr_many(data: Portfolio) -> npt.NDArray[np.float64]:
     return xirr_many(data["amounts"], data["dates"])
 
 
 def run_irr_many(data: Portfolio) -> npt.NDArray[np.float64]:
     return irr_many(data["amounts"])
+
+
+def run_xirr_many_numpy(data: Portfolio) -> npt.NDArray[np.float64]:
+    with numpy_solver():
+        return xirr_many(data["amounts"], data["dates"])
+
+
+def run_irr_many_numpy(data: Portfolio) -> npt.NDArray[np.float64]:
+    with numpy_solver():
+        return irr_many(data["amounts"])
 
 
 def run_pyxirr(flows: list[tuple[list[date], list[float]]]) -> list[float | None]:
@@ -260,7 +287,8 @@ def max_error(results: Any, reference: list[Decimal], rows: npt.NDArray[np.int64
 
 
 def profile(data: Portfolio, top: int = 12) -> str:
-    """cProfile of xirr_many, and how many rows each solver iteration works on."""
+    """cProfile of xirr_many on the numpy solver, and how many rows each iteration works
+    on (the compiled solver is one call)."""
     rows_per_call: list[int] = []
     original = solver._value
 
@@ -268,12 +296,12 @@ def profile(data: Portfolio, top: int = 12) -> str:
         rows_per_call.append(int(np.size(rate)))
         return original(rate, *args)
 
-    run_xirr_many(data)  # warm up
+    run_xirr_many_numpy(data)  # warm up
     solver._value = counting  # type: ignore[assignment]
     try:
         profiler = cProfile.Profile()
         profiler.enable()
-        run_xirr_many(data)
+        run_xirr_many_numpy(data)
         profiler.disable()
     finally:
         solver._value = original
@@ -305,9 +333,17 @@ def main() -> None:
         return
 
     npf_count = min(args.npf_loop, args.plans)
-    variants: dict[str, Callable[[], Any]] = {
-        "ours xirr_many (dated)": lambda: run_xirr_many(data),
-        "ours irr_many (periodic)": lambda: run_irr_many(data),
+    xirr_numpy, irr_numpy = "ours xirr_many numpy (dated)", "ours irr_many numpy (periodic)"
+    variants: dict[str, Callable[[], Any]] = {}
+    if solver.NATIVE:
+        variants["ours xirr_many C (dated)"] = lambda: run_xirr_many(data)
+        variants["ours irr_many C (periodic)"] = lambda: run_irr_many(data)
+    else:
+        print("the compiled solver is not in use (not built, or BNPL_RESTRUCTURE_PURE_PYTHON "
+              "set): numpy variants only")
+    variants |= {
+        xirr_numpy: lambda: run_xirr_many_numpy(data),
+        irr_numpy: lambda: run_irr_many_numpy(data),
         "pyxirr.xirr loop (dated)": lambda: run_pyxirr(flows),
         f"npf.rate loop ({npf_count:,}, scaled)": lambda: run_npf_loop(data, npf_count),
         "npf.rate array (level pmt)": lambda: run_npf_array(data),
@@ -322,21 +358,33 @@ def main() -> None:
             spent, _ = measure(func, 1)
             times[name] += [t * scale[name] for t in spent]
 
-    base = args.plans / statistics.median(times["pyxirr.xirr loop (dated)"])
+    peer_times = times["pyxirr.xirr loop (dated)"]
+    base = args.plans / statistics.median(peer_times)
+    base_min = args.plans / min(peer_times)
     print(f"\nmedian of {args.repeat} interleaved runs (input preparation not timed)")
-    print(f"{'variant':<34}{'median s':>10}{'min s':>9}{'plans/s':>12}{'vs pyxirr':>11}")
+    print(f"{'variant':<36}{'median s':>10}{'min s':>9}{'plans/s':>12}{'vs pyxirr':>11}"
+          f"{'(by min)':>10}")
     for name, values in times.items():
         median = statistics.median(values)
         rate = args.plans / median
-        print(f"{name:<34}{median:>10.3f}{min(values):>9.3f}{rate:>12,.0f}{rate / base:>10.2f}×")
+        by_min = args.plans / min(values) / base_min
+        print(f"{name:<36}{median:>10.3f}{min(values):>9.3f}{rate:>12,.0f}{rate / base:>10.2f}×"
+              f"{by_min:>9.2f}×")
     if args.verbose:
         for name, values in times.items():
             print(f"  {name}: " + ", ".join(f"{v:.3f}" for v in values))
 
-    ours = results["ours xirr_many (dated)"]
-    periodic = results["ours irr_many (periodic)"]
+    ours = results.get("ours xirr_many C (dated)", results[xirr_numpy])
+    periodic = results.get("ours irr_many C (periodic)", results[irr_numpy])
     peer = results["pyxirr.xirr loop (dated)"]
     npf_array = results["npf.rate array (level pmt)"]
+
+    if solver.NATIVE:
+        for label, c, py in (("xirr_many", ours, results[xirr_numpy]),
+                             ("irr_many", periodic, results[irr_numpy])):
+            gap = np.abs(c - py)
+            print(f"{label} C vs numpy on all {args.plans:,} plans: max |diff| {gap.max():.2e}"
+                  f", max relative {(gap / (1 + np.abs(py))).max():.2e}")
 
     converged = np.array([v is not None and np.isfinite(v) for v in peer])
     peer_arr = np.array([v if c else np.nan for v, c in zip(peer, converged, strict=True)])
@@ -363,10 +411,15 @@ def main() -> None:
     npf_loop = results[npf_loop_name]
     print(f"\naccuracy on {rows.size} random plans vs a 50-digit decimal reference "
           f"({time.perf_counter() - t1:.1f} s):")
+    compiled = [
+        ("ours xirr_many C (annual)", ours, ref_dated, rows),
+        ("ours irr_many C (monthly)", periodic, ref_periodic, rows),
+    ] if solver.NATIVE else []
     checks = [
-        ("ours xirr_many (annual)", ours, ref_dated, rows),
+        *compiled,
+        ("ours xirr_many numpy (annual)", results[xirr_numpy], ref_dated, rows),
+        ("ours irr_many numpy (monthly)", results[irr_numpy], ref_periodic, rows),
         ("pyxirr.xirr (annual)", peer, ref_dated, rows),
-        ("ours irr_many (monthly)", periodic, ref_periodic, rows),
         ("npf.rate array (monthly, level)", npf_array, ref_level, rows),
         ("npf.rate loop (monthly, level)", npf_loop,
          [ref_level[i] for i in np.flatnonzero(rows < npf_count)], npf_loop_rows),

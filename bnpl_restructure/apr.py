@@ -56,7 +56,7 @@ from .regz import (
     unit_periods,
 )
 from .schedule import Schedule
-from .solver import solve_rates, to_decimal_rate
+from .solver import _solve_ticks, solve_rates, to_decimal_rate
 
 __all__ = [
     "AprCheck",
@@ -150,8 +150,10 @@ def irr_many(amounts: npt.ArrayLike) -> npt.NDArray[np.float64]:
     [0.1, 0.1]
     """
     a = np.atleast_2d(np.asarray(amounts, dtype=np.float64))
-    times = np.broadcast_to(np.arange(a.shape[1], dtype=np.float64), a.shape)
-    return solve_rates(a, times, argument="amounts")
+    # periods 0, 1, 2, ... shared by every stream, as int64 ticks (no (streams, periods)
+    # time matrix is built)
+    ticks = np.arange(a.shape[-1], dtype=np.int64)
+    return _solve_ticks(a, ticks, scale=1.0, from_row_start=False, argument="amounts")
 
 
 def _year_fractions(dates: Sequence[date], day_count: DayCount) -> list[float]:
@@ -222,12 +224,14 @@ def xirr_many(amounts: npt.ArrayLike, dates: npt.ArrayLike, *,
     [0.1]
     """
     a = np.atleast_2d(np.asarray(amounts, dtype=np.float64))
-    d = np.atleast_2d(np.asarray(dates, dtype="datetime64[D]")).astype(np.int64)
+    d = np.atleast_2d(np.asarray(dates, dtype="datetime64[D]"))
     if d.shape != a.shape:
         raise InvalidArgumentError("dates", "must have the same shape as amounts",
                                    received=d.shape)
-    times = (d - d.min(axis=1, keepdims=True)) / float(days_per_year)
-    return solve_rates(a, times, argument="amounts")
+    # day numbers as they are (a view, no copy); the solver measures each stream from its
+    # earliest date in years of days_per_year days (NaT counts as not finite)
+    return _solve_ticks(a, d.view(np.int64), scale=float(days_per_year),
+                        from_row_start=True, argument="amounts")
 
 
 # ------------------------------------------------------------------------------- EU

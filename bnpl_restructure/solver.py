@@ -24,6 +24,15 @@ A stream with no sign change has no rate: :class:`~bnpl_restructure.errors.NoSol
 names the rows. A non-converging row raises
 :class:`~bnpl_restructure.errors.ConvergenceError`. Never NaN, never None.
 
+Two implementations: the numpy one below (all unfinished rows at once), and the optional
+compiled extension ``bnpl_restructure._csolver`` (``_csolver.c``), which runs the same
+algorithm row by row: the same root choice, grid, bracket, first guess, stopping rules and
+iteration cap, with one log1p and a few exp calls per evaluation (each discount factor is
+the previous one times the factor of the gap between the two flows). Both give the same
+rates to rounding (``tests/test_solver_native.py`` compares them). The compiled one is used
+when it was built and the environment variable ``BNPL_RESTRUCTURE_PURE_PYTHON`` is unset,
+``""`` or ``"0"`` when this module is imported (:data:`NATIVE` tells which).
+
 Examples
 --------
 >>> import numpy as np
@@ -38,16 +47,34 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from . import _accel
 from .errors import ConvergenceError, InvalidArgumentError, NoSolutionError
 
 __all__ = ["solve_rates", "to_decimal_rate"]
 
 Array = npt.NDArray[np.float64]
+
+
+def _load_extension() -> ModuleType | None:
+    """The compiled solver, or None when it was not built."""
+    return _accel.load("_csolver")
+
+
+_PURE_PYTHON = _accel.PURE_PYTHON
+_csolver: Any = _accel.csolver
+NATIVE: bool = _csolver is not None
+"""Whether :func:`solve_rates` runs the compiled solver (``BNPL_RESTRUCTURE_PURE_PYTHON=1``
+turns it off; results are the same to rounding either way)."""
+
+# Row status codes of the compiled solver (see _csolver.c).
+_NO_SIGN_CHANGE, _NO_BRACKET, _NO_CONVERGENCE, _NOT_FINITE, _NEGATIVE_TIME = 1, 2, 3, 4, 5
+_INT64_NAT = np.iinfo(np.int64).min
 
 _TOL = 1e-14
 _MAX_ITER = 200
@@ -64,7 +91,7 @@ def _value(rate: Array, amounts: Array, times: Array,
     """f(r) and f'(r) per row."""
     growth = 1.0 + rate
     with np.errstate(over="ignore", invalid="ignore"):
-        terms = amounts * np.exp(times * -np.log(growth)[:, None])
+        terms = amounts * np.exp(times * -np.log1p(rate)[:, None])
         if fractions is None:
             value: Array = terms.sum(axis=1)
             slope: Array = -np.einsum("ij,ij->i", terms, times) / growth
@@ -131,6 +158,72 @@ def solve_rates(amounts: npt.ArrayLike, times: npt.ArrayLike,
     numpy.ndarray
         float64 rates per unit period, one per row.
     """
+    a, t, f = _as_arrays(amounts, times, fractions, argument)
+    if _csolver is not None:
+        return _solve_native(_csolver, a, t, f, 1.0, False, argument)
+    return _solve_numpy(a, t, f, argument)
+
+
+def _solve_rates_numpy(amounts: npt.ArrayLike, times: npt.ArrayLike,
+                       fractions: npt.ArrayLike | None = None, *,
+                       argument: str = "cash_flows") -> Array:
+    """:func:`solve_rates` on the numpy path, whether or not the compiled one is in use."""
+    a, t, f = _as_arrays(amounts, times, fractions, argument)
+    return _solve_numpy(a, t, f, argument)
+
+
+def _solve_ticks(amounts: Array, ticks: npt.NDArray[Any], fractions: Array | None = None,
+                 *, scale: float, from_row_start: bool, argument: str,
+                 native: bool | None = None) -> Array:
+    """Rates of ``amounts`` (float64, ``(streams, flows)``) with integer or float times.
+
+    ``ticks`` is int64 or float64, shaped like ``amounts`` or ``(flows,)`` for one time
+    row shared by every stream; a flow's time in unit periods is ``(tick - reference) /
+    scale``, the reference being the stream's earliest tick (padding included) when
+    ``from_row_start`` and 0 otherwise. int64 ticks go to the compiled solver as they are
+    (day numbers of ``datetime64[D]``, periodic ticks); the least int64 (``NaT``) counts
+    as not finite. ``fractions``: float64 shaped like ``amounts``, or ``None``.
+    ``native``: ``None`` for :data:`NATIVE`, ``True`` to require the compiled solver,
+    ``False`` for the numpy path.
+    """
+    if amounts.ndim != 2:
+        raise InvalidArgumentError(argument, "must be a 2-D array (streams, flows)",
+                                   received=amounts.shape)
+    if ticks.shape not in (amounts.shape, amounts.shape[1:]) or (
+            fractions is not None and fractions.shape != amounts.shape):
+        raise InvalidArgumentError(argument, "amounts, times and fractions must have the "
+                                   "same shape", received=(amounts.shape, ticks.shape,
+                                                           None if fractions is None
+                                                           else fractions.shape))
+    if fractions is not None and not np.isfinite(fractions).all():
+        raise InvalidArgumentError(argument, "fractions must be finite")
+    module = _csolver if native is None else (_required_extension() if native else None)
+    if module is not None:
+        return _solve_native(module, amounts, ticks, fractions, scale, from_row_start,
+                             argument)
+    if ticks.dtype == np.int64 and (ticks == _INT64_NAT).any():
+        raise _not_finite(argument)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # checked next
+        if ticks.ndim == 1 and not from_row_start:
+            times = np.broadcast_to(ticks / float(scale), amounts.shape)
+        else:
+            full = np.broadcast_to(ticks, amounts.shape)
+            if from_row_start:
+                full = full - full.min(axis=1, keepdims=True)
+            times = full / float(scale)
+    return _solve_numpy(amounts, times, fractions, argument)
+
+
+def _required_extension() -> ModuleType:
+    module = _load_extension()
+    if module is None:
+        raise ImportError("bnpl_restructure._csolver was not built")
+    return module
+
+
+def _as_arrays(amounts: npt.ArrayLike, times: npt.ArrayLike,
+               fractions: npt.ArrayLike | None, argument: str
+               ) -> tuple[Array, Array, Array | None]:
     a = np.atleast_2d(np.asarray(amounts, dtype=np.float64))
     t = np.atleast_2d(np.asarray(times, dtype=np.float64))
     f = None if fractions is None else np.atleast_2d(np.asarray(fractions, dtype=np.float64))
@@ -138,10 +231,75 @@ def solve_rates(amounts: npt.ArrayLike, times: npt.ArrayLike,
         raise InvalidArgumentError(argument, "amounts, times and fractions must have the "
                                    "same shape", received=(a.shape, t.shape,
                                                            None if f is None else f.shape))
+    if a.ndim != 2:
+        raise InvalidArgumentError(argument, "must be a 2-D array (streams, flows)",
+                                   received=a.shape)
+    if f is not None and not np.isfinite(f).all():
+        raise InvalidArgumentError(argument, "fractions must be finite")
+    return a, t, f
+
+
+# ------------------------------------------------------------------------ errors
+
+
+def _not_finite(argument: str) -> InvalidArgumentError:
+    return InvalidArgumentError(argument, "amounts and times must be finite")
+
+
+def _negative(argument: str) -> InvalidArgumentError:
+    return InvalidArgumentError(argument, "times must not be negative")
+
+
+def _no_sign_change(argument: str, rows: npt.NDArray[np.intp]) -> NoSolutionError:
+    return NoSolutionError(
+        f"{argument}: no rate exists for rows {rows[:10].tolist()}: the cash flows "
+        "never change sign (all payments zero, or no advance)")
+
+
+def _no_bracket(argument: str, rows: npt.NDArray[np.intp]) -> NoSolutionError:
+    return NoSolutionError(f"{argument}: no rate found for rows {rows[:10].tolist()}")
+
+
+def _no_convergence(rows: npt.NDArray[np.intp]) -> ConvergenceError:
+    return ConvergenceError(f"rate solver did not converge for rows {rows[:10].tolist()}")
+
+
+# ------------------------------------------------------------------- compiled path
+
+
+def _solve_native(module: Any, a: Array, t: npt.NDArray[Any], f: Array | None,
+                  scale: float, from_row_start: bool, argument: str) -> Array:
+    """The compiled solver; its row status codes become the numpy path's errors, checked
+    in the order the numpy path checks them."""
+    n = a.shape[0]
+    rates: Array = np.empty(n)
+    status = np.empty(n, dtype=np.int8)
+    failed = module.solve(np.ascontiguousarray(a), np.ascontiguousarray(t),
+                          None if f is None else np.ascontiguousarray(f), scale,
+                          from_row_start, rates, status)
+    if failed:
+        if (status == _NOT_FINITE).any():
+            raise _not_finite(argument)
+        if (status == _NEGATIVE_TIME).any():
+            raise _negative(argument)
+        for code in (_NO_SIGN_CHANGE, _NO_BRACKET):
+            rows = np.flatnonzero(status == code)
+            if rows.size:
+                raise (_no_sign_change if code == _NO_SIGN_CHANGE else _no_bracket)(
+                    argument, rows)
+        raise _no_convergence(np.flatnonzero(status == _NO_CONVERGENCE))
+    return rates
+
+
+# ---------------------------------------------------------------------- numpy path
+
+
+def _solve_numpy(a: Array, t: Array, f: Array | None, argument: str) -> Array:
+    """The numpy implementation, on validated 2-D float64 arrays of one shape."""
     if not (np.isfinite(a).all() and np.isfinite(t).all()):
-        raise InvalidArgumentError(argument, "amounts and times must be finite")
+        raise _not_finite(argument)
     if (t < 0).any():
-        raise InvalidArgumentError(argument, "times must not be negative")
+        raise _negative(argument)
     n = a.shape[0]
     if a.shape[1] > 1 and (np.diff(t, axis=1) >= 0).all():
         ordered, tsorted = a, t
@@ -152,9 +310,7 @@ def solve_rates(amounts: npt.ArrayLike, times: npt.ArrayLike,
     changes = _sign_changes(ordered)
     no_root = np.flatnonzero(changes == 0)
     if no_root.size:
-        raise NoSolutionError(
-            f"{argument}: no rate exists for rows {no_root[:10].tolist()}: the cash flows "
-            "never change sign (all payments zero, or no advance)")
+        raise _no_sign_change(argument, no_root)
     lo = np.full(n, -1.0)
     hi = np.full(n, np.inf)
     nonzero = ordered != 0
@@ -166,8 +322,7 @@ def solve_rates(amounts: npt.ArrayLike, times: npt.ArrayLike,
     if multi.size:
         glo, ghi, found = _bracket_on_grid(a, t, f, multi)
         if not found.all():
-            raise NoSolutionError(f"{argument}: no rate found for rows "
-                                  f"{multi[~found][:10].tolist()}")
+            raise _no_bracket(argument, multi[~found])
         lo[multi], hi[multi] = glo, ghi
         value_lo, _ = _value(glo, a[multi], t[multi], None if f is None else f[multi])
         sign_lo[multi] = np.where(value_lo == 0, -np.sign(_value(ghi, a[multi], t[multi],
@@ -181,13 +336,17 @@ def solve_rates(amounts: npt.ArrayLike, times: npt.ArrayLike,
     guess = np.clip(guess, -0.9, 10.0)
     guess = np.where((guess > lo) & (guess < hi), guess,
                      np.where(np.isfinite(hi), (lo + hi) / 2, guess))
-    return _by_width(a, t, f, guess, lo, hi, sign_lo)
+    rate, unfinished = _by_width(a, t, f, guess, lo, hi, sign_lo)
+    if unfinished.size:
+        raise _no_convergence(unfinished)
+    return rate
 
 
 def _by_width(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Array,
-              sign_lo: Array) -> Array:
+              sign_lo: Array) -> tuple[Array, npt.NDArray[np.intp]]:
     """Solve rows grouped by their used width (a portfolio padded to its longest stream
-    does not evaluate the padding of its shorter ones)."""
+    does not evaluate the padding of its shorter ones); also the rows that did not
+    converge."""
     n = a.shape[0]
     if n < 4096:
         return _newton(a, t, f, rate, lo, hi, sign_lo)
@@ -195,17 +354,21 @@ def _by_width(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: A
     width = np.where(used.any(axis=1), a.shape[1] - used[:, ::-1].argmax(axis=1), 1)
     bucket = (width + 7) // 8
     out = np.empty(n)
+    unfinished = []
     for b in np.unique(bucket):
         rows = np.flatnonzero(bucket == b)
         w = min(int(b) * 8, a.shape[1])
-        out[rows] = _newton(a[rows, :w], t[rows, :w], None if f is None else f[rows, :w],
-                            rate[rows], lo[rows], hi[rows], sign_lo[rows])
-    return out
+        out[rows], stuck = _newton(a[rows, :w], t[rows, :w],
+                                   None if f is None else f[rows, :w],
+                                   rate[rows], lo[rows], hi[rows], sign_lo[rows])
+        unfinished.append(rows[stuck])
+    return out, np.sort(np.concatenate(unfinished))
 
 
 def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Array,
-            sign_lo: Array) -> Array:
-    """Safeguarded Newton: keep a bracket (lo, hi) with f(lo) of sign ``sign_lo``."""
+            sign_lo: Array) -> tuple[Array, npt.NDArray[np.intp]]:
+    """Safeguarded Newton: keep a bracket (lo, hi) with f(lo) of sign ``sign_lo``; returns
+    the rates and the rows still unfinished after the iteration cap."""
     active = np.arange(a.shape[0])
     for _ in range(_MAX_ITER):
         r = rate[active]
@@ -229,8 +392,8 @@ def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Arr
         rate[active] = np.where(value == 0, r, candidate)
         active = active[~done]
         if active.size == 0:
-            return rate
-    raise ConvergenceError(f"rate solver did not converge for rows {active[:10].tolist()}")
+            break
+    return rate, active
 
 
 def to_decimal_rate(rate: float, places: int = 12) -> Decimal:

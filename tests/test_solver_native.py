@@ -1,0 +1,420 @@
+"""The compiled rate solver (``bnpl_restructure/_csolver.c``) gives what the numpy solver
+gives: the same rates to rounding, the same errors with the same messages.
+
+The comparisons load the extension directly, so they run even with
+``BNPL_RESTRUCTURE_PURE_PYTHON`` set; they are skipped when it was not built (no C
+compiler). The numpy path is then the one every other test exercises.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from bnpl_restructure import solver
+from bnpl_restructure.apr import irr_many, xirr_many
+from bnpl_restructure.errors import (
+    BnplError,
+    ConvergenceError,
+    InvalidArgumentError,
+    NoSolutionError,
+)
+from bnpl_restructure.solver import _solve_rates_numpy, _solve_ticks, solve_rates
+
+EXTENSION = solver._load_extension()
+native = pytest.mark.skipif(EXTENSION is None, reason="bnpl_restructure._csolver is not "
+                            "built here (no C compiler at install time)")
+
+Array = npt.NDArray[np.float64]
+
+
+# ----------------------------------------------------------------------- helpers
+
+
+def _outcome(call: Callable[[], Array]) -> tuple[Array | None, BnplError | None]:
+    try:
+        return call(), None
+    except BnplError as exc:
+        return None, exc
+
+
+def _both(amounts: Array, ticks: npt.NDArray[Any], fractions: Array | None = None, *,
+          scale: float = 1.0, from_row_start: bool = False
+          ) -> tuple[tuple[Array | None, BnplError | None],
+                     tuple[Array | None, BnplError | None]]:
+    def run(use_native: bool) -> Array:
+        return _solve_ticks(amounts, ticks, fractions, scale=scale,
+                            from_row_start=from_row_start, argument="cash_flows",
+                            native=use_native)
+    return _outcome(lambda: run(False)), _outcome(lambda: run(True))
+
+
+def _assert_same(amounts: Array, ticks: npt.NDArray[Any], fractions: Array | None = None,
+                 **options: Any) -> Array | None:
+    """Both paths: the same error (type and message), or rates within 1e-12 (1 + |r|)."""
+    (rates, error), (c_rates, c_error) = _both(amounts, ticks, fractions, **options)
+    if error is not None or c_error is not None:
+        assert type(c_error) is type(error), (error, c_error)
+        assert str(c_error) == str(error)
+        return None
+    assert rates is not None and c_rates is not None
+    assert c_rates.dtype == np.float64 and c_rates.shape == rates.shape
+    assert np.all(np.abs(c_rates - rates) <= 1e-12 * (1 + np.abs(rates))), (rates, c_rates)
+    return rates
+
+
+def _npv(amounts: Array, times: Array, rate: float) -> tuple[float, float, float]:
+    """f(r), f'(r) and the sum of |terms| of one stream (times in unit periods)."""
+    terms = amounts * np.exp(-times * np.log1p(rate))
+    return float(terms.sum()), float(-(terms * times).sum() / (1 + rate)), float(
+        np.abs(terms).sum())
+
+
+def _well_posed(amounts: Array, times: Array) -> bool:
+    """No grid rate lands (to rounding) on a root, so both paths pick the same interval."""
+    grid = np.concatenate([solver._POSITIVE_GRID, solver._NEGATIVE_GRID])
+    for g in grid:
+        value, _, size = _npv(amounts, times, float(g))
+        if value != 0 and abs(value) < 1e-9 * size:
+            return False
+    return True
+
+
+def _conditioned(amounts: Array, times: Array, rate: float) -> bool:
+    """The root moves by less than ~1e-13 for a rounding-size change of f."""
+    _, slope, size = _npv(amounts, times, rate)
+    return slope != 0 and size / abs(slope) * 1e-15 < 1e-13 * (1 + abs(rate))
+
+
+# -------------------------------------------------------------------- strategies
+
+money = st.integers(1, 10_000_000).map(lambda cents: cents / 100)
+
+
+@st.composite
+def loans(draw: st.DrawFn) -> tuple[list[float], list[int]]:
+    """An advance, then 1-36 payments (some zero) on periodic or monthly-ish day ticks."""
+    n = draw(st.integers(1, 36))
+    principal = draw(money)
+    total = principal * draw(st.floats(0.3, 3.0))
+    weights = draw(st.lists(st.integers(0, 100), min_size=n, max_size=n))
+    if sum(weights) == 0:
+        weights[-1] = 1
+    scale = total / sum(weights)
+    payments = [round(w * scale, 2) for w in weights]
+    if not any(payments):
+        payments[-1] = round(total, 2) or 0.01
+    gaps = draw(st.lists(st.integers(0, 45), min_size=n, max_size=n))
+    gaps[0] = max(gaps[0], 1)  # the first payment after the advance
+    start = draw(st.integers(0, 30_000))
+    days = [start]
+    for gap in gaps:
+        days.append(days[-1] + gap)
+    return [-principal, *payments], days
+
+
+@st.composite
+def loan_batches(draw: st.DrawFn) -> tuple[Array, npt.NDArray[np.int64]]:
+    """Loans padded with zeros to one width (padding dates repeat the last date)."""
+    rows = draw(st.lists(loans(), min_size=1, max_size=6))
+    width = max(len(a) for a, _ in rows) + draw(st.integers(0, 3))
+    amounts = np.zeros((len(rows), width))
+    days = np.zeros((len(rows), width), dtype=np.int64)
+    for i, (a, d) in enumerate(rows):
+        amounts[i, :len(a)] = a
+        days[i, :len(d)] = d
+        days[i, len(d):] = d[-1]
+    return amounts, days
+
+
+# ----------------------------------------------------------- property tests
+
+
+@native
+@given(loan_batches())
+def test_dated_loans_agree(batch: tuple[Array, npt.NDArray[np.int64]]) -> None:
+    amounts, days = batch
+    for days_per_year in (365.0, 360.0):
+        rates = _assert_same(amounts, days, scale=days_per_year, from_row_start=True)
+        assert rates is not None  # one sign change: always a rate
+
+
+@native
+@given(loan_batches())
+def test_periodic_loans_agree(batch: tuple[Array, npt.NDArray[np.int64]]) -> None:
+    amounts, _ = batch
+    ticks = np.arange(amounts.shape[1], dtype=np.int64)
+    assert _assert_same(amounts, ticks) is not None
+    # the public entry point, on float times
+    times = np.broadcast_to(ticks.astype(np.float64), amounts.shape)
+    expected = _solve_rates_numpy(amounts, times)
+    c_rates = _solve_ticks(amounts, np.ascontiguousarray(times), scale=1.0,
+                           from_row_start=False, argument="cash_flows", native=True)
+    assert np.all(np.abs(c_rates - expected) <= 1e-12 * (1 + np.abs(expected)))
+
+
+@native
+@given(loans(), st.randoms(use_true_random=False), st.integers(0, 4))
+def test_unsorted_times_and_interior_zeros_agree(loan: tuple[list[float], list[int]],
+                                                 random: Any, zeros: int) -> None:
+    amounts, days = loan
+    order = list(range(len(amounts) + zeros))
+    random.shuffle(order)
+    a = np.array(amounts + [0.0] * zeros)[order][None, :]
+    d = np.array(days + [days[-1] + 7] * zeros, dtype=np.int64)[order][None, :]
+    shuffled = _assert_same(a, d, scale=365.0, from_row_start=True)
+    in_order = _assert_same(np.array([amounts]), np.array([days], dtype=np.int64),
+                            scale=365.0, from_row_start=True)
+    assert shuffled is not None and in_order is not None
+    assert abs(shuffled[0] - in_order[0]) <= 1e-12 * (1 + abs(in_order[0]))
+    # float times, unsorted, from zero
+    times = (d - d.min()).astype(np.float64) / 30.0
+    _assert_same(a, times)
+
+
+@native
+@given(st.lists(st.integers(-1000, 1000), min_size=3, max_size=12),
+       st.booleans())
+def test_multi_sign_change_streams_agree(values: list[int], dated: bool) -> None:
+    amounts = np.array([values], dtype=np.float64)
+    signs = np.sign(amounts[amounts != 0])
+    assume(signs.size > 2 and int((signs[1:] != signs[:-1]).sum()) > 1)
+    if dated:
+        ticks = np.cumsum(np.arange(len(values)) % 3 * 10 + 28)[None, :].astype(np.int64)
+        times = (ticks - ticks.min()) / 365.0
+        options: dict[str, Any] = {"scale": 365.0, "from_row_start": True}
+    else:
+        ticks = np.arange(len(values), dtype=np.int64)
+        times = ticks.astype(np.float64)[None, :]
+        options = {}
+    assume(_well_posed(amounts[0], times[0]))
+    (rates, error), _ = _both(amounts, ticks, **options)
+    if rates is not None:
+        assume(_conditioned(amounts[0], times[0], float(rates[0])))
+    else:
+        assert isinstance(error, NoSolutionError)
+    _assert_same(amounts, ticks, **options)
+
+
+@native
+@given(loans(), st.lists(st.floats(0.0, 0.99), min_size=37, max_size=37))
+def test_fractions_agree(loan: tuple[list[float], list[int]], parts: list[float]) -> None:
+    amounts, _ = loan
+    a = np.array([amounts])
+    ticks = np.arange(a.shape[1], dtype=np.float64)[None, :]
+    fractions = np.array([parts[:a.shape[1]]])
+    fractions[0, 0] = 0.0
+    assert _assert_same(a, ticks, fractions) is not None
+
+
+@native
+@given(st.integers(40, 100), st.integers(0, 2**32 - 1))
+def test_long_streams_with_many_distinct_gaps_agree(flows: int, seed: int) -> None:
+    # more than 32 flows (direct exp anchors), more than 8 distinct gaps, unsorted times,
+    # some streams with several sign changes
+    rng = np.random.default_rng(seed)
+    a = np.concatenate([[-5e7], np.round(rng.uniform(-2e5, 1e6, size=flows), 2)])[None, :]
+    t = np.concatenate([[0.0], rng.uniform(0.0, 50.0, size=flows)])[None, :]
+    signs = np.sign(a[a != 0])
+    assume(int((signs[1:] != signs[:-1]).sum()) == 1 or _well_posed(a[0], t[0]))
+    (rates, _), _ = _both(a, t)
+    if rates is not None:
+        assume(_conditioned(a[0], t[0], float(rates[0])))
+    _assert_same(a, t)
+
+
+# ---------------------------------------------------------------- exact checks
+
+
+@native
+@pytest.mark.parametrize("use_native", [False, True])
+def test_closed_form_rates(use_native: bool) -> None:
+    def solve(a: list[list[float]], t: npt.NDArray[Any], **options: Any) -> Array:
+        return _solve_ticks(np.array(a), t, scale=options.get("scale", 1.0),
+                            from_row_start=options.get("from_row_start", False),
+                            argument="cash_flows", native=use_native)
+
+    periodic = np.arange(3, dtype=np.int64)
+    rates = solve([[-100.0, 110.0, 0.0], [-100.0, 0.0, 121.0], [0.0, -100.0, 110.0]],
+                  periodic)
+    assert np.all(np.abs(rates - 0.1) <= 2e-16)
+    # an annuity built from the rate 1% a period: 12 payments of P r / (1 - (1 + r)^-12)
+    r = 0.01
+    payment = 1000 * r / (1 - (1 + r) ** -12)
+    annuity = solve([[-1000.0] + [payment] * 12], np.arange(13, dtype=np.int64))
+    assert abs(annuity[0] - r) <= 1e-15
+    # dated: one leap year of 366 days, the rate 10% a year
+    days = np.array([[19723, 20089]], dtype=np.int64)  # 2024-01-01, 2025-01-01
+    assert abs(solve([[-100.0, 110.0]], days, scale=366.0, from_row_start=True)[0] - 0.1) \
+        <= 2e-16
+    # two sign changes, roots 10% and 20%: the smallest positive one
+    two = solve([[-100.0, 230.0, -132.0]], periodic)
+    assert abs(two[0] - 0.1) <= 1e-14
+    # a zero rate exactly
+    assert solve([[-300.0, 100.0, 100.0, 100.0]], np.arange(4, dtype=np.int64))[0] == 0.0
+
+
+def test_public_functions_give_closed_form_rates() -> None:
+    d = np.array([["2024-01-01", "2025-01-01"], ["2024-01-01", "2025-01-01"]],
+                 dtype="datetime64[D]")
+    rates = xirr_many([[-100, 110], [-200, 220]], d, days_per_year=366)
+    assert np.all(np.abs(rates - 0.1) <= 2e-16)
+    assert np.all(np.abs(irr_many([[-100, 110, 0], [-100, 0, 121]]) - 0.1) <= 2e-16)
+    assert abs(solve_rates([[-100.0, 110.0]], [[0.0, 1.0]])[0] - 0.1) <= 2e-16
+
+
+@native
+def test_many_rows_in_both_paths() -> None:
+    # 5,000 rows: the numpy path groups rows by width (>= 4096 rows), the compiled one
+    # keeps two rows in flight; a non-converging row is named by its own index
+    rng = np.random.default_rng(5)
+    n = rng.integers(1, 37, size=5000)
+    amounts = np.zeros((5000, 37))
+    amounts[:, 0] = -rng.integers(10_000, 1_000_000, size=5000) / 100
+    for i, k in enumerate(n.tolist()):
+        amounts[i, 1:k + 1] = -amounts[i, 0] * rng.uniform(0.5, 2.0) / k
+    days = np.cumsum(rng.integers(28, 32, size=(5000, 37)), axis=1)
+    days[:, 0] = 0
+    _assert_same(amounts, days.astype(np.int64), scale=365.0, from_row_start=True)
+    amounts[4321, :] = 0.0
+    amounts[4321, :2] = [-1.0, 1e300]  # root near 1e300: Newton doubles r 200 times
+    for use_native in (False, True):
+        with pytest.raises(ConvergenceError,
+                           match=r"^rate solver did not converge for rows \[4321\]$"):
+            _solve_ticks(amounts, np.arange(37, dtype=np.int64), scale=1.0,
+                         from_row_start=False, argument="amounts", native=use_native)
+
+
+# ---------------------------------------------------------------- error paths
+
+
+ERROR_CASES = [
+    # (amounts, ticks, options, error type, message)
+    ([[0.0, 0.0, 0.0], [-1.0, 2.0, 0.0]], np.arange(3), {}, NoSolutionError,
+     "cash_flows: no rate exists for rows [0]: the cash flows never change sign (all "
+     "payments zero, or no advance)"),
+    ([[10.0, 20.0]] * 12, np.arange(2), {}, NoSolutionError,
+     "cash_flows: no rate exists for rows [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]: the cash flows "
+     "never change sign (all payments zero, or no advance)"),
+    ([[-1.0, 2.0, 0.0], [1.0, -2.0, 2.0]], np.arange(3), {}, NoSolutionError,
+     "cash_flows: no rate found for rows [1]"),
+    ([[-1.0, 1e300]], np.arange(2), {}, ConvergenceError,
+     "rate solver did not converge for rows [0]"),
+    ([[-1.0, np.nan]], np.arange(2), {}, InvalidArgumentError,
+     "cash_flows: amounts and times must be finite"),
+    ([[-1.0, 2.0], [1.0, np.inf]], np.array([[0.0, -1.0], [0.0, 1.0]]), {},
+     InvalidArgumentError, "cash_flows: amounts and times must be finite"),
+    ([[-1.0, 2.0]], np.array([0.0, np.nan]), {}, InvalidArgumentError,
+     "cash_flows: amounts and times must be finite"),
+    ([[-1.0, 2.0]], np.array([[0, np.iinfo(np.int64).min]]), {"from_row_start": True},
+     InvalidArgumentError, "cash_flows: amounts and times must be finite"),
+    ([[-1.0, 2.0]], np.array([0.0, -1.0]), {}, InvalidArgumentError,
+     "cash_flows: times must not be negative"),
+    ([[-1.0, 2.0], [0.0, 0.0]], np.array([[0, 5], [-3, 1]]), {}, InvalidArgumentError,
+     "cash_flows: times must not be negative"),
+    ([[-1.0, 2.0]], np.array([[3, 5]]), {"scale": 0.0, "from_row_start": True},
+     InvalidArgumentError, "cash_flows: amounts and times must be finite"),
+    ([[-1.0, 2.0]], np.array([[3, 5]]), {"scale": -365.0, "from_row_start": True},
+     InvalidArgumentError, "cash_flows: times must not be negative"),
+]
+
+
+@native
+@pytest.mark.parametrize(("amounts", "ticks", "options", "error", "message"), ERROR_CASES)
+def test_errors_are_the_same_in_both_paths(amounts: list[list[float]],
+                                           ticks: npt.NDArray[Any],
+                                           options: dict[str, Any], error: type[Exception],
+                                           message: str) -> None:
+    a = np.array(amounts)
+    t = ticks.astype(np.int64) if ticks.dtype.kind == "i" else ticks
+    for use_native in (False, True):
+        with pytest.raises(error) as caught:
+            _solve_ticks(a, t, scale=options.get("scale", 1.0),
+                         from_row_start=options.get("from_row_start", False),
+                         argument="cash_flows", native=use_native)
+        assert str(caught.value) == message
+        assert type(caught.value) is error
+
+
+def test_public_errors_name_the_argument() -> None:
+    with pytest.raises(NoSolutionError, match=r"^amounts: no rate exists for rows \[1\]"):
+        irr_many([[-100, 110], [5, 5]])
+    with pytest.raises(InvalidArgumentError, match=r"^amounts: amounts and times must be"):
+        xirr_many([[-100, 110]], np.array([["2024-01-01", "NaT"]], dtype="datetime64[D]"))
+    with pytest.raises(InvalidArgumentError, match=r"^dates: must have the same shape"):
+        xirr_many([[-100, 110]], np.array(["2024-01-01"], dtype="datetime64[D]"))
+    with pytest.raises(InvalidArgumentError, match=r"^payments: fractions must be finite"):
+        solve_rates([[-1.0, 2.0]], [[0.0, 1.0]], [[0.0, np.nan]], argument="payments")
+    with pytest.raises(InvalidArgumentError, match=r"^cash_flows: amounts, times and "):
+        solve_rates([[-1.0, 2.0]], [[0.0, 1.0, 2.0]])
+    with pytest.raises(ConvergenceError, match=r"^rate solver did not converge"):
+        solve_rates([[-1.0, 1e300]], [[0.0, 1.0]])
+
+
+@native
+def test_extension_checks_its_arguments() -> None:
+    assert EXTENSION is not None
+    a = np.array([[-1.0, 2.0]])
+    t = np.array([0, 1], dtype=np.int64)
+    r = np.empty(1)
+    s = np.empty(1, dtype=np.int8)
+    assert EXTENSION.solve(a, t, None, 1.0, False, r, s) == 0 and r[0] == 1.0 and s[0] == 0
+    with pytest.raises(TypeError, match="amounts must be a 2-D float64"):
+        EXTENSION.solve(a.astype(np.float32), t, None, 1.0, False, r, s)
+    with pytest.raises(TypeError, match="C-contiguous"):
+        EXTENSION.solve(np.zeros((2, 2))[:, :1], t[:1], None, 1.0, False, r, s)
+    with pytest.raises(TypeError, match="times must be float64 or int64"):
+        EXTENSION.solve(a, t.astype(np.int32), None, 1.0, False, r, s)
+    with pytest.raises(ValueError, match="times must have the shape of amounts"):
+        EXTENSION.solve(a, np.arange(3), None, 1.0, False, r, s)
+    with pytest.raises(ValueError, match="fractions must have the shape"):
+        EXTENSION.solve(a, t, np.zeros(3), 1.0, False, r, s)
+    with pytest.raises(ValueError, match="rates must be a 1-D float64"):
+        EXTENSION.solve(a, t, None, 1.0, False, np.empty(2), s)
+    with pytest.raises(ValueError, match="status must be a 1-D int8"):
+        EXTENSION.solve(a, t, None, 1.0, False, r, np.empty(1, dtype=np.int16))
+    with pytest.raises(TypeError, match="writable"):
+        r.flags.writeable = False
+        EXTENSION.solve(a, t, None, 1.0, False, r, s)
+
+
+# ----------------------------------------------------------------- dispatch
+
+
+@native
+def test_the_compiled_solver_is_used_when_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    if solver._PURE_PYTHON:
+        assert not solver.NATIVE
+        pytest.skip("BNPL_RESTRUCTURE_PURE_PYTHON is set: the numpy path is in use")
+    assert solver.NATIVE
+    calls: list[int] = []
+    real = solver._csolver
+
+    class Spy:
+        def solve(self, *args: Any) -> int:
+            calls.append(len(args))
+            return int(real.solve(*args))
+
+    monkeypatch.setattr(solver, "_csolver", Spy())
+    solve_rates([[-100.0, 110.0]], [[0.0, 1.0]])
+    irr_many([[-100, 110]])
+    xirr_many([[-100, 110]], np.array([["2024-01-01", "2025-01-01"]], dtype="datetime64[D]"))
+    assert calls == [7, 7, 7]
+
+
+@pytest.mark.parametrize("value", ["1", "yes"])
+def test_the_environment_variable_turns_the_compiled_solver_off(value: str) -> None:
+    env = {**os.environ, "BNPL_RESTRUCTURE_PURE_PYTHON": value}
+    out = subprocess.run([sys.executable, "-c", "import bnpl_restructure.solver as s; "
+                          "print(s.NATIVE)"], env=env, capture_output=True, text=True,
+                         check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert out.stdout.strip() == "False"
