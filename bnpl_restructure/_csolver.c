@@ -55,6 +55,7 @@ enum {
 
 #define TOL 1e-14             /* stop when the step is below TOL * (1 + |r|) ... */
 #define NEWTON_DONE 1e-9      /* ... or a Newton step (not a bisection) below this */
+#define NEWTON_TRUST 1e6      /* ... where (1 + latest time) / (1 + r) is below this */
 #define MAX_ITER 200
 #define SMALL_GAPS 64         /* gaps 0, 1, ..., 63 (ticks) are classes 0 to 63 */
 #define OTHER_GAPS 8          /* other distinct gaps: classes SMALL_GAPS + 0, 1, ... */
@@ -89,7 +90,8 @@ typedef struct {
     int with_fractions;
     double unit;              /* ticks per unit period */
     double per_unit;          /* 1 / unit */
-    int changes;              /* sign changes in time order */
+    int changes;              /* sign changes of the net flows of each date, in time order */
+    int last_sign;            /* sign of the latest nonzero net flow: f's sign at r -> -1 */
     double inflow, outflow, inflow_ticks;  /* for the first guess */
 } Row;
 
@@ -168,7 +170,7 @@ row_value(const Row *row, double rate, double *value, double *step)
     const unsigned char *cls = row->cls;
     const Py_ssize_t *direct = row->direct;
     double factor[CLASSES];
-    double v = 1.0, sum0 = 0.0, sum1 = 0.0, moment0 = 0.0, moment1 = 0.0;
+    double v = 1.0, sum0 = 0.0, moment0 = 0.0, moment1 = 0.0;
     unsigned long long small = row->small & ~1ULL;
     Py_ssize_t j = 0, d = 0;
     int k;
@@ -196,9 +198,11 @@ row_value(const Row *row, double rate, double *value, double *step)
                 v *= f01;
                 term0 = amount[j] * v0;
                 term1 = amount[j + 1] * v;
+                /* one sum in time order: flows of one date cancel before later,
+                 * smaller ones are added (the numpy path's order) */
                 sum0 += term0;
+                sum0 += term1;
                 moment0 += term0 * tick[j];
-                sum1 += term1;
                 moment1 += term1 * tick[j + 1];
             }
             if (j < end) {
@@ -221,7 +225,7 @@ row_value(const Row *row, double rate, double *value, double *step)
             }
         }
         /* f'(r) = -(sum of term * tick) / (unit * (1 + r)) */
-        *value = sum0 + sum1;
+        *value = sum0;
         if (step != NULL) *step = -(*value * (row->unit * growth)) / (moment0 + moment1);
     }
     else {
@@ -370,18 +374,32 @@ tick_of(const Inputs *in, const void *times, const int times_int, Py_ssize_t p,
  * in registers), not in the Row behind a pointer that the stores of the flows may alias. */
 typedef struct {
     Py_ssize_t m, directs;
-    int others, changes, previous_positive;
+    int others, changes, last_sign;
     unsigned long long small;
     double first, previous_tick, inflow, outflow, inflow_ticks;
+    double net;               /* the net of the flows at previous_tick so far */
 } Gather;
 
 SOLVER_INLINE void
 gather_start(Gather *g)
 {
     g->m = g->directs = 0;
-    g->others = g->changes = g->previous_positive = 0;
+    g->others = g->changes = g->last_sign = 0;
     g->small = 0;
     g->first = g->previous_tick = g->inflow = g->outflow = g->inflow_ticks = 0.0;
+    g->net = 0.0;
+}
+
+/* The net flow of the date just finished: count a sign change against the previous
+ * nonzero net flow. */
+SOLVER_INLINE void
+close_date(Gather *g)
+{
+    const int sign = (g->net > 0.0) - (g->net < 0.0);
+    if (sign != 0) {
+        g->changes += (g->last_sign != 0 && sign != g->last_sign);
+        g->last_sign = sign;
+    }
 }
 
 /* Append the next nonzero flow (amount x at tick t, fraction fr when with_fractions) in
@@ -392,7 +410,6 @@ add_flow(Gather *g, Row *row, double x, double t, const int with_fractions, doub
          int small_gap)
 {
     const Py_ssize_t k = g->m++;
-    const int positive = (x > 0.0);
     row->amount[k] = x;
     row->tick[k] = t;
     if (with_fractions) row->fraction[k] = fr;
@@ -401,6 +418,7 @@ add_flow(Gather *g, Row *row, double x, double t, const int with_fractions, doub
         if (t != 0.0) row->direct[g->directs++] = 0;
         g->first = x;
         g->outflow = fabs(x);
+        g->net = x;
     }
     else {
         if (k % ANCHOR_EVERY == 0) {
@@ -425,7 +443,15 @@ add_flow(Gather *g, Row *row, double x, double t, const int with_fractions, doub
             }
             row->cls[k] = (unsigned char)c;
         }
-        g->changes += (positive != g->previous_positive);
+        /* signs are counted on the net flow of each date: flows on one date are one
+         * payment (an advance and a refund on the same day cancel) */
+        if (t == g->previous_tick) {
+            g->net += x;
+        }
+        else {
+            close_date(g);
+            g->net = x;
+        }
         /* inflow: flows of the other sign than the first; outflow: the same sign */
         if (x * g->first < 0.0) {
             g->inflow += fabs(x);
@@ -435,14 +461,14 @@ add_flow(Gather *g, Row *row, double x, double t, const int with_fractions, doub
             g->outflow += fabs(x);
         }
     }
-    g->previous_positive = positive;
     g->previous_tick = t;
 }
 
 /* Finish a gathered row. */
 SOLVER_INLINE void
-gather_end(const Gather *g, Row *row, const Inputs *in)
+gather_end(Gather *g, Row *row, const Inputs *in)
 {
+    if (g->m > 0) close_date(g);
     row->m = g->m;
     row->with_fractions = (in->fractions != NULL);
     row->unit = in->plain ? in->scale : 1.0;
@@ -451,6 +477,7 @@ gather_end(const Gather *g, Row *row, const Inputs *in)
     row->directs = g->directs;
     row->small = g->small;
     row->changes = g->changes;
+    row->last_sign = g->last_sign;
     row->inflow = g->inflow;
     row->outflow = g->outflow;
     row->inflow_ticks = g->inflow_ticks;
@@ -624,13 +651,12 @@ static int
 start_newton(Slot *slot)
 {
     const Row *row = &slot->row;
-    const Py_ssize_t m = row->m;
     double lo = -1.0, hi = INFINITY, rate, mean_time, inflow, outflow;
     int sign_lo;
 
     if (row->changes == 0) return ST_NO_SIGN_CHANGE;
     /* f(r) has the sign of the latest flow as r -> -1 and of the earliest as r -> inf */
-    sign_lo = sign_code(row->amount[m - 1]);
+    sign_lo = row->last_sign;
     if (row->changes > 1) {
         const double *grids[2] = {POSITIVE_GRID, NEGATIVE_GRID};
         const size_t sizes[2] = {sizeof POSITIVE_GRID / sizeof(double),
@@ -644,9 +670,10 @@ start_newton(Slot *slot)
             for (k = 1; k < sizes[g]; k++) {
                 const int before = sign_code(previous);
                 row_value(row, grid[k], &current, NULL);
-                /* the signs differ (NaN differs from everything), or f is 0 at the
-                 * interval's end nearer zero */
-                if (before != sign_code(current) || before == SIGN_NAN || previous == 0.0) {
+                /* both values finite (an overflow is no evidence of a root), and the
+                 * signs differ or f is 0 at the interval's end nearer zero */
+                if (isfinite(previous) && isfinite(current) &&
+                    (before != sign_code(current) || previous == 0.0)) {
                     lo = (grid[k - 1] < grid[k]) ? grid[k - 1] : grid[k];
                     hi = (grid[k - 1] < grid[k]) ? grid[k] : grid[k - 1];
                     found = 1;
@@ -694,7 +721,7 @@ newton_step(Slot *slot, double value, double newton)
 {
     const double rate = slot->rate;
     double lo = slot->lo, hi = slot->hi, candidate, step, size;
-    int same, outside;
+    int same, outside, trusted;
 
     slot->iter++;
     if (value == 0.0) return 1;
@@ -704,13 +731,20 @@ newton_step(Slot *slot, double value, double newton)
     candidate = rate - newton;
     outside = !((candidate > lo) & (candidate < hi)) | !(fabs(candidate) <= DBL_MAX);
     if (outside) candidate = isfinite(hi) ? (lo + hi) / 2.0 : 2.0 * fabs(rate) + 0.1;
-    /* a Newton step of 1e-9 leaves an error of order 1e-18 (quadratic convergence) */
+    /* a Newton step of 1e-9 leaves an error of order (t + 1) / (1 + r) * 1e-18 (quadratic
+     * convergence, f''/f' ~ (t + 1) / (1 + r)): steps are trusted while that factor is
+     * below 1e6, not near r = -1, where f is so steep that a tiny step says nothing;
+     * there only a bracket narrower than the tolerance ends the iteration */
     step = fabs(candidate - rate);
     size = 1.0 + fabs(rate);
     slot->rate = candidate;
     slot->lo = lo;
     slot->hi = hi;
-    if ((step <= TOL * size) | (!outside & (step <= NEWTON_DONE * size))) return 1;
+    trusted = (1.0 + slot->row.tick[slot->row.m - 1] * slot->row.per_unit
+               <= NEWTON_TRUST * (1.0 + rate));
+    if ((trusted & ((step <= TOL * size) | (!outside & (step <= NEWTON_DONE * size)))) |
+        (hi - lo <= TOL * size))
+        return 1;
     return slot->iter >= MAX_ITER ? 2 : 0;
 }
 

@@ -77,6 +77,7 @@ _NO_SIGN_CHANGE, _NO_BRACKET, _NO_CONVERGENCE, _NOT_FINITE, _NEGATIVE_TIME = 1, 
 _INT64_NAT = np.iinfo(np.int64).min
 
 _TOL = 1e-14
+_NEWTON_TRUST = 1e6
 _MAX_ITER = 200
 # Grid of per-unit-period rates used to bracket roots of multi-sign-change streams,
 # ordered by distance from zero within each side.
@@ -91,7 +92,9 @@ def _value(rate: Array, amounts: Array, times: Array,
     """f(r) and f'(r) per row."""
     growth = 1.0 + rate
     with np.errstate(over="ignore", invalid="ignore"):
-        terms = amounts * np.exp(times * -np.log1p(rate)[:, None])
+        # a zero amount (padding) adds nothing, even where the discount factor overflows
+        terms = np.where(amounts != 0, amounts * np.exp(times * -np.log1p(rate)[:, None]),
+                         0.0)
         if fractions is None:
             value: Array = terms.sum(axis=1)
             slope: Array = -np.einsum("ij,ij->i", terms, times) / growth
@@ -114,6 +117,18 @@ def _sign_changes(ordered: Array) -> npt.NDArray[np.int64]:
     return changes
 
 
+def _net_by_date(amounts: Array, times: Array) -> Array:
+    """One time-ordered row with each date's flows summed (in order) into its last flow."""
+    out = np.zeros_like(amounts)
+    net = 0.0
+    for k in range(amounts.size):
+        net += float(amounts[k])
+        if k + 1 == amounts.size or times[k + 1] != times[k]:
+            out[k] = net
+            net = 0.0
+    return out
+
+
 def _bracket_on_grid(amounts: Array, times: Array, fractions: Array | None,
                      rows: npt.NDArray[np.int64]) -> tuple[Array, Array, npt.NDArray[Any]]:
     """For each row, the sign-changing grid interval nearest zero (positive side first)."""
@@ -127,7 +142,10 @@ def _bracket_on_grid(amounts: Array, times: Array, fractions: Array | None,
         previous, _ = _value(np.full(n, grid[0]), sub_a, sub_t, sub_f)
         for k in range(1, grid.size):
             current, _ = _value(np.full(n, grid[k]), sub_a, sub_t, sub_f)
-            hit = ~found & ((np.sign(previous) != np.sign(current)) | (previous == 0))
+            # both values finite (an overflow is no evidence of a root), and the signs
+            # differ or f is 0 at the interval's end nearer zero
+            hit = ~found & np.isfinite(previous) & np.isfinite(current) & (
+                (np.sign(previous) != np.sign(current)) | (previous == 0))
             lo[hit] = min(grid[k - 1], grid[k])
             hi[hit] = max(grid[k - 1], grid[k])
             found |= hit
@@ -301,22 +319,36 @@ def _solve_numpy(a: Array, t: Array, f: Array | None, argument: str) -> Array:
     if (t < 0).any():
         raise _negative(argument)
     n = a.shape[0]
+    if n == 0:
+        return np.empty(0)
+    if a.shape[1] == 0:
+        raise _no_sign_change(argument, np.arange(n))
     if a.shape[1] > 1 and (np.diff(t, axis=1) >= 0).all():
         ordered, tsorted = a, t
     else:
         order = np.argsort(t, axis=1, kind="stable")
         ordered = np.take_along_axis(a, order, axis=1)
         tsorted = np.take_along_axis(t, order, axis=1)
-    changes = _sign_changes(ordered)
+    nonzero = ordered != 0
+    # Signs are counted on the net flow of each date: flows on one date are one payment
+    # (an advance and a refund on the same day cancel). Rows with such dates are rare.
+    netted = ordered
+    same_date = (tsorted[:, 1:] == tsorted[:, :-1]) & nonzero[:, 1:] & nonzero[:, :-1]
+    shared = np.flatnonzero(same_date.any(axis=1))
+    if shared.size:
+        netted = ordered.copy()
+        for i in shared.tolist():
+            netted[i] = _net_by_date(ordered[i], tsorted[i])
+    changes = _sign_changes(netted)
     no_root = np.flatnonzero(changes == 0)
     if no_root.size:
         raise _no_sign_change(argument, no_root)
     lo = np.full(n, -1.0)
     hi = np.full(n, np.inf)
-    nonzero = ordered != 0
     first = ordered[np.arange(n), nonzero.argmax(axis=1)]
-    last = ordered[np.arange(n), a.shape[1] - 1 - nonzero[:, ::-1].argmax(axis=1)]
-    # f(r) has the sign of the latest flow as r -> -1 and of the earliest as r -> inf.
+    net_nonzero = netted != 0
+    last = netted[np.arange(n), a.shape[1] - 1 - net_nonzero[:, ::-1].argmax(axis=1)]
+    # f(r) has the sign of the latest net flow as r -> -1 and of the earliest as r -> inf.
     sign_lo = np.sign(last)
     multi = np.flatnonzero(changes > 1)
     if multi.size:
@@ -370,6 +402,8 @@ def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Arr
     """Safeguarded Newton: keep a bracket (lo, hi) with f(lo) of sign ``sign_lo``; returns
     the rates and the rows still unfinished after the iteration cap."""
     active = np.arange(a.shape[0])
+    # 1 + the time of each row's latest flow, for the trust rule below
+    reach = 1.0 + np.where(a != 0, t, 0.0).max(axis=1, initial=0.0)
     for _ in range(_MAX_ITER):
         r = rate[active]
         if active.size == a.shape[0]:  # every row: views, no copies
@@ -385,10 +419,15 @@ def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Arr
         outside = ~((candidate > lo_a) & (candidate < hi_a)) | ~np.isfinite(candidate)
         fallback = np.where(np.isfinite(hi_a), (lo_a + hi_a) / 2, 2 * np.abs(r) + 0.1)
         candidate = np.where(outside, fallback, candidate)
-        # A Newton step of 1e-9 leaves an error of order 1e-18 (quadratic convergence).
+        # A Newton step of 1e-9 leaves an error of order (t + 1) / (1 + r) * 1e-18
+        # (quadratic convergence, f''/f' ~ (t + 1) / (1 + r)): steps are trusted while that
+        # factor is below 1e6, not near r = -1, where f is so steep that a tiny step says
+        # nothing; there only a bracket narrower than the tolerance ends the iteration.
         step = np.abs(candidate - r)
         scale = 1 + np.abs(r)
-        done = (step <= _TOL * scale) | (value == 0) | (~outside & (step <= 1e-9 * scale))
+        trusted = reach[active] <= _NEWTON_TRUST * (1 + r)
+        done = (value == 0) | (hi_a - lo_a <= _TOL * scale) | (trusted & (
+            (step <= _TOL * scale) | (~outside & (step <= 1e-9 * scale))))
         rate[active] = np.where(value == 0, r, candidate)
         active = active[~done]
         if active.size == 0:

@@ -418,3 +418,84 @@ def test_the_environment_variable_turns_the_compiled_solver_off(value: str) -> N
                           "print(s.NATIVE)"], env=env, capture_output=True, text=True,
                          check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
     assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------- regressions from the review of the solver
+
+
+def _days(*iso: str) -> npt.NDArray[np.int64]:
+    return np.array([iso], dtype="datetime64[D]").view(np.int64)
+
+
+@pytest.mark.parametrize("use_native", [
+    False, pytest.param(True, marks=native)])
+def test_flows_on_one_date_are_netted_before_signs_are_counted(use_native: bool) -> None:
+    """An advance and a refund on the same day cancel: no sign change is left, so no
+    rate exists (before: a rate of 10**15 from a sum that cancelled to exactly 0)."""
+    amounts = np.array([[-100.0, 100.0, 5.0]])
+    with pytest.raises(NoSolutionError, match="never change sign"):
+        _solve_ticks(amounts, _days("2021-01-01", "2021-01-01", "2022-01-01"), scale=365.0,
+                     from_row_start=True, argument="cash_flows", native=use_native)
+    amounts = np.array([[5.0, -2.0]])  # one date, net +3
+    with pytest.raises(NoSolutionError, match="never change sign"):
+        _solve_ticks(amounts, _days("2020-01-01", "2020-01-01"), scale=365.0,
+                     from_row_start=True, argument="cash_flows", native=use_native)
+
+
+@pytest.mark.parametrize("big", [1e9, 1e12])
+@pytest.mark.parametrize("use_native", [False, pytest.param(True, marks=native)])
+def test_large_same_date_flows_that_cancel_keep_full_precision(big: float,
+                                                               use_native: bool) -> None:
+    # -big + big - 100 on one date, 110 a year later: 10% (366 days in 2024)
+    amounts = np.array([[-big, big, -100.0, 110.0]])
+    rate = _solve_ticks(amounts, _days("2024-01-01", "2024-01-01", "2024-01-01",
+                                       "2025-01-01"), scale=366.0, from_row_start=True,
+                        argument="cash_flows", native=use_native)
+    assert abs(float(rate[0]) - 0.1) < 1e-13
+
+
+@pytest.mark.parametrize("use_native", [False, pytest.param(True, marks=native)])
+def test_a_tiny_newton_step_near_minus_100_percent_is_not_convergence(
+        use_native: bool) -> None:
+    """+5 at one year, +5 - 8 at two years: one sign change, the root is 1 + r = 0.6
+    (5·v + (−3)·v² = 0 with v = 1 / (1 + r) gives v = 5/3), not −100%."""
+    amounts = np.array([[0.0, 5.0, 5.0, -8.0]])
+    ticks = _days("2020-01-01", "2020-12-31", "2021-12-31", "2021-12-31")
+    rate = _solve_ticks(amounts, ticks, scale=366.0, from_row_start=True,
+                        argument="cash_flows", native=use_native)
+    # 2020 is a leap year: 2020-12-31 is day 365 (t = 365/366), 2021-12-31 is day 730
+    times = np.array([0.0, 365 / 366, 730 / 366, 730 / 366])
+    value, _, size = _npv(amounts[0], times, float(rate[0]))
+    assert -0.5 < float(rate[0]) < -0.3
+    assert abs(value) <= 1e-12 * size
+
+
+@pytest.mark.parametrize("use_native", [False, pytest.param(True, marks=native)])
+def test_padding_does_not_turn_into_nan_at_negative_rates(use_native: bool) -> None:
+    amounts = np.array([[-1000.0, 10.0, 10.0] + [0.0] * 400])
+    rate = _solve_ticks(amounts, np.arange(403, dtype=np.int64), scale=1.0,
+                        from_row_start=False, argument="amounts", native=use_native)
+    # -1000 + 10 v + 10 v^2 = 0: v = (-1 + sqrt(401)) / 2, r = 1 / v - 1
+    v = (-1 + 401**0.5) / 2
+    assert abs(float(rate[0]) - (1 / v - 1)) < 1e-12
+
+
+@pytest.mark.parametrize("use_native", [False, pytest.param(True, marks=native)])
+def test_overflowing_values_are_no_evidence_of_a_root(use_native: bool) -> None:
+    a = np.zeros(259)
+    a[0], a[16], a[83], a[90], a[219], a[258] = -500, -43, 12.9, 65.6, -12.4, -47.6
+    # f(r) < 0 for r > -1 (exact rational f at 4,408 values of 1 + r from 2e-5 to 40); near
+    # -100% the terms overflow to ±inf and their sum is NaN, which is not a sign change
+    with pytest.raises(NoSolutionError, match="no rate found"):
+        _solve_ticks(a[None, :], np.arange(259, dtype=np.int64), scale=1.0,
+                     from_row_start=False, argument="amounts", native=use_native)
+
+
+@pytest.mark.parametrize("use_native", [False, pytest.param(True, marks=native)])
+def test_empty_inputs(use_native: bool) -> None:
+    empty = _solve_ticks(np.zeros((0, 0)), np.zeros(0, dtype=np.int64), scale=1.0,
+                         from_row_start=False, argument="amounts", native=use_native)
+    assert empty.shape == (0,)
+    with pytest.raises(NoSolutionError, match=r"rows \[0, 1\]"):
+        _solve_ticks(np.zeros((2, 0)), np.zeros(0, dtype=np.int64), scale=1.0,
+                     from_row_start=False, argument="amounts", native=use_native)
