@@ -26,13 +26,22 @@ enum { MODE_HALF_UP = 0, MODE_HALF_EVEN = 1, MODE_HALF_DOWN = 2, MODE_UP = 3,
 
 #define N_COLUMNS 9
 
+/* A column being read: the last item converted, so that a repeated object (a level
+ * payment, one rate throughout) is converted once. */
+typedef struct {
+    PyObject *seq, *last;
+    int64_t value;
+} Column;
+
 /* Read item k of a tuple or list of ints as int64; 0 and *ok = 0 when it does not fit. */
 static int64_t
-item_i64(PyObject *seq, Py_ssize_t k, int *ok)
+item_i64(Column *col, Py_ssize_t k, int *ok)
 {
-    PyObject *item = PySequence_Fast_GET_ITEM(seq, k);
+    PyObject *item = PySequence_Fast_GET_ITEM(col->seq, k);
     int overflow = 0;
     long long value;
+    if (item == col->last)
+        return col->value;
     if (!PyLong_Check(item)) {
         *ok = 0;
         return 0;
@@ -43,6 +52,8 @@ item_i64(PyObject *seq, Py_ssize_t k, int *ok)
         *ok = 0;
         return 0;
     }
+    col->last = item;
+    col->value = (int64_t)value;
     return (int64_t)value;
 }
 
@@ -97,10 +108,13 @@ run_program(int64_t principal, Py_ssize_t n, PyObject *nums, PyObject *dens,
 {
     int64_t balance = principal, carried = 0;
     int ok = 1;
+    Column c_num = {nums, NULL, 0}, c_den = {dens, NULL, 0}, c_rule = {rules, NULL, 0};
+    Column c_amount = {amounts, NULL, 0}, c_fee = {fees, NULL, 0};
+    Column c_unpaid = {unpaids, NULL, 0};
     for (Py_ssize_t k = 0; k < n; k++) {
-        int64_t num = item_i64(nums, k, &ok), den = item_i64(dens, k, &ok);
-        int64_t rule = item_i64(rules, k, &ok), amount = item_i64(amounts, k, &ok);
-        int64_t fee = item_i64(fees, k, &ok), how = item_i64(unpaids, k, &ok);
+        int64_t num = item_i64(&c_num, k, &ok), den = item_i64(&c_den, k, &ok);
+        int64_t rule = item_i64(&c_rule, k, &ok), amount = item_i64(&c_amount, k, &ok);
+        int64_t fee = item_i64(&c_fee, k, &ok), how = item_i64(&c_unpaid, k, &ok);
         int64_t accrued = 0, due, interest, principal_paid, unpaid, payment;
         int64_t capitalized = 0, waived = 0;
         if (!ok || num < 0 || den <= 0 || amount < 0 || fee < 0 || balance < 0)
@@ -228,7 +242,14 @@ kernel_run(PyObject *Py_UNUSED(module), PyObject *args)
     if (result == NULL)
         goto done;
     for (int c = 0; c < N_COLUMNS; c++) {
-        PyObject *column = PyTuple_New(n);
+        PyObject *column;
+        if (c == 3 && PyTuple_CheckExact(seq_in[4])) {
+            /* the fee column is the fees given, value for value */
+            Py_INCREF(seq_in[4]);
+            PyTuple_SET_ITEM(result, c, seq_in[4]);
+            continue;
+        }
+        column = PyTuple_New(n);
         if (column == NULL) {
             Py_CLEAR(result);
             goto done;
@@ -238,6 +259,11 @@ kernel_run(PyObject *Py_UNUSED(module), PyObject *args)
             PyObject *value;
             if (k > 0 && cols[c * n + k] == cols[c * n + k - 1]) {
                 value = PyTuple_GET_ITEM(column, k - 1); /* a level payment, a zero */
+                Py_INCREF(value);
+            }
+            else if (c == 5 && cols[5 * n + k] == cols[2 * n + k]) {
+                /* interest accrued and paid in the period: the same int */
+                value = PyTuple_GET_ITEM(PyTuple_GET_ITEM(result, 2), k);
                 Py_INCREF(value);
             }
             else {
