@@ -11,9 +11,13 @@ fractions it is the ordinary IRR / XIRR equation.
 Method: a safeguarded Newton iteration inside a sign-changing bracket (a Newton step that
 leaves the bracket is replaced by bisection), in float64, on all unfinished rows at once.
 It stops when the step is below ``1e-14 × (1 + |r|)``, far below the 0.01 percentage point
-any regulation displays.
+any regulation displays (or after a Newton step below ``1e-9 × (1 + |r|)``, whose error is
+then of order 1e-18; neither rule is trusted within about ``1e-6 × (1 + t)`` of −100%,
+where f is so steep that a tiny step says nothing, and there only a bracket narrower than
+the tolerance stops the iteration).
 
-Which root: a stream whose flows change sign once (a loan: advances, then repayments) has
+Which root: flows on one date are netted first (an advance and a refund on the same day
+are one flow). A stream whose net flows change sign once (a loan: advances, then repayments) has
 exactly one rate above −100% (Descartes' rule of signs). With several sign changes there
 may be several; the smallest positive root is returned, else the negative root nearest
 zero, the choice the UK Consumer Credit (Total Charge for Credit) Regulations 2010 make
