@@ -242,12 +242,12 @@ def run_single(program: Program) -> Columns:
     if program.exact_balance:
         return run_batch([program]).loan(0)
     periods = program.periods
-    return _run_columns(program.principal, tuple(p.factor.numerator for p in periods),
-                       tuple(p.factor.denominator for p in periods),
-                       tuple(p.rule for p in periods),
-                       tuple(cast(int, p.amount) for p in periods),  # ints unless exact
-                       tuple(p.fee for p in periods), tuple(p.unpaid for p in periods),
-                       program.interest_rounding)
+    return Columns._make(_run_raw(
+        program.principal, tuple(p.factor.numerator for p in periods),
+        tuple(p.factor.denominator for p in periods), tuple(p.rule for p in periods),
+        tuple(cast(int, p.amount) for p in periods),  # ints unless exact
+        tuple(p.fee for p in periods), tuple(p.unpaid for p in periods),
+        program.interest_rounding))
 
 
 # The accelerator numbers the rounding modes this way (see _ckernel.c).
@@ -256,23 +256,17 @@ _MODE_CODES = {RoundingMode.HALF_UP.value: 0, RoundingMode.HALF_EVEN.value: 1,
                RoundingMode.DOWN.value: 4}
 
 
-def _run_columns(principal: int, nums: Sequence[int], dens: Sequence[int],
-                rules: Sequence[int], amounts: Sequence[int], fees: Sequence[int],
-                unpaids: Sequence[int], mode: RoundingMode) -> Columns:
-    """One loan's program given column by column (inputs trusted: validated programs).
+def _run_raw(principal: int, nums: Sequence[int], dens: Sequence[int], rules: Sequence[int],
+             amounts: Sequence[int], fees: Sequence[int], unpaids: Sequence[int],
+             mode: RoundingMode) -> tuple[tuple[int, ...], ...]:
+    """One loan's program given column by column (inputs trusted: validated programs),
+    as a plain 9-tuple of columns in :class:`Columns` order.
 
     ``nums[k] / dens[k]`` is period ``k``'s interest factor; ``rules`` and ``unpaids``
     are :class:`PaymentRule` and :class:`UnpaidInterest` codes. Uses the C accelerator
     when it is built and every value fits in int64, else :func:`_run_columns_python`;
     both give identical columns (``tests/test_core_native.py``).
     """
-    return Columns._make(_run_raw(principal, nums, dens, rules, amounts, fees, unpaids, mode))
-
-
-def _run_raw(principal: int, nums: Sequence[int], dens: Sequence[int], rules: Sequence[int],
-             amounts: Sequence[int], fees: Sequence[int], unpaids: Sequence[int],
-             mode: RoundingMode) -> tuple[tuple[int, ...], ...]:
-    """:func:`_run_columns` as a plain 9-tuple of columns (in :class:`Columns` order)."""
     if _ckernel is not None:
         cols: tuple[tuple[int, ...], ...] | None = _ckernel.run(
             principal, nums, dens, rules, amounts, fees, unpaids, _MODE_CODES[mode._value_])

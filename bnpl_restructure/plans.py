@@ -79,7 +79,7 @@ _CARRY = UnpaidInterest.CARRY
 
 
 class _KernelInputs(NamedTuple):
-    """A plan's program column by column (see ``bnpl_restructure.core._run_columns``)."""
+    """A plan's program column by column (see ``bnpl_restructure.core._run_raw``)."""
 
     nums: tuple[int, ...]
     dens: tuple[int, ...]
