@@ -136,8 +136,10 @@ def irr(cash_flows: Sequence[Any]) -> Decimal:
     """
     values = _amounts(cash_flows, "cash_flows")
     amounts = np.array([[float(v) for v in values]])
-    times = np.arange(len(values), dtype=np.float64)[None, :]
-    return to_decimal_rate(float(solve_rates(amounts, times)[0]), _PLACES)
+    ticks = np.arange(len(values), dtype=np.int64)  # the path irr_many takes
+    rate = _solve_ticks(amounts, ticks, scale=1.0, from_row_start=False,
+                        argument="cash_flows")
+    return to_decimal_rate(float(rate[0]), _PLACES)
 
 
 def irr_many(amounts: npt.ArrayLike) -> npt.NDArray[np.float64]:

@@ -33,7 +33,6 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import ClassVar, Final, Literal, TypeAlias
 
-from bnpl_restructure._accel import ckernel as _ckernel
 from bnpl_restructure.errors import InvalidArgumentError
 
 __all__ = [
@@ -462,12 +461,6 @@ datetime.date(2024, 2, 15), datetime.date(2024, 2, 29)]
         """``advance(anchor, k)`` for ``k`` in ``range(first, stop)``, inputs trusted."""
         if self.unit == "month":
             step = self.step
-            if _ckernel is not None:
-                try:
-                    dates: tuple[date, ...] = _ckernel.month_dates(anchor, first, stop, step)
-                    return dates
-                except OverflowError:  # the reference below decides (and raises alike)
-                    pass
             return tuple(_add_months(anchor, k * step) for k in range(first, stop))
         if self.unit == "day":
             return tuple(anchor + timedelta(days=k * self.step) for k in range(first, stop))

@@ -56,14 +56,8 @@ from typing import Any, NamedTuple, cast, overload
 import numpy as np
 import numpy.typing as npt
 
-from ._accel import ckernel
 from .errors import InvalidArgumentError, InvalidTermsError
 from .rounding import RoundingMode, round_ratio, round_ratio_array
-
-_ckernel: Any = ckernel
-NATIVE: bool = _ckernel is not None
-"""Whether the optional C accelerator is in use (``BNPL_RESTRUCTURE_PURE_PYTHON=1`` turns
-it off; results are identical either way)."""
 
 __all__ = [
     "Columns",
@@ -242,43 +236,23 @@ def run_single(program: Program) -> Columns:
     if program.exact_balance:
         return run_batch([program]).loan(0)
     periods = program.periods
-    return Columns._make(_run_raw(
+    return _run_raw(
         program.principal, tuple(p.factor.numerator for p in periods),
         tuple(p.factor.denominator for p in periods), tuple(p.rule for p in periods),
         tuple(cast(int, p.amount) for p in periods),  # ints unless exact
         tuple(p.fee for p in periods), tuple(p.unpaid for p in periods),
-        program.interest_rounding))
-
-
-# The accelerator numbers the rounding modes this way (see _ckernel.c).
-_MODE_CODES = {RoundingMode.HALF_UP.value: 0, RoundingMode.HALF_EVEN.value: 1,
-               RoundingMode.HALF_DOWN.value: 2, RoundingMode.UP.value: 3,
-               RoundingMode.DOWN.value: 4}
+        program.interest_rounding)
 
 
 def _run_raw(principal: int, nums: Sequence[int], dens: Sequence[int], rules: Sequence[int],
              amounts: Sequence[int], fees: Sequence[int], unpaids: Sequence[int],
-             mode: RoundingMode) -> tuple[tuple[int, ...], ...]:
-    """One loan's program given column by column (inputs trusted: validated programs),
-    as a plain 9-tuple of columns in :class:`Columns` order.
+             mode: RoundingMode) -> Columns:
+    """One loan's program given column by column (inputs trusted: validated programs):
+    the single-loan recurrence on exact Python integers.
 
     ``nums[k] / dens[k]`` is period ``k``'s interest factor; ``rules`` and ``unpaids``
-    are :class:`PaymentRule` and :class:`UnpaidInterest` codes. Uses the C accelerator
-    when it is built and every value fits in int64, else :func:`_run_columns_python`;
-    both give identical columns (``tests/test_core_native.py``).
+    are :class:`PaymentRule` and :class:`UnpaidInterest` codes.
     """
-    if _ckernel is not None:
-        cols: tuple[tuple[int, ...], ...] | None = _ckernel.run(
-            principal, nums, dens, rules, amounts, fees, unpaids, _MODE_CODES[mode._value_])
-        if cols is not None:
-            return cols
-    return _run_columns_python(principal, nums, dens, rules, amounts, fees, unpaids, mode)
-
-
-def _run_columns_python(principal: int, nums: Sequence[int], dens: Sequence[int],
-                        rules: Sequence[int], amounts: Sequence[int], fees: Sequence[int],
-                        unpaids: Sequence[int], mode: RoundingMode) -> Columns:
-    """The single-loan recurrence on exact Python integers."""
     balance = principal
     carried = 0
     n = len(nums)

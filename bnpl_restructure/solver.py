@@ -8,13 +8,32 @@ where ``t_m`` is the time of flow ``m`` in unit periods and ``f_m`` an optional 
 a unit period discounted at simple interest (Regulation Z, Appendix J (b)(8)); with no
 fractions it is the ordinary IRR / XIRR equation.
 
-Method: a safeguarded Newton iteration inside a sign-changing bracket (a Newton step that
-leaves the bracket is replaced by bisection), in float64, on all unfinished rows at once.
-It stops when the step is below ``1e-14 × (1 + |r|)``, far below the 0.01 percentage point
-any regulation displays (or after a Newton step below ``1e-9 × (1 + |r|)``, whose error is
+Two methods, in plain numpy, one result on every machine:
+
+**The loan method** (the fast one) takes the streams that look like a loan: time-ordered
+flows whose signs change exactly once (advances, then repayments), no two nonzero flows on
+one date, no fractions. Rows are sorted by their used length once and solved in blocks
+of a few thousand, transposed to ``(flows, block)`` so that each step is one vector
+operation over the block and no padding beyond the block's longest row is touched.
+Periodic flows (times 0, 1, 2, ...) are solved for ``v = 1 / (1 + r)``: the value
+``Σ a_k v^k`` and its derivative by Horner's rule (two multiply-adds per flow, no
+``pow``); dated flows for ``x = ln(1 + r)``: one ``exp`` per flow. Both run a Newton
+iteration kept inside a sign bracket (a step that leaves the bracket is replaced by
+bisection), started from the stream's simple-interest rate. A stream with one sign change
+has exactly one rate (Descartes' rule of signs), the value is monotone through it, so the
+bracket is known from the start. A row is finished when its Newton step is below
+``1e-9 / (1 + t_max)`` relative (the error after that step is of order 1e-18), or its
+bracket is narrower than ``1e-15``; a row that does not finish in 60 steps, or whose rate
+lies outside ``(-0.9999, 10^4)`` per unit period, goes to the general method.
+
+**The general method** takes every other row (several sign changes, flows on one date,
+unsorted times, fractions, non-finite values): a safeguarded Newton iteration on all its
+unfinished rows at once, in float64. It stops when the step is below
+``1e-14 × (1 + |r|)`` (or after a Newton step below ``1e-9 × (1 + |r|)``, whose error is
 then of order 1e-18; neither rule is trusted within about ``1e-6 × (1 + t)`` of −100%,
 where f is so steep that a tiny step says nothing, and there only a bracket narrower than
-the tolerance stops the iteration).
+the tolerance stops the iteration). The two methods agree to about 1e-15 (property tests
+compare them on loans).
 
 Which root: flows on one date are netted first (an advance and a refund on the same day
 are one flow). A stream whose net flows change sign once (a loan: advances, then repayments) has
@@ -27,15 +46,6 @@ roots closer together than the grid spacing may be missed; such streams are not 
 A stream with no sign change has no rate: :class:`~bnpl_restructure.errors.NoSolutionError`
 names the rows. A non-converging row raises
 :class:`~bnpl_restructure.errors.ConvergenceError`. Never NaN, never None.
-
-Two implementations: the numpy one below (all unfinished rows at once), and the optional
-compiled extension ``bnpl_restructure._csolver`` (``_csolver.c``), which runs the same
-algorithm row by row: the same root choice, grid, bracket, first guess, stopping rules and
-iteration cap, with one log1p and a few exp calls per evaluation (each discount factor is
-the previous one times the factor of the gap between the two flows). Both give the same
-rates to rounding (``tests/test_solver_native.py`` compares them). The compiled one is used
-when it was built and the environment variable ``BNPL_RESTRUCTURE_PURE_PYTHON`` is unset,
-``""`` or ``"0"`` when this module is imported (:data:`NATIVE` tells which).
 
 Examples
 --------
@@ -51,34 +61,25 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from . import _accel
 from .errors import ConvergenceError, InvalidArgumentError, NoSolutionError
 
 __all__ = ["solve_rates", "to_decimal_rate"]
 
 Array = npt.NDArray[np.float64]
+Index = npt.NDArray[np.intp]
 
-
-def _load_extension() -> ModuleType | None:
-    """The compiled solver, or None when it was not built."""
-    return _accel.load("_csolver")
-
-
-_PURE_PYTHON = _accel.PURE_PYTHON
-_csolver: Any = _accel.csolver
-NATIVE: bool = _csolver is not None
-"""Whether :func:`solve_rates` runs the compiled solver (``BNPL_RESTRUCTURE_PURE_PYTHON=1``
-turns it off; results are the same to rounding either way)."""
-
-# Row status codes of the compiled solver (see _csolver.c).
-_NO_SIGN_CHANGE, _NO_BRACKET, _NO_CONVERGENCE, _NOT_FINITE, _NEGATIVE_TIME = 1, 2, 3, 4, 5
 _INT64_NAT = np.iinfo(np.int64).min
+
+# The loan method: rows per block (a block's vectors stay in the CPU cache), Newton steps
+# before a row is handed to the general method, and the range of rates it may return.
+_BLOCK = 4096
+_FAST_MAX_ITER = 60
+_FAST_RANGE = (-0.9999, 1e4)
 
 _TOL = 1e-14
 _NEWTON_TRUST = 1e6
@@ -179,34 +180,32 @@ def solve_rates(amounts: npt.ArrayLike, times: npt.ArrayLike,
     -------
     numpy.ndarray
         float64 rates per unit period, one per row.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Shapes differ, the arrays are not 2-D, a value is not finite or a time is
+        negative (named ``argument``).
+    NoSolutionError
+        A row's flows never change sign, or no rate was found (the rows are named).
+    ConvergenceError
+        A row did not converge.
     """
     a, t, f = _as_arrays(amounts, times, fractions, argument)
-    if _csolver is not None:
-        return _solve_native(_csolver, a, t, f, 1.0, False, argument)
-    return _solve_numpy(a, t, f, argument)
-
-
-def _solve_rates_numpy(amounts: npt.ArrayLike, times: npt.ArrayLike,
-                       fractions: npt.ArrayLike | None = None, *,
-                       argument: str = "cash_flows") -> Array:
-    """:func:`solve_rates` on the numpy path, whether or not the compiled one is in use."""
-    a, t, f = _as_arrays(amounts, times, fractions, argument)
-    return _solve_numpy(a, t, f, argument)
+    return _solve_ticks(a, t, f, scale=1.0, from_row_start=False, argument=argument)
 
 
 def _solve_ticks(amounts: Array, ticks: npt.NDArray[Any], fractions: Array | None = None,
                  *, scale: float, from_row_start: bool, argument: str,
-                 native: bool | None = None) -> Array:
+                 fast: bool = True) -> Array:
     """Rates of ``amounts`` (float64, ``(streams, flows)``) with integer or float times.
 
     ``ticks`` is int64 or float64, shaped like ``amounts`` or ``(flows,)`` for one time
     row shared by every stream; a flow's time in unit periods is ``(tick - reference) /
     scale``, the reference being the stream's earliest tick (padding included) when
-    ``from_row_start`` and 0 otherwise. int64 ticks go to the compiled solver as they are
-    (day numbers of ``datetime64[D]``, periodic ticks); the least int64 (``NaT``) counts
-    as not finite. ``fractions``: float64 shaped like ``amounts``, or ``None``.
-    ``native``: ``None`` for :data:`NATIVE`, ``True`` to require the compiled solver,
-    ``False`` for the numpy path.
+    ``from_row_start`` and 0 otherwise. The least int64 (``NaT``) counts as not finite.
+    ``fractions``: float64 shaped like ``amounts``, or ``None``. ``fast=False`` sends
+    every row to the general method (the tests compare the two).
     """
     if amounts.ndim != 2:
         raise InvalidArgumentError(argument, "must be a 2-D array (streams, flows)",
@@ -219,28 +218,28 @@ def _solve_ticks(amounts: Array, ticks: npt.NDArray[Any], fractions: Array | Non
                                                            else fractions.shape))
     if fractions is not None and not np.isfinite(fractions).all():
         raise InvalidArgumentError(argument, "fractions must be finite")
-    module = _csolver if native is None else (_required_extension() if native else None)
-    if module is not None:
-        return _solve_native(module, amounts, ticks, fractions, scale, from_row_start,
-                             argument)
+    if fast and fractions is None:
+        rates = _solve_fast(amounts, ticks, scale=scale, from_row_start=from_row_start,
+                            argument=argument)
+        if rates is not None:
+            return rates
+    return _solve_general(amounts, _times(amounts, ticks, scale, from_row_start),
+                          fractions, argument)
+
+
+def _times(amounts: Array, ticks: npt.NDArray[Any], scale: float,
+           from_row_start: bool) -> Array:
+    """The ``(streams, flows)`` float times of :func:`_solve_ticks`'s ticks."""
     if ticks.dtype == np.int64 and (ticks == _INT64_NAT).any():
-        raise _not_finite(argument)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # checked next
+        return np.full(amounts.shape, np.nan)  # the general method reports it
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # checked later
         if ticks.ndim == 1 and not from_row_start:
-            times = np.broadcast_to(ticks / float(scale), amounts.shape)
-        else:
-            full = np.broadcast_to(ticks, amounts.shape)
-            if from_row_start:
-                full = full - full.min(axis=1, keepdims=True)
-            times = full / float(scale)
-    return _solve_numpy(amounts, times, fractions, argument)
-
-
-def _required_extension() -> ModuleType:
-    module = _load_extension()
-    if module is None:
-        raise ImportError("bnpl_restructure._csolver was not built")
-    return module
+            return np.broadcast_to(ticks / float(scale), amounts.shape)
+        full = np.broadcast_to(ticks, amounts.shape)
+        if from_row_start:
+            full = full - full.min(axis=1, keepdims=True)
+        times: Array = full / float(scale)
+        return times
 
 
 def _as_arrays(amounts: npt.ArrayLike, times: npt.ArrayLike,
@@ -286,38 +285,212 @@ def _no_convergence(rows: npt.NDArray[np.intp]) -> ConvergenceError:
     return ConvergenceError(f"rate solver did not converge for rows {rows[:10].tolist()}")
 
 
-# ------------------------------------------------------------------- compiled path
+# ------------------------------------------------------------------ the loan method
 
 
-def _solve_native(module: Any, a: Array, t: npt.NDArray[Any], f: Array | None,
-                  scale: float, from_row_start: bool, argument: str) -> Array:
-    """The compiled solver; its row status codes become the numpy path's errors, checked
-    in the order the numpy path checks them."""
-    n = a.shape[0]
+def _fast_ticks_valid(ticks: npt.NDArray[Any]) -> bool:
+    """Whether times are finite and non-negative (int64 ticks: not ``NaT``)."""
+    if ticks.dtype == np.int64:
+        return not (ticks == _INT64_NAT).any()
+    return bool(np.isfinite(ticks).all() and (ticks >= 0).all())
+
+
+def _solve_fast(a: Array, ticks: npt.NDArray[Any], *, scale: float, from_row_start: bool,
+                argument: str) -> Array | None:
+    """Rows that look like loans by the loan method, block by block; the others (and any
+    the loan method does not finish) by the general method. ``None`` when a value is not
+    finite or a time negative: the general method then runs on every row and reports it
+    as it always does."""
+    n, w = a.shape
+    if n == 0 or w < 2 or not (math.isfinite(scale) and scale > 0):
+        return None
+    if ticks.ndim == 1 and not _fast_ticks_valid(ticks):
+        return None
+    periodic = ticks.ndim == 1 and not from_row_start and scale == 1.0 and (
+        ticks.dtype == np.int64) and bool((ticks == np.arange(w)).all())
+    shared = None if ticks.ndim == 2 else np.asarray(ticks, dtype=np.float64) / scale
+    # rows sorted by their count of flows, so that a block's rows have similar lengths
+    count = (a != 0).sum(axis=1, dtype=np.int8 if w < 128 else np.int64)
+    order = np.argsort(count, kind="stable")
+    skip = int(np.searchsorted(count[order], 2))  # fewer than two flows: no loan
+    general = [order[:skip]]
     rates: Array = np.empty(n)
-    status = np.empty(n, dtype=np.int8)
-    failed = module.solve(np.ascontiguousarray(a), np.ascontiguousarray(t),
-                          None if f is None else np.ascontiguousarray(f), scale,
-                          from_row_start, rates, status)
-    if failed:
-        if (status == _NOT_FINITE).any():
-            raise _not_finite(argument)
-        if (status == _NEGATIVE_TIME).any():
-            raise _negative(argument)
-        for code in (_NO_SIGN_CHANGE, _NO_BRACKET):
-            rows = np.flatnonzero(status == code)
-            if rows.size:
-                raise (_no_sign_change if code == _NO_SIGN_CHANGE else _no_bracket)(
-                    argument, rows)
-        raise _no_convergence(np.flatnonzero(status == _NO_CONVERGENCE))
+    for begin in range(skip, n, _BLOCK):
+        rows = order[begin:begin + _BLOCK]
+        sub = np.take(a, rows, axis=0)
+        # the block's last used flow: at its largest count unless a row has inner zeros
+        span = int(count[rows[-1]])
+        if sub[:, span:].any():
+            span = int(np.flatnonzero(sub.any(axis=0))[-1]) + 1
+        block = np.ascontiguousarray(sub[:, :span].T)  # (flows, rows)
+        if not np.isfinite(block).all():
+            return None
+        if periodic:
+            times = None
+        elif shared is not None:
+            times = np.repeat(shared[:span, None], rows.size, axis=1)
+        else:
+            raw = ticks[rows]
+            if not _fast_ticks_valid(raw):
+                return None
+            times = np.ascontiguousarray(raw[:, :span].T, dtype=np.float64)
+            if from_row_start:
+                times -= raw.min(axis=1)
+            times /= scale
+        loans = _loan_like(block, times)
+        if not loans.all():
+            general.append(rows[~loans])
+            rows, block = rows[loans], block[:, loans]
+            times = None if times is None else times[:, loans]
+            if rows.size == 0:
+                continue
+        if times is None:
+            solved, ok = _horner_newton(block)
+        else:
+            solved, ok = _exp_newton(block, times)
+        rates[rows] = solved
+        if not ok.all():
+            general.append(rows[~ok])
+    rest = np.sort(np.concatenate(general))
+    if rest.size:
+        full = ticks if ticks.ndim == 1 else ticks[rest]
+        rates[rest] = _solve_general(a[rest], _times(a[rest], full, scale, from_row_start),
+                                     None, argument, labels=rest)
     return rates
 
 
-# ---------------------------------------------------------------------- numpy path
+def _loan_like(block: Array, times: Array | None) -> npt.NDArray[np.bool_]:
+    """Which columns of a ``(flows, rows)`` block the loan method takes: nonzero flows in
+    time order, no two on one date, whose signs change exactly once. Normalises each
+    column in place so that its first nonzero flow is negative, and sets the times of
+    zero flows (padding) to 0."""
+    flows, m = block.shape
+    first = block[0].copy()
+    late = np.flatnonzero(first == 0)
+    if late.size:
+        part = block[:, late]
+        first[late] = part[(part != 0).argmax(axis=0), np.arange(late.size)]
+    block *= np.where(first > 0, -1.0, 1.0)
+    # once a positive flow is seen, no negative one may follow
+    seen = block[0] > 0
+    mixed = np.zeros(m, dtype=bool)
+    for k in range(1, flows):
+        row = block[k]
+        mixed |= seen & (row < 0)
+        seen |= row > 0
+    loans: npt.NDArray[np.bool_] = seen & ~mixed
+    if times is not None:
+        nonzero = block != 0
+        step = np.diff(times, axis=0)
+        loans &= ~((step < 0) | ((step == 0) & nonzero[1:] & nonzero[:-1])).any(axis=0)
+        times[~nonzero] = 0.0  # padding: exp(0) is finite, and 0 × 1 adds nothing
+    return loans
 
 
-def _solve_numpy(a: Array, t: Array, f: Array | None, argument: str) -> Array:
-    """The numpy implementation, on validated 2-D float64 arrays of one shape."""
+def _first_guess(block: Array, times: Array | None) -> Array:
+    """The simple-interest rate of each normalised column: (repaid / advanced − 1) over
+    the time between the two (weighted mean times), per unit period; clipped to
+    (−0.9, 10)."""
+    repaid = np.maximum(block, 0.0)
+    advanced = repaid - block
+    total_repaid = repaid.sum(axis=0)
+    total_advanced = advanced.sum(axis=0)
+    if times is None:
+        k = np.arange(block.shape[0], dtype=np.float64)
+        lag = (k @ repaid) / total_repaid - (k @ advanced) / total_advanced
+    else:
+        lag = (np.einsum("ij,ij->j", times, repaid) / total_repaid
+               - np.einsum("ij,ij->j", times, advanced) / total_advanced)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        guess = (total_repaid / total_advanced - 1.0) / lag
+    clipped: Array = np.clip(np.where(np.isfinite(guess), guess, 0.0), -0.9, 10.0)
+    return clipped
+
+
+def _horner_newton(block: Array) -> tuple[Array, npt.NDArray[Any]]:
+    """Periodic flows (row k at time k), normalised: Newton for ``v = 1 / (1 + r)`` on
+    ``f(v) = Σ a_k v^k``, increasing through its one positive root."""
+    flows, m = block.shape
+    v = 1.0 / (1.0 + _first_guess(block, None))
+    lo = np.zeros(m)
+    hi = np.full(m, np.inf)
+    tol = 1e-10  # relative step after which the error is of order 1e-20 × flows
+    done = np.zeros(m, dtype=bool)
+    value = np.empty(m)
+    slope = np.empty(m)
+    top = block[flows - 1]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for _ in range(_FAST_MAX_ITER):
+            value[:] = top
+            slope[:] = 0.0
+            for k in range(flows - 2, -1, -1):
+                slope *= v
+                slope += value
+                value *= v
+                value += block[k]
+            below = value < 0
+            lo = np.where(below, v, lo)
+            hi = np.where(below, hi, v)
+            step = value / slope
+            candidate = v - step
+            inside = (candidate >= lo) & (candidate <= hi)
+            candidate = np.where(inside, candidate,
+                                 np.where(np.isinf(hi), 2.0 * v, 0.5 * (lo + hi)))
+            finished = (value == 0) | (inside & (np.abs(step) <= tol * v)) | (
+                hi - lo <= 1e-15 * v)
+            v = np.where(done | (value == 0), v, candidate)
+            done |= finished
+            if done.all():
+                break
+        rate: Array = 1.0 / v - 1.0
+    return rate, done & np.isfinite(rate) & (rate > _FAST_RANGE[0]) & (rate < _FAST_RANGE[1])
+
+
+def _exp_newton(block: Array, times: Array) -> tuple[Array, npt.NDArray[Any]]:
+    """Dated flows, normalised: Newton for ``x = ln(1 + r)`` on ``f(x) = Σ a_k e^(−t_k x)``,
+    decreasing through its one root."""
+    m = block.shape[1]
+    x = np.log1p(_first_guess(block, times))
+    lo = np.full(m, -np.inf)
+    hi = np.full(m, np.inf)
+    tol = 1e-9 / (1.0 + times.max(axis=0))
+    done = np.zeros(m, dtype=bool)
+    terms = np.empty_like(block)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for _ in range(_FAST_MAX_ITER):
+            np.multiply(times, -x, out=terms)
+            np.exp(terms, out=terms)
+            terms *= block
+            value = terms.sum(axis=0)
+            slope = np.einsum("ij,ij->j", terms, times)  # −f'(x)
+            above = value > 0
+            lo = np.where(above, x, lo)
+            hi = np.where(above, hi, x)
+            step = value / slope
+            candidate = x + step
+            inside = (candidate >= lo) & (candidate <= hi)
+            candidate = np.where(inside, candidate, np.where(
+                np.isinf(hi), np.maximum(x, lo) + 1.0,
+                np.where(np.isinf(lo), np.minimum(x, hi) - 1.0, 0.5 * (lo + hi))))
+            finished = (value == 0) | (inside & (np.abs(step) <= tol)) | (hi - lo <= 1e-15)
+            x = np.where(done | (value == 0), x, candidate)
+            done |= finished
+            if done.all():
+                break
+        rate: Array = np.expm1(x)
+    return rate, done & np.isfinite(rate) & (rate > _FAST_RANGE[0]) & (rate < _FAST_RANGE[1])
+
+
+# ---------------------------------------------------------------- the general method
+
+
+def _solve_general(a: Array, t: Array, f: Array | None, argument: str,
+                   labels: Index | None = None) -> Array:
+    """The general method, on validated 2-D float64 arrays of one shape; errors name rows
+    by ``labels`` (the caller's row numbers of a subset) when given."""
+    def named(rows: Index) -> Index:
+        return rows if labels is None else labels[rows]
+
     if not (np.isfinite(a).all() and np.isfinite(t).all()):
         raise _not_finite(argument)
     if (t < 0).any():
@@ -346,7 +519,7 @@ def _solve_numpy(a: Array, t: Array, f: Array | None, argument: str) -> Array:
     changes = _sign_changes(netted)
     no_root = np.flatnonzero(changes == 0)
     if no_root.size:
-        raise _no_sign_change(argument, no_root)
+        raise _no_sign_change(argument, named(no_root))
     lo = np.full(n, -1.0)
     hi = np.full(n, np.inf)
     first = ordered[np.arange(n), nonzero.argmax(axis=1)]
@@ -358,7 +531,7 @@ def _solve_numpy(a: Array, t: Array, f: Array | None, argument: str) -> Array:
     if multi.size:
         glo, ghi, found = _bracket_on_grid(a, t, f, multi)
         if not found.all():
-            raise _no_bracket(argument, multi[~found])
+            raise _no_bracket(argument, named(multi[~found]))
         lo[multi], hi[multi] = glo, ghi
         value_lo, _ = _value(glo, a[multi], t[multi], None if f is None else f[multi])
         sign_lo[multi] = np.where(value_lo == 0, -np.sign(_value(ghi, a[multi], t[multi],
@@ -374,7 +547,7 @@ def _solve_numpy(a: Array, t: Array, f: Array | None, argument: str) -> Array:
                      np.where(np.isfinite(hi), (lo + hi) / 2, guess))
     rate, unfinished = _by_width(a, t, f, guess, lo, hi, sign_lo)
     if unfinished.size:
-        raise _no_convergence(unfinished)
+        raise _no_convergence(named(unfinished))
     return rate
 
 

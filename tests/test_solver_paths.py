@@ -1,16 +1,11 @@
-"""The compiled rate solver (``bnpl_restructure/_csolver.c``) gives what the numpy solver
-gives: the same rates to rounding, the same errors with the same messages.
-
-The comparisons load the extension directly, so they run even with
-``BNPL_RESTRUCTURE_PURE_PYTHON`` set; they are skipped when it was not built (no C
-compiler). The numpy path is then the one every other test exercises.
+"""The solver's two methods agree: the loan method (blocks of loan-like rows, Horner for
+periodic flows, one exp per flow for dated ones) gives what the general method gives, the
+same rates to rounding and the same errors with the same messages (``solve_rates`` and the
+public functions run the loan method first; ``fast=False`` forces the general one).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -28,11 +23,7 @@ from bnpl_restructure.errors import (
     InvalidArgumentError,
     NoSolutionError,
 )
-from bnpl_restructure.solver import _solve_rates_numpy, _solve_ticks, solve_rates
-
-EXTENSION = solver._load_extension()
-native = pytest.mark.skipif(EXTENSION is None, reason="bnpl_restructure._csolver is not "
-                            "built here (no C compiler at install time)")
+from bnpl_restructure.solver import _solve_ticks, solve_rates
 
 Array = npt.NDArray[np.float64]
 
@@ -51,16 +42,15 @@ def _both(amounts: Array, ticks: npt.NDArray[Any], fractions: Array | None = Non
           scale: float = 1.0, from_row_start: bool = False
           ) -> tuple[tuple[Array | None, BnplError | None],
                      tuple[Array | None, BnplError | None]]:
-    def run(use_native: bool) -> Array:
+    def run(fast: bool) -> Array:
         return _solve_ticks(amounts, ticks, fractions, scale=scale,
-                            from_row_start=from_row_start, argument="cash_flows",
-                            native=use_native)
+                            from_row_start=from_row_start, argument="cash_flows", fast=fast)
     return _outcome(lambda: run(False)), _outcome(lambda: run(True))
 
 
 def _assert_same(amounts: Array, ticks: npt.NDArray[Any], fractions: Array | None = None,
                  **options: Any) -> Array | None:
-    """Both paths: the same error (type and message), or rates within 1e-12 (1 + |r|)."""
+    """Both methods: the same error (type and message), or rates within 1e-12 (1 + |r|)."""
     (rates, error), (c_rates, c_error) = _both(amounts, ticks, fractions, **options)
     if error is not None or c_error is not None:
         assert type(c_error) is type(error), (error, c_error)
@@ -139,7 +129,6 @@ def loan_batches(draw: st.DrawFn) -> tuple[Array, npt.NDArray[np.int64]]:
 # ----------------------------------------------------------- property tests
 
 
-@native
 @given(loan_batches())
 def test_dated_loans_agree(batch: tuple[Array, npt.NDArray[np.int64]]) -> None:
     amounts, days = batch
@@ -148,7 +137,6 @@ def test_dated_loans_agree(batch: tuple[Array, npt.NDArray[np.int64]]) -> None:
         assert rates is not None  # one sign change: always a rate
 
 
-@native
 @given(loan_batches())
 def test_periodic_loans_agree(batch: tuple[Array, npt.NDArray[np.int64]]) -> None:
     amounts, _ = batch
@@ -156,13 +144,12 @@ def test_periodic_loans_agree(batch: tuple[Array, npt.NDArray[np.int64]]) -> Non
     assert _assert_same(amounts, ticks) is not None
     # the public entry point, on float times
     times = np.broadcast_to(ticks.astype(np.float64), amounts.shape)
-    expected = _solve_rates_numpy(amounts, times)
-    c_rates = _solve_ticks(amounts, np.ascontiguousarray(times), scale=1.0,
-                           from_row_start=False, argument="cash_flows", native=True)
+    expected = _solve_ticks(amounts, np.ascontiguousarray(times), scale=1.0,
+                            from_row_start=False, argument="cash_flows", fast=False)
+    c_rates = solve_rates(amounts, times)
     assert np.all(np.abs(c_rates - expected) <= 1e-12 * (1 + np.abs(expected)))
 
 
-@native
 @given(loans(), st.randoms(use_true_random=False), st.integers(0, 4))
 def test_unsorted_times_and_interior_zeros_agree(loan: tuple[list[float], list[int]],
                                                  random: Any, zeros: int) -> None:
@@ -181,7 +168,6 @@ def test_unsorted_times_and_interior_zeros_agree(loan: tuple[list[float], list[i
     _assert_same(a, times)
 
 
-@native
 @given(st.lists(st.integers(-1000, 1000), min_size=3, max_size=12),
        st.booleans())
 def test_multi_sign_change_streams_agree(values: list[int], dated: bool) -> None:
@@ -205,7 +191,6 @@ def test_multi_sign_change_streams_agree(values: list[int], dated: bool) -> None
     _assert_same(amounts, ticks, **options)
 
 
-@native
 @given(loans(), st.lists(st.floats(0.0, 0.99), min_size=37, max_size=37))
 def test_fractions_agree(loan: tuple[list[float], list[int]], parts: list[float]) -> None:
     amounts, _ = loan
@@ -216,7 +201,6 @@ def test_fractions_agree(loan: tuple[list[float], list[int]], parts: list[float]
     assert _assert_same(a, ticks, fractions) is not None
 
 
-@native
 @given(st.integers(40, 100), st.integers(0, 2**32 - 1))
 def test_long_streams_with_many_distinct_gaps_agree(flows: int, seed: int) -> None:
     # more than 32 flows (direct exp anchors), more than 8 distinct gaps, unsorted times,
@@ -235,13 +219,12 @@ def test_long_streams_with_many_distinct_gaps_agree(flows: int, seed: int) -> No
 # ---------------------------------------------------------------- exact checks
 
 
-@native
-@pytest.mark.parametrize("use_native", [False, True])
-def test_closed_form_rates(use_native: bool) -> None:
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_closed_form_rates(use_fast: bool) -> None:
     def solve(a: list[list[float]], t: npt.NDArray[Any], **options: Any) -> Array:
         return _solve_ticks(np.array(a), t, scale=options.get("scale", 1.0),
                             from_row_start=options.get("from_row_start", False),
-                            argument="cash_flows", native=use_native)
+                            argument="cash_flows", fast=use_fast)
 
     periodic = np.arange(3, dtype=np.int64)
     rates = solve([[-100.0, 110.0, 0.0], [-100.0, 0.0, 121.0], [0.0, -100.0, 110.0]],
@@ -272,7 +255,6 @@ def test_public_functions_give_closed_form_rates() -> None:
     assert abs(solve_rates([[-100.0, 110.0]], [[0.0, 1.0]])[0] - 0.1) <= 2e-16
 
 
-@native
 def test_many_rows_in_both_paths() -> None:
     # 5,000 rows: the numpy path groups rows by width (>= 4096 rows), the compiled one
     # keeps two rows in flight; a non-converging row is named by its own index
@@ -287,11 +269,11 @@ def test_many_rows_in_both_paths() -> None:
     _assert_same(amounts, days.astype(np.int64), scale=365.0, from_row_start=True)
     amounts[4321, :] = 0.0
     amounts[4321, :2] = [-1.0, 1e300]  # root near 1e300: Newton doubles r 200 times
-    for use_native in (False, True):
+    for use_fast in (False, True):
         with pytest.raises(ConvergenceError,
                            match=r"^rate solver did not converge for rows \[4321\]$"):
             _solve_ticks(amounts, np.arange(37, dtype=np.int64), scale=1.0,
-                         from_row_start=False, argument="amounts", native=use_native)
+                         from_row_start=False, argument="amounts", fast=use_fast)
 
 
 # ---------------------------------------------------------------- error paths
@@ -328,7 +310,6 @@ ERROR_CASES = [
 ]
 
 
-@native
 @pytest.mark.parametrize(("amounts", "ticks", "options", "error", "message"), ERROR_CASES)
 def test_errors_are_the_same_in_both_paths(amounts: list[list[float]],
                                            ticks: npt.NDArray[Any],
@@ -336,11 +317,11 @@ def test_errors_are_the_same_in_both_paths(amounts: list[list[float]],
                                            message: str) -> None:
     a = np.array(amounts)
     t = ticks.astype(np.int64) if ticks.dtype.kind == "i" else ticks
-    for use_native in (False, True):
+    for use_fast in (False, True):
         with pytest.raises(error) as caught:
             _solve_ticks(a, t, scale=options.get("scale", 1.0),
                          from_row_start=options.get("from_row_start", False),
-                         argument="cash_flows", native=use_native)
+                         argument="cash_flows", fast=use_fast)
         assert str(caught.value) == message
         assert type(caught.value) is error
 
@@ -360,66 +341,6 @@ def test_public_errors_name_the_argument() -> None:
         solve_rates([[-1.0, 1e300]], [[0.0, 1.0]])
 
 
-@native
-def test_extension_checks_its_arguments() -> None:
-    assert EXTENSION is not None
-    a = np.array([[-1.0, 2.0]])
-    t = np.array([0, 1], dtype=np.int64)
-    r = np.empty(1)
-    s = np.empty(1, dtype=np.int8)
-    assert EXTENSION.solve(a, t, None, 1.0, False, r, s) == 0 and r[0] == 1.0 and s[0] == 0
-    with pytest.raises(TypeError, match="amounts must be a 2-D float64"):
-        EXTENSION.solve(a.astype(np.float32), t, None, 1.0, False, r, s)
-    with pytest.raises(TypeError, match="C-contiguous"):
-        EXTENSION.solve(np.zeros((2, 2))[:, :1], t[:1], None, 1.0, False, r, s)
-    with pytest.raises(TypeError, match="times must be float64 or int64"):
-        EXTENSION.solve(a, t.astype(np.int32), None, 1.0, False, r, s)
-    with pytest.raises(ValueError, match="times must have the shape of amounts"):
-        EXTENSION.solve(a, np.arange(3), None, 1.0, False, r, s)
-    with pytest.raises(ValueError, match="fractions must have the shape"):
-        EXTENSION.solve(a, t, np.zeros(3), 1.0, False, r, s)
-    with pytest.raises(ValueError, match="rates must be a 1-D float64"):
-        EXTENSION.solve(a, t, None, 1.0, False, np.empty(2), s)
-    with pytest.raises(ValueError, match="status must be a 1-D int8"):
-        EXTENSION.solve(a, t, None, 1.0, False, r, np.empty(1, dtype=np.int16))
-    with pytest.raises(TypeError, match="writable"):
-        r.flags.writeable = False
-        EXTENSION.solve(a, t, None, 1.0, False, r, s)
-
-
-# ----------------------------------------------------------------- dispatch
-
-
-@native
-def test_the_compiled_solver_is_used_when_built(monkeypatch: pytest.MonkeyPatch) -> None:
-    if solver._PURE_PYTHON:
-        assert not solver.NATIVE
-        pytest.skip("BNPL_RESTRUCTURE_PURE_PYTHON is set: the numpy path is in use")
-    assert solver.NATIVE
-    calls: list[int] = []
-    real = solver._csolver
-
-    class Spy:
-        def solve(self, *args: Any) -> int:
-            calls.append(len(args))
-            return int(real.solve(*args))
-
-    monkeypatch.setattr(solver, "_csolver", Spy())
-    solve_rates([[-100.0, 110.0]], [[0.0, 1.0]])
-    irr_many([[-100, 110]])
-    xirr_many([[-100, 110]], np.array([["2024-01-01", "2025-01-01"]], dtype="datetime64[D]"))
-    assert calls == [7, 7, 7]
-
-
-@pytest.mark.parametrize("value", ["1", "yes"])
-def test_the_environment_variable_turns_the_compiled_solver_off(value: str) -> None:
-    env = {**os.environ, "BNPL_RESTRUCTURE_PURE_PYTHON": value}
-    out = subprocess.run([sys.executable, "-c", "import bnpl_restructure.solver as s; "
-                          "print(s.NATIVE)"], env=env, capture_output=True, text=True,
-                         check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
-    assert out.stdout.strip() == "False"
-
-
 # ------------------------------------------- regressions from the review of the solver
 
 
@@ -427,42 +348,41 @@ def _days(*iso: str) -> npt.NDArray[np.int64]:
     return np.array([iso], dtype="datetime64[D]").view(np.int64)
 
 
-@pytest.mark.parametrize("use_native", [
-    False, pytest.param(True, marks=native)])
-def test_flows_on_one_date_are_netted_before_signs_are_counted(use_native: bool) -> None:
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_flows_on_one_date_are_netted_before_signs_are_counted(use_fast: bool) -> None:
     """An advance and a refund on the same day cancel: no sign change is left, so no
     rate exists (before: a rate of 10**15 from a sum that cancelled to exactly 0)."""
     amounts = np.array([[-100.0, 100.0, 5.0]])
     with pytest.raises(NoSolutionError, match="never change sign"):
         _solve_ticks(amounts, _days("2021-01-01", "2021-01-01", "2022-01-01"), scale=365.0,
-                     from_row_start=True, argument="cash_flows", native=use_native)
+                     from_row_start=True, argument="cash_flows", fast=use_fast)
     amounts = np.array([[5.0, -2.0]])  # one date, net +3
     with pytest.raises(NoSolutionError, match="never change sign"):
         _solve_ticks(amounts, _days("2020-01-01", "2020-01-01"), scale=365.0,
-                     from_row_start=True, argument="cash_flows", native=use_native)
+                     from_row_start=True, argument="cash_flows", fast=use_fast)
 
 
 @pytest.mark.parametrize("big", [1e9, 1e12])
-@pytest.mark.parametrize("use_native", [False, pytest.param(True, marks=native)])
+@pytest.mark.parametrize("use_fast", [False, True])
 def test_large_same_date_flows_that_cancel_keep_full_precision(big: float,
-                                                               use_native: bool) -> None:
+                                                               use_fast: bool) -> None:
     # -big + big - 100 on one date, 110 a year later: 10% (366 days in 2024)
     amounts = np.array([[-big, big, -100.0, 110.0]])
     rate = _solve_ticks(amounts, _days("2024-01-01", "2024-01-01", "2024-01-01",
                                        "2025-01-01"), scale=366.0, from_row_start=True,
-                        argument="cash_flows", native=use_native)
+                        argument="cash_flows", fast=use_fast)
     assert abs(float(rate[0]) - 0.1) < 1e-13
 
 
-@pytest.mark.parametrize("use_native", [False, pytest.param(True, marks=native)])
+@pytest.mark.parametrize("use_fast", [False, True])
 def test_a_tiny_newton_step_near_minus_100_percent_is_not_convergence(
-        use_native: bool) -> None:
+        use_fast: bool) -> None:
     """+5 at one year, +5 - 8 at two years: one sign change, the root is 1 + r = 0.6
     (5·v + (−3)·v² = 0 with v = 1 / (1 + r) gives v = 5/3), not −100%."""
     amounts = np.array([[0.0, 5.0, 5.0, -8.0]])
     ticks = _days("2020-01-01", "2020-12-31", "2021-12-31", "2021-12-31")
     rate = _solve_ticks(amounts, ticks, scale=366.0, from_row_start=True,
-                        argument="cash_flows", native=use_native)
+                        argument="cash_flows", fast=use_fast)
     # 2020 is a leap year: 2020-12-31 is day 365 (t = 365/366), 2021-12-31 is day 730
     times = np.array([0.0, 365 / 366, 730 / 366, 730 / 366])
     value, _, size = _npv(amounts[0], times, float(rate[0]))
@@ -470,32 +390,96 @@ def test_a_tiny_newton_step_near_minus_100_percent_is_not_convergence(
     assert abs(value) <= 1e-12 * size
 
 
-@pytest.mark.parametrize("use_native", [False, pytest.param(True, marks=native)])
-def test_padding_does_not_turn_into_nan_at_negative_rates(use_native: bool) -> None:
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_padding_does_not_turn_into_nan_at_negative_rates(use_fast: bool) -> None:
     amounts = np.array([[-1000.0, 10.0, 10.0] + [0.0] * 400])
     rate = _solve_ticks(amounts, np.arange(403, dtype=np.int64), scale=1.0,
-                        from_row_start=False, argument="amounts", native=use_native)
+                        from_row_start=False, argument="amounts", fast=use_fast)
     # -1000 + 10 v + 10 v^2 = 0: v = (-1 + sqrt(401)) / 2, r = 1 / v - 1
     v = (-1 + 401**0.5) / 2
     assert abs(float(rate[0]) - (1 / v - 1)) < 1e-12
 
 
-@pytest.mark.parametrize("use_native", [False, pytest.param(True, marks=native)])
-def test_overflowing_values_are_no_evidence_of_a_root(use_native: bool) -> None:
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_overflowing_values_are_no_evidence_of_a_root(use_fast: bool) -> None:
     a = np.zeros(259)
     a[0], a[16], a[83], a[90], a[219], a[258] = -500, -43, 12.9, 65.6, -12.4, -47.6
     # f(r) < 0 for r > -1 (exact rational f at 4,408 values of 1 + r from 2e-5 to 40); near
     # -100% the terms overflow to ±inf and their sum is NaN, which is not a sign change
     with pytest.raises(NoSolutionError, match="no rate found"):
         _solve_ticks(a[None, :], np.arange(259, dtype=np.int64), scale=1.0,
-                     from_row_start=False, argument="amounts", native=use_native)
+                     from_row_start=False, argument="amounts", fast=use_fast)
 
 
-@pytest.mark.parametrize("use_native", [False, pytest.param(True, marks=native)])
-def test_empty_inputs(use_native: bool) -> None:
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_empty_inputs(use_fast: bool) -> None:
     empty = _solve_ticks(np.zeros((0, 0)), np.zeros(0, dtype=np.int64), scale=1.0,
-                         from_row_start=False, argument="amounts", native=use_native)
+                         from_row_start=False, argument="amounts", fast=use_fast)
     assert empty.shape == (0,)
     with pytest.raises(NoSolutionError, match=r"rows \[0, 1\]"):
         _solve_ticks(np.zeros((2, 0)), np.zeros(0, dtype=np.int64), scale=1.0,
-                     from_row_start=False, argument="amounts", native=use_native)
+                     from_row_start=False, argument="amounts", fast=use_fast)
+
+
+# ------------------------------------------------------------ which method runs
+
+
+def test_loans_are_solved_by_the_loan_method(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(11)
+    amounts = np.zeros((300, 13))
+    amounts[:, 0] = -1000.0
+    amounts[:, 1:] = np.round(rng.uniform(90, 110, size=(300, 12)), 2)
+    expected = irr_many(amounts)
+
+    def refuse(*args: Any, **kwargs: Any) -> Array:
+        raise AssertionError("the general method ran")
+
+    monkeypatch.setattr(solver, "_solve_general", refuse)
+    assert np.array_equal(irr_many(amounts), expected)
+    days = np.cumsum(np.full((300, 13), 30, dtype=np.int64), axis=1)
+    xirr_many(amounts, days.astype("datetime64[D]"))
+
+
+def test_rows_that_are_not_loans_go_to_the_general_method(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several sign changes, flows on one date, times out of order: the general method
+    takes exactly those rows, and names them by their own row numbers."""
+    days = np.array([[0, 31, 59, 90]] * 5, dtype=np.int64)
+    amounts = np.array([[-100.0, 40.0, 40.0, 40.0]] * 5)
+    amounts[1] = [-100.0, 50.0, -10.0, 80.0]     # three sign changes
+    days[2] = [0, 0, 59, 90]                     # two flows on the first date
+    amounts[2] = [-100.0, 1.0, 60.0, 60.0]
+    days[3] = [0, 59, 31, 90]                    # out of order
+    seen: list[list[int]] = []
+    general = solver._solve_general
+
+    def spy(a: Array, t: Array, f: Array | None, argument: str,
+            labels: npt.NDArray[np.intp] | None = None) -> Array:
+        seen.append([] if labels is None else labels.tolist())
+        return general(a, t, f, argument, labels)
+
+    monkeypatch.setattr(solver, "_solve_general", spy)
+    rates = _solve_ticks(amounts, days, scale=365.0, from_row_start=True,
+                         argument="cash_flows")
+    assert seen == [[1, 2, 3]]
+    monkeypatch.setattr(solver, "_solve_general", general)
+    alone = [_solve_ticks(amounts[i:i + 1], days[i:i + 1], scale=365.0, from_row_start=True,
+                          argument="cash_flows", fast=False)[0] for i in range(5)]
+    assert np.all(np.abs(rates - alone) <= 1e-14 * (1 + np.abs(rates)))
+    amounts[3] = [5.0, 5.0, 5.0, 5.0]            # no sign change: named as row 3
+    with pytest.raises(NoSolutionError, match=r"rows \[3\]"):
+        _solve_ticks(amounts, days, scale=365.0, from_row_start=True, argument="cash_flows")
+
+
+@given(loan_batches(), st.integers(0, 5))
+def test_a_rows_rate_does_not_depend_on_its_batch(batch: tuple[Array, npt.NDArray[np.int64]],
+                                                  pick: int) -> None:
+    amounts, days = batch
+    i = pick % amounts.shape[0]
+    together = irr_many(amounts)[i]
+    alone = irr_many(amounts[i:i + 1, :])[0]
+    assert abs(together - alone) <= 1e-15 * (1 + abs(alone))
+    dated = days.astype("datetime64[D]")
+    together = xirr_many(amounts, dated)[i]
+    alone = xirr_many(amounts[i:i + 1], dated[i:i + 1])[0]
+    assert abs(together - alone) <= 1e-15 * (1 + abs(alone))
