@@ -460,8 +460,7 @@ datetime.date(2024, 2, 15), datetime.date(2024, 2, 29)]
     def _dates(self, anchor: date, first: int, stop: int) -> tuple[date, ...]:
         """``advance(anchor, k)`` for ``k`` in ``range(first, stop)``, inputs trusted."""
         if self.unit == "month":
-            step = self.step
-            return tuple(_add_months(anchor, k * step) for k in range(first, stop))
+            return _month_dates(anchor, first, stop, self.step)
         if self.unit == "day":
             return tuple(anchor + timedelta(days=k * self.step) for k in range(first, stop))
         return tuple(_semi_monthly(anchor, k) for k in range(first, stop))
@@ -506,6 +505,22 @@ def _add_months(anchor: date, months: int) -> date:
     if day > 28:
         day = min(day, _days_in_month(year, month0 + 1))
     return date(year, month0 + 1, day)
+
+
+def _month_dates(anchor: date, first: int, stop: int, step: int) -> tuple[date, ...]:
+    """``_add_months(anchor, k * step)`` for ``k`` in ``range(first, stop)``, in one loop."""
+    if first >= stop:
+        return ()
+    base = anchor.year * 12 + anchor.month - 1
+    ends = (base + first * step, base + (stop - 1) * step)
+    if not (min(ends) >= 12 and max(ends) < 120_000):  # years 1 to 9999
+        raise OverflowError("year out of range")
+    day = anchor.day
+    months = range(base + first * step, base + stop * step, step)  # year * 12 + month - 1
+    if day <= 28:  # every month has the day
+        return tuple([date(m // 12, m % 12 + 1, day) for m in months])
+    return tuple([date(m // 12, m % 12 + 1, min(day, _days_in_month(m // 12, m % 12 + 1)))
+                  for m in months])
 
 
 def _semi_monthly(anchor: date, k: int) -> date:

@@ -93,6 +93,12 @@ class UnpaidInterest(enum.IntEnum):
     WAIVE = 2
 
 
+# Members as module constants for the single-loan loop (identity tests, no enum lookups).
+_AMOUNT, _PRINCIPAL, _NOTHING, _PAYOFF = (PaymentRule.AMOUNT, PaymentRule.PRINCIPAL,
+                                          PaymentRule.NOTHING, PaymentRule.PAYOFF)
+_CAPITALIZE, _WAIVE = UnpaidInterest.CAPITALIZE, UnpaidInterest.WAIVE
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Period:
     """One period of a program.
@@ -244,51 +250,73 @@ def run_single(program: Program) -> Columns:
         program.interest_rounding)
 
 
-def _run_raw(principal: int, nums: Sequence[int], dens: Sequence[int], rules: Sequence[int],
-             amounts: Sequence[int], fees: Sequence[int], unpaids: Sequence[int],
-             mode: RoundingMode) -> Columns:
+def _run_raw(principal: int, nums: Sequence[int], dens: Sequence[int],
+             rules: Sequence[PaymentRule], amounts: Sequence[int], fees: Sequence[int],
+             unpaids: Sequence[UnpaidInterest], mode: RoundingMode) -> Columns:
     """One loan's program given column by column (inputs trusted: validated programs):
     the single-loan recurrence on exact Python integers.
 
     ``nums[k] / dens[k]`` is period ``k``'s interest factor; ``rules`` and ``unpaids``
-    are :class:`PaymentRule` and :class:`UnpaidInterest` codes.
+    are :class:`PaymentRule` and :class:`UnpaidInterest` members (compared by identity).
+    Written for CPython's interpreter: enum members and the rounding mode bound to
+    locals, half-up rounding of non-negative interest inline, no ``min`` calls, the
+    capitalized and waived columns only built when a period needs them.
     """
     balance = principal
     carried = 0
     n = len(nums)
     payment, principal_col, interest_col = [0] * n, [0] * n, [0] * n
-    balance_col, accrued_col = [0] * n, [0] * n
-    capitalized_col, waived_col, arrears_col = [0] * n, [0] * n, [0] * n
-    amount_rule, nothing, principal_rule, payoff = (
-        PaymentRule.AMOUNT, PaymentRule.NOTHING, PaymentRule.PRINCIPAL, PaymentRule.PAYOFF)
-    capitalize, waive = UnpaidInterest.CAPITALIZE, UnpaidInterest.WAIVE
+    balance_col, accrued_col, arrears_col = [0] * n, [0] * n, [0] * n
+    capitalized_col: list[int] | None = None
+    waived_col: list[int] | None = None
+    amount_rule, nothing, principal_rule, payoff = _AMOUNT, _NOTHING, _PRINCIPAL, _PAYOFF
+    capitalize, waive = _CAPITALIZE, _WAIVE
+    half_up = mode is RoundingMode.HALF_UP
     for k in range(n):
         num = nums[k]
-        accrued = round_ratio(balance * num, dens[k], mode) if num else 0
+        if num:
+            product = balance * num
+            den = dens[k]
+            if half_up and product >= 0:
+                accrued, rest = divmod(product, den)
+                if rest + rest >= den:
+                    accrued += 1
+            else:
+                accrued = round_ratio(product, den, mode)
+        else:
+            accrued = 0
         due = carried + accrued
         rule = rules[k]
-        amount = amounts[k]
-        if rule == amount_rule:
-            interest = min(due, amount)
-            principal = min(balance, amount - interest)
-        elif rule == nothing:
+        if rule is amount_rule:
+            amount = amounts[k]
+            interest = due if due < amount else amount
+            principal = amount - interest
+            if principal > balance:
+                principal = balance
+        elif rule is nothing:
             interest = principal = 0
         else:
             interest = due
-            if rule == principal_rule:
-                principal = min(balance, amount)
-            elif rule == payoff:
+            if rule is principal_rule:
+                principal = amounts[k]
+                if principal > balance:
+                    principal = balance
+            elif rule is payoff:
                 principal = balance
             else:
                 principal = 0
-        unpaid = due - interest
         carried = 0
-        if unpaid:
+        if due != interest:
+            unpaid = due - interest
             how = unpaids[k]
-            if how == capitalize:
+            if how is capitalize:
+                if capitalized_col is None:
+                    capitalized_col = [0] * n
                 capitalized_col[k] = unpaid
                 balance += unpaid
-            elif how == waive:
+            elif how is waive:
+                if waived_col is None:
+                    waived_col = [0] * n
                 waived_col[k] = unpaid
             else:
                 carried = unpaid
@@ -299,9 +327,11 @@ def _run_raw(principal: int, nums: Sequence[int], dens: Sequence[int], rules: Se
         balance_col[k] = balance
         accrued_col[k] = accrued
         arrears_col[k] = carried
+    zeros = (0,) * n
     return Columns(tuple(payment), tuple(principal_col), tuple(interest_col), tuple(fees),
-                   tuple(balance_col), tuple(accrued_col), tuple(capitalized_col),
-                   tuple(waived_col), tuple(arrears_col))
+                   tuple(balance_col), tuple(accrued_col),
+                   zeros if capitalized_col is None else tuple(capitalized_col),
+                   zeros if waived_col is None else tuple(waived_col), tuple(arrears_col))
 
 
 # --------------------------------------------------------------------------------------

@@ -304,7 +304,7 @@ def _solve_fast(a: Array, ticks: npt.NDArray[Any], *, scale: float, from_row_sta
     n, w = a.shape
     if n == 0 or w < 2 or not (math.isfinite(scale) and scale > 0):
         return None
-    if ticks.ndim == 1 and not _fast_ticks_valid(ticks):
+    if not _fast_ticks_valid(ticks):
         return None
     periodic = ticks.ndim == 1 and not from_row_start and scale == 1.0 and (
         ticks.dtype == np.int64) and bool((ticks == np.arange(w)).all())
@@ -330,13 +330,11 @@ def _solve_fast(a: Array, ticks: npt.NDArray[Any], *, scale: float, from_row_sta
         elif shared is not None:
             times = np.repeat(shared[:span, None], rows.size, axis=1)
         else:
-            raw = ticks[rows]
-            if not _fast_ticks_valid(raw):
-                return None
-            times = np.ascontiguousarray(raw[:, :span].T, dtype=np.float64)
-            if from_row_start:
-                times -= raw.min(axis=1)
-            times /= scale
+            raw = np.take(ticks, rows, axis=0)[:, :span].T
+            # a loan row's flows are in time order (checked next), so its first time is
+            # its reference: the rate does not depend on where time 0 is
+            times = (raw - raw[0]) if from_row_start else raw.astype(np.float64)
+            times = np.multiply(times, 1.0 / scale, dtype=np.float64)
         loans = _loan_like(block, times)
         if not loans.all():
             general.append(rows[~loans])

@@ -550,3 +550,25 @@ def test_monthly_advance_equals_python_dateutil(anchor: date, k: int, step: int)
     # python-dateutil's relativedelta gives (the documented rule).
     assert Frequency.every_months(step).advance(anchor, k) == anchor + relativedelta(
         months=k * step)
+
+
+@given(st.dates(min_value=D(1, 1, 1), max_value=D(9999, 12, 31)), st.integers(-40, 40),
+       st.integers(0, 40), st.sampled_from([1, 2, 3, 6, 12, 24]))
+def test_monthly_dates_in_one_loop_follow_relativedelta(anchor: date, first: int,
+                                                        count: int, months: int) -> None:
+    """The batched monthly dates (one loop over month numbers) are relativedelta's, and
+    a range leaving years 1-9999 is refused whole (OverflowError, turned into a typed
+    error by the callers)."""
+    frequency = Frequency.every_months(months)
+    expected: list[date] | None = []
+    for k in range(first, first + count):
+        try:
+            expected.append(anchor + relativedelta(months=k * months))  # type: ignore[union-attr]
+        except (ValueError, OverflowError):
+            expected = None
+            break
+    if expected is None:
+        with pytest.raises(OverflowError):
+            frequency._dates(anchor, first, first + count)
+    else:
+        assert frequency._dates(anchor, first, first + count) == tuple(expected)
