@@ -457,6 +457,15 @@ datetime.date(2024, 2, 15), datetime.date(2024, 2, 29)]
             ) from None
         return self._dates(anchor, 0, installments)
 
+    def _step(self, anchor: date, k: int) -> date:
+        """``advance(anchor, k)``, inputs trusted (raises OverflowError or ValueError past
+        the calendar's ends)."""
+        if self.unit == "month":
+            return _add_months(anchor, k * self.step)
+        if self.unit == "day":
+            return anchor + timedelta(days=k * self.step)
+        return _semi_monthly(anchor, k)
+
     def _dates(self, anchor: date, first: int, stop: int) -> tuple[date, ...]:
         """``advance(anchor, k)`` for ``k`` in ``range(first, stop)``, inputs trusted."""
         if self.unit == "month":

@@ -741,7 +741,7 @@ class Plan:
         """The first period's length in regular periods, per the ``odd_days`` rule."""
         first, start = self.due_dates[0], self.start
         try:
-            if self.frequency._dates(start, 1, 2)[0] == first:
+            if self.frequency._step(start, 1) == first:
                 return _ONE  # the usual case: due one period after the start
         except (OverflowError, ValueError):  # one period after start is past 9999-12-31
             pass

@@ -572,3 +572,10 @@ def test_monthly_dates_in_one_loop_follow_relativedelta(anchor: date, first: int
             frequency._dates(anchor, first, first + count)
     else:
         assert frequency._dates(anchor, first, first + count) == tuple(expected)
+
+
+@given(st.dates(min_value=D(1900, 1, 1), max_value=D(2200, 12, 31)), st.integers(-30, 30),
+       st.sampled_from([Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.WEEKLY,
+                        Frequency.BIWEEKLY, Frequency.SEMI_MONTHLY]))
+def test_trusted_step_is_advance(anchor: date, k: int, frequency: Frequency) -> None:
+    assert frequency._step(anchor, k) == frequency.advance(anchor, k)
