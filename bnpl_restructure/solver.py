@@ -330,11 +330,13 @@ def _solve_fast(a: Array, ticks: npt.NDArray[Any], *, scale: float, from_row_sta
         elif shared is not None:
             times = np.repeat(shared[:span, None], rows.size, axis=1)
         else:
-            raw = np.take(ticks, rows, axis=0)[:, :span].T
+            raw = np.take(ticks, rows, axis=0)[:, :span]
             # a loan row's flows are in time order (checked next), so its first time is
             # its reference: the rate does not depend on where time 0 is
-            times = (raw - raw[0]) if from_row_start else raw.astype(np.float64)
-            times = np.multiply(times, 1.0 / scale, dtype=np.float64)
+            if from_row_start:
+                raw = raw - raw[:, :1]
+            times = np.ascontiguousarray(raw.T, dtype=np.float64)  # (flows, rows)
+            times *= 1.0 / scale
         loans = _loan_like(block, times)
         if not loans.all():
             general.append(rows[~loans])
@@ -397,8 +399,9 @@ def _first_guess(block: Array, times: Array | None) -> Array:
         k = np.arange(block.shape[0], dtype=np.float64)
         lag = (k @ repaid) / total_repaid - (k @ advanced) / total_advanced
     else:
-        lag = (np.einsum("ij,ij->j", times, repaid) / total_repaid
-               - np.einsum("ij,ij->j", times, advanced) / total_advanced)
+        repaid_at = (repaid * times).sum(axis=0)
+        advanced_at = (advanced * times).sum(axis=0)
+        lag = repaid_at / total_repaid - advanced_at / total_advanced
     with np.errstate(divide="ignore", invalid="ignore"):
         guess = (total_repaid / total_advanced - 1.0) / lag
     clipped: Array = np.clip(np.where(np.isfinite(guess), guess, 0.0), -0.9, 10.0)
@@ -460,7 +463,8 @@ def _exp_newton(block: Array, times: Array) -> tuple[Array, npt.NDArray[Any]]:
             np.exp(terms, out=terms)
             terms *= block
             value = terms.sum(axis=0)
-            slope = np.einsum("ij,ij->j", terms, times)  # −f'(x)
+            terms *= times
+            slope = terms.sum(axis=0)  # −f'(x)
             above = value > 0
             lo = np.where(above, x, lo)
             hi = np.where(above, hi, x)
