@@ -255,11 +255,14 @@ class Frequency:
         Parameters
         ----------
         value
-            A :class:`Frequency`, or one of ``'daily'``, ``'weekly'``, ``'biweekly'``,
-            ``'semi_monthly'``, ``'semi_monthly_15_days'``, ``'monthly'``,
-            ``'quarterly'``, ``'every N days'``, ``'every N months'`` (any letter
-            case; ``'-'``, ``' '`` and ``'_'`` are interchangeable). Every
-            :attr:`name` parses back to its frequency.
+            A :class:`Frequency`, or one of ``'daily'``, ``'weekly'``, ``'biweekly'``
+            (``'fortnightly'``), ``'semi_monthly'``, ``'semi_monthly_15_days'``,
+            ``'monthly'``, ``'quarterly'``, ``'semi_annual'`` (``'half_yearly'``),
+            ``'annual'`` (``'yearly'``), ``'every N days'``, ``'every N weeks'``,
+            ``'every N months'``, ``'every N years'`` (any letter case; ``'-'``,
+            ``' '`` and ``'_'`` are interchangeable). Every :attr:`name` parses back
+            to its frequency. ``'bimonthly'`` and ``'biannual'`` are refused: each
+            means two different frequencies in common use.
 
         Raises
         ------
@@ -273,6 +276,16 @@ class Frequency:
         True
         >>> Frequency.parse("every 2 months")
         Frequency(unit='month', step=2)
+        >>> Frequency.parse("Fortnightly") is Frequency.BIWEEKLY, Frequency.parse("yearly").name
+        (True, 'annual')
+        >>> Frequency.parse("every 4 weeks") == Frequency.every_days(28)
+        True
+        >>> Frequency.parse("bimonthly")
+        Traceback (most recent call last):
+        ...
+        bnpl_restructure.errors.InvalidArgumentError: frequency: 'bimonthly' is ambiguous \
+(twice a month, or every two months); say which: 'semi_monthly' or 'every 2 months' \
+(got 'bimonthly')
         """
         if isinstance(value, Frequency):
             return value
@@ -284,15 +297,19 @@ class Frequency:
             named = _NAMED.get(key)
             if named is not None:
                 return named
-            match = re.fullmatch(r"every_([0-9]+)_(day|month)s?", key, re.ASCII)
+            match = re.fullmatch(r"every_([0-9]{1,6})_(day|week|month|year)s?", key, re.ASCII)
             if match is not None and int(match.group(1)) >= 1:
-                step = int(match.group(1))
-                return cls(unit="day" if match.group(2) == "day" else "month", step=step)
+                count = int(match.group(1))
+                unit, per = _UNIT_WORDS[match.group(2)]
+                return cls(unit=unit, step=count * per)
+            if key in _AMBIGUOUS:
+                raise InvalidArgumentError("frequency", _AMBIGUOUS[key], received=value)
         raise InvalidArgumentError(
             "frequency",
-            "must be a Frequency or one of 'weekly', 'biweekly', 'semi_monthly', "
-            "'semi_monthly_15_days', 'monthly', 'quarterly', 'every N days', "
-            "'every N months'",
+            "must be a Frequency or one of 'weekly', 'biweekly' (or 'fortnightly'), "
+            "'semi_monthly', 'semi_monthly_15_days', 'monthly', 'quarterly', "
+            "'semi_annual', 'annual' (or 'yearly'), 'every N days', 'every N weeks', "
+            "'every N months', 'every N years'",
             received=value,
         )
 
@@ -307,7 +324,8 @@ class Frequency:
         if self.unit == "semi_month":
             return "semi-monthly"
         if self.unit == "month":
-            return {1: "monthly", 3: "quarterly"}.get(self.step, f"every {self.step} months")
+            return {1: "monthly", 3: "quarterly", 6: "semi-annual", 12: "annual"}.get(
+                self.step, f"every {self.step} months")
         return {1: "daily", 7: "weekly", 14: "biweekly"}.get(self.step, f"every {self.step} days")
 
     @property
@@ -579,6 +597,33 @@ _NAMED: Final[dict[str, Frequency]] = {
     "semi_monthly_15_days": SEMI_MONTHLY_15_DAYS,
     "monthly": MONTHLY,
     "quarterly": QUARTERLY,
+    # common names of the same frequencies
+    "fortnightly": BIWEEKLY,
+    "every_other_week": BIWEEKLY,
+    "semi_annual": Frequency(unit="month", step=6),
+    "semiannual": Frequency(unit="month", step=6),
+    "semi_annually": Frequency(unit="month", step=6),
+    "semiannually": Frequency(unit="month", step=6),
+    "half_yearly": Frequency(unit="month", step=6),
+    "annual": Frequency(unit="month", step=12),
+    "annually": Frequency(unit="month", step=12),
+    "yearly": Frequency(unit="month", step=12),
+}
+
+# "every N <word>": the unit and how many of it one word is
+_UNIT_WORDS: Final[dict[str, tuple[FrequencyUnit, int]]] = {
+    "day": ("day", 1), "week": ("day", 7), "month": ("month", 1), "year": ("month", 12)}
+
+# Names that mean two different frequencies in common use: refused, with the way out.
+_AMBIGUOUS: Final[dict[str, str]] = {
+    key: f"'{word}' is ambiguous ({meaning}); say which: {choices}"
+    for keys, word, meaning, choices in (
+        (("bimonthly", "bi_monthly"), "bimonthly",
+         "twice a month, or every two months", "'semi_monthly' or 'every 2 months'"),
+        (("biannual", "biannually", "bi_annual", "bi_annually"), "biannual",
+         "twice a year, or every two years", "'semi_annual' or 'every 2 years'"),
+    )
+    for key in keys
 }
 
 # periods_per_year of the named frequencies, computed once.

@@ -43,6 +43,7 @@ Decimal('1037.03')
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -193,8 +194,11 @@ def _check_minor_units(name: str, values: tuple[Any, ...], *, minimum: int = 0,
 
 
 def _check_installments(value: Any, *, minimum: int = 1) -> int:
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,9}\s*", value, re.ASCII):
+        value = int(value)  # from a web form, as amounts, rates and dates may be text
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgumentError("installments", "must be an integer", received=value)
+        raise InvalidArgumentError("installments", "must be a whole number (an int, or "
+                                   "its digits as text such as '12')", received=value)
     if not minimum <= value <= MAX_INSTALLMENTS:
         raise InvalidArgumentError("installments",
                                    f"must be between {minimum} and {MAX_INSTALLMENTS}",
@@ -364,6 +368,7 @@ class Plan:
                rate_convention: Any, compounding_per_year: int | None, day_count: Any,
                odd_days: Any, fee: Any, rounding: RoundingPolicy | None) -> dict[str, Any]:
         """The terms of an interest-bearing plan (annuity, equal principal, interest only)."""
+        installments = _check_installments(installments)
         terms = cls._common(principal, currency=currency, start=start, first_due=first_due,
                             installments=installments, frequency=frequency, rounding=rounding)
         terms.update(periodic_rate=_rate(annual_rate, periodic_rate,
@@ -379,7 +384,7 @@ class Plan:
         return (parse_money(fee, currency, argument="fee", allow_zero=True),) * n
 
     @classmethod
-    def annuity(cls, principal: Any, *, installments: int, start: Any,
+    def annuity(cls, principal: Any, *, installments: int | str, start: Any,
                 annual_rate: Any = None, periodic_rate: Any = None, first_due: Any = None,
                 frequency: Any = "monthly", currency: Any = "CNY",
                 rate_convention: Any = "nominal", compounding_per_year: int | None = None,
@@ -392,7 +397,7 @@ class Plan:
         principal
             Amount financed in major units (``"10000.00"``, ``Decimal``, ``int``).
         installments
-            Number of installments.
+            Number of installments: an int, or its digits as text (``"12"``).
         start
             Advance date (``date`` or ISO string).
         annual_rate, periodic_rate
@@ -444,7 +449,7 @@ class Plan:
             balloon, terms["currency"], argument="balloon", allow_zero=True), **terms)
 
     @classmethod
-    def equal_principal(cls, principal: Any, *, installments: int, start: Any,
+    def equal_principal(cls, principal: Any, *, installments: int | str, start: Any,
                         annual_rate: Any = None, periodic_rate: Any = None,
                         first_due: Any = None, frequency: Any = "monthly",
                         currency: Any = "CNY", rate_convention: Any = "nominal",
@@ -470,11 +475,11 @@ class Plan:
                            rate_convention=rate_convention,
                            compounding_per_year=compounding_per_year, day_count=day_count,
                            odd_days=odd_days, fee=fee, rounding=rounding)
-        parts = terms["rounding"].split(terms["principal"], installments)
+        parts = terms["rounding"].split(terms["principal"], len(terms["due_dates"]))
         return cls(kind=PlanKind.EQUAL_PRINCIPAL, principal_parts=tuple(parts), **terms)
 
     @classmethod
-    def flat_fee(cls, principal: Any, *, installments: int, start: Any,
+    def flat_fee(cls, principal: Any, *, installments: int | str, start: Any,
                  fee_rate: Any = None, total_fee_rate: Any = None, first_due: Any = None,
                  frequency: Any = "monthly", currency: Any = "CNY",
                  rounding: RoundingPolicy | None = None) -> Plan:
@@ -485,7 +490,8 @@ class Plan:
         principal
             Amount financed in major units.
         installments
-            Number of installments (3, 6, 12, 24 are typical).
+            Number of installments (3, 6, 12, 24 are typical); an int, or its digits as
+            text (``"12"``).
         start
             Purchase (advance) date.
         fee_rate
@@ -516,6 +522,7 @@ class Plan:
         >>> [str(r.payment) for r in s]
         ['341.66', '341.66', '341.68']
         """
+        installments = _check_installments(installments)
         terms = cls._common(principal, currency=currency, start=start, first_due=first_due,
                             installments=installments, frequency=frequency, rounding=rounding)
         policy: RoundingPolicy = terms["rounding"]
@@ -539,7 +546,7 @@ class Plan:
                    principal_parts=tuple(policy.split(p, installments)), **terms)
 
     @classmethod
-    def pay_in_4(cls, principal: Any, *, start: Any, installments: int = 4,
+    def pay_in_4(cls, principal: Any, *, start: Any, installments: int | str = 4,
                  frequency: Any = "biweekly", currency: Any = "CNY",
                  rounding: RoundingPolicy | None = None) -> Plan:
         """Pay-in-4: the first installment at purchase, the rest every two weeks.
@@ -562,6 +569,8 @@ class Plan:
         [('2024-03-01', '25.00'), ('2024-03-15', '25.00'), ('2024-03-29', '25.00'),
          ('2024-04-12', '25.01')]
         """
+        if isinstance(installments, str):
+            installments = _check_installments(installments)
         if isinstance(installments, bool) or not isinstance(installments, int) or \
                 not 2 <= installments <= 6:
             raise InvalidArgumentError("installments", "must be an integer from 2 to 6 for a "
@@ -575,7 +584,7 @@ class Plan:
                    **terms)
 
     @classmethod
-    def interest_only(cls, principal: Any, *, installments: int, start: Any,
+    def interest_only(cls, principal: Any, *, installments: int | str, start: Any,
                       annual_rate: Any = None, periodic_rate: Any = None,
                       first_due: Any = None, frequency: Any = "monthly",
                       currency: Any = "CNY", rate_convention: Any = "nominal",

@@ -235,7 +235,8 @@ def test_parse_passes_frequency_through() -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["fortnightly", "bimonthly", "every 0 days", "every two months", "", 12, None]
+    "value", ["fortnightly-ish", "every 0 days", "every two months", "every 1234567 days",
+              "", 12, None]
 )
 def test_parse_unknown_raises(value: object) -> None:
     with pytest.raises(InvalidArgumentError) as excinfo:
@@ -579,3 +580,41 @@ def test_monthly_dates_in_one_loop_follow_relativedelta(anchor: date, first: int
                         Frequency.BIWEEKLY, Frequency.SEMI_MONTHLY]))
 def test_trusted_step_is_advance(anchor: date, k: int, frequency: Frequency) -> None:
     assert frequency._step(anchor, k) == frequency.advance(anchor, k)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("fortnightly", Frequency.BIWEEKLY),
+    ("Every other week", Frequency.BIWEEKLY),
+    ("every 2 weeks", Frequency.BIWEEKLY),
+    ("every 4 weeks", Frequency.every_days(28)),
+    ("semi-annual", Frequency.every_months(6)),
+    ("Half yearly", Frequency.every_months(6)),
+    ("semiannually", Frequency.every_months(6)),
+    ("annual", Frequency.every_months(12)),
+    ("Yearly", Frequency.every_months(12)),
+    ("annually", Frequency.every_months(12)),
+    ("every 2 years", Frequency.every_months(24)),
+])
+def test_common_names_of_frequencies(name: str, expected: Frequency) -> None:
+    frequency = Frequency.parse(name)
+    assert frequency == expected
+    assert Frequency.parse(frequency.name) == frequency
+
+
+def test_annual_frequencies_have_their_names_and_periods() -> None:
+    annual, semi = Frequency.parse("yearly"), Frequency.parse("semi-annual")
+    assert (annual.name, annual.periods_per_year) == ("annual", 1)
+    assert (semi.name, semi.periods_per_year) == ("semi-annual", 2)
+
+
+@pytest.mark.parametrize(("value", "choices"), [
+    ("bimonthly", "'semi_monthly' or 'every 2 months'"),
+    ("Bi-Monthly", "'semi_monthly' or 'every 2 months'"),
+    ("biannual", "'semi_annual' or 'every 2 years'"),
+])
+def test_ambiguous_frequency_names_are_refused_with_the_way_out(value: str,
+                                                                choices: str) -> None:
+    with pytest.raises(InvalidArgumentError) as excinfo:
+        Frequency.parse(value)
+    assert_names(excinfo, "frequency")
+    assert "is ambiguous" in str(excinfo.value) and choices in str(excinfo.value)

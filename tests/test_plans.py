@@ -317,7 +317,9 @@ def test_from_rows_principal_must_add_up() -> None:
     ({"principal": "1e13"}, "principal"),
     ({"principal": 0}, "principal"),
     ({"installments": 0}, "installments"),
-    ({"installments": "3"}, "installments"),
+    ({"installments": "3.0"}, "installments"),
+    ({"installments": "١٢"}, "installments"),  # Arabic-Indic digits: not ASCII
+    ({"installments": "1e1"}, "installments"),
     ({"installments": True}, "installments"),
     ({"installments": 10_000}, "installments"),
     ({"start": "2024-13-01"}, "start"),
@@ -353,7 +355,7 @@ def test_annuity_errors_name_the_argument(kwargs: dict[str, object], argument: s
 
 
 def test_pay_in_4_installments_are_bounded() -> None:
-    for bad in (1, 7, 12, "4", True):
+    for bad in (1, 7, 12, "4.0", True):
         with pytest.raises(InvalidArgumentError) as info:
             Plan.pay_in_4("100", start="2024-01-01", installments=bad)  # type: ignore[arg-type]
         assert info.value.argument == "installments"
@@ -450,3 +452,14 @@ def test_a_mistyped_per_period_rate_is_refused() -> None:
     with pytest.raises(InvalidArgumentError) as info:
         Plan.annuity("6000", periodic_rate="0.5", installments=12, start="2026-01-15")
     assert info.value.argument == "periodic_rate"
+
+
+def test_installments_as_text_from_a_web_form() -> None:
+    """Digits as text are a count, like amounts, rates and dates given as text."""
+    assert Plan.annuity("1000", annual_rate="0.1", installments=" 12 ",
+                        start="2024-01-01") == Plan.annuity("1000", annual_rate="0.1",
+                                                            installments=12,
+                                                            start="2024-01-01")
+    assert Plan.pay_in_4("100", start="2024-01-01", installments="4").installments == 4
+    assert len(Plan.flat_fee("600", fee_rate="0.005", installments="6",
+                             start="2024-01-01").schedule()) == 6
