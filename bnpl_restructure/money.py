@@ -8,7 +8,9 @@ currency allows is refused, never rounded, because a silent rounding at the
 edge is a ledger difference nobody can trace.
 
 No function here reads or changes the ambient :mod:`decimal` context; every
-``Decimal`` is built from its sign, digits and exponent, or from a string.
+``Decimal`` is built from its sign, digits and exponent, or from a string (with the
+library's context, :data:`~bnpl_restructure._context.LIBRARY_CONTEXT`, deciding what an
+exponent beyond any context's limits does: it is refused), and compared exactly.
 
 References
 ----------
@@ -34,10 +36,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import KW_ONLY, dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Final, TypeAlias
 
+from bnpl_restructure._context import LIBRARY_CONTEXT
 from bnpl_restructure.errors import InvalidArgumentError
 
 __all__ = [
@@ -389,7 +392,12 @@ number without thousands separators, e.g. '1000.00' (got '1,000.00')
                 "must be a decimal number such as '1234.56' (finite; ASCII digits)",
                 received=value,
             )
-        return Decimal(text)
+        try:  # exact whatever the context; the context only decides what an error does
+            return Decimal(text, LIBRARY_CONTEXT)
+        except InvalidOperation:  # an exponent such as 1e9999999999999999999
+            raise InvalidArgumentError(
+                argument, "must be a finite number of a sensible size", received=value
+            ) from None
     if isinstance(value, Fraction):
         return _fraction_to_decimal(value, argument=argument)
     raise InvalidArgumentError(
