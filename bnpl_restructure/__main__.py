@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from decimal import Decimal
 
+from ._context import in_library_context
 from .apr import cn_annualized_rate, fee_rate_table, format_rate, reg_z_apr
 from .disclosure import disclose
 from .errors import BnplError, InvalidArgumentError
@@ -53,6 +54,7 @@ def _cost_summary(plan: Plan, schedule: Schedule) -> str:
     return "\n".join(lines)
 
 
+@in_library_context
 def _demo() -> str:
     plan = seed_plan()
     schedule = plan.schedule()
@@ -97,6 +99,7 @@ def _demo() -> str:
     return "\n\n".join(sections)
 
 
+@in_library_context
 def _schedule(args: argparse.Namespace) -> str:
     common = {"installments": args.installments or 12, "start": args.start,
               "currency": args.currency, "frequency": args.frequency or "monthly"}

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._context import LIBRARY_CONTEXT, in_library_context
 from .calendar import parse_date
 from .daycount import DayCount
 from .errors import InvalidArgumentError, parse_enum
@@ -96,9 +97,12 @@ def format_rate(rate: Decimal | Fraction, places: int = 2) -> str:
     >>> format_rate(Decimal("0.130662"), 1)
     '13.1%'
     """
-    percent = Decimal(rate.numerator) / Decimal(rate.denominator) * 100 if isinstance(
-        rate, Fraction) else rate * 100
-    return f"{percent.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}%"
+    ctx = LIBRARY_CONTEXT  # explicitly: called for every cell of a table
+    fraction = ctx.divide(rate.numerator, rate.denominator) if isinstance(
+        rate, Fraction) else rate
+    percent = ctx.multiply(fraction, 100).quantize(Decimal((0, (1,), -places)),
+                                                   rounding=ROUND_HALF_UP, context=ctx)
+    return f"{percent:f}%"
 
 
 def _amounts(values: Iterable[Any], argument: str) -> list[Decimal]:
@@ -111,6 +115,7 @@ def _amounts(values: Iterable[Any], argument: str) -> list[Decimal]:
     return out
 
 
+@in_library_context
 def irr(cash_flows: Sequence[Any]) -> Decimal:
     """The periodic internal rate of return of flows at times 0, 1, 2, ...
 
@@ -167,6 +172,7 @@ def _year_fractions(dates: Sequence[date], day_count: DayCount) -> list[float]:
     return [float(day_count.year_fraction(origin, d)) for d in dates]
 
 
+@in_library_context
 def xirr(cash_flows: Iterable[tuple[Any, Any]], *, day_count: DayCount | str = "act/365f"
          ) -> Decimal:
     """The effective annual rate of dated flows (spreadsheet XIRR).
@@ -308,6 +314,7 @@ def _schedule_of(value: Any) -> Schedule | None:
     return None
 
 
+@in_library_context
 def eu_aprc(drawdowns: Any, payments: Iterable[tuple[Any, Any]] | None = None, *,
             time_basis: TimeBasis | str = TimeBasis.CALENDAR) -> Decimal:
     """The EU annual percentage rate of charge X (an effective annual rate).
@@ -400,6 +407,7 @@ class CnAnnualizedRate:
         return text
 
 
+@in_library_context
 def cn_annualized_rate(plan: Plan | Schedule | Sequence[Any], *, upfront_fees: Any = 0,
                        periods_per_year: Any = None, include_simple: bool = False
                        ) -> CnAnnualizedRate:
@@ -534,6 +542,7 @@ class FeeRateTable(tuple[FeeRateRow, ...]):
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+@in_library_context
 def fee_rate_table(fee_rate: Any, *, installments: Sequence[int] = (3, 6, 12, 24),
                    principal: Any = "10000") -> FeeRateTable:
     """What a per-period flat fee really costs a year, for several numbers of installments.

@@ -30,6 +30,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ._context import in_library_context
 from .apr import TimeBasis, cn_annualized_rate, eu_aprc, format_rate, reg_z_apr
 from .errors import InvalidArgumentError, parse_enum
 from .money import Currency, format_money, to_decimal
@@ -204,6 +205,7 @@ class Disclosure:
                 f"<p><small>{foot}: {esc(self.method)}<br>{ref}: {esc(self.citation)}"
                 "</small></p></div>")
 
+    @in_library_context  # str() of a Decimal follows the context's ``capitals``
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: money and rates as strings (Decimal text), dates ISO."""
         return {
@@ -225,6 +227,7 @@ class Disclosure:
         }
 
 
+@in_library_context
 def disclose(plan: Plan | Schedule, *, standard: str = "reg_z",
              upfront_fees: Any = 0, time_basis: TimeBasis | str = TimeBasis.CALENDAR
              ) -> Disclosure:

@@ -17,8 +17,10 @@ A rate is always an exact fraction (``Decimal('0.0849')`` means 8.49%), never a 
     as the periodic rate itself.
 
 Where the equivalent rate is irrational (fractional powers), it is evaluated with 40
-significant digits in an explicit :class:`decimal.Context` and then used as an exact
-rational; the error (below 1e-38) is far below one minor unit on any amount.
+significant digits in an explicit :class:`decimal.Context` (the library's settings,
+:func:`~bnpl_restructure._context.make_context`, whatever the caller's context is) and
+then used as an exact rational; the error (below 1e-38) is far below one minor unit on
+any amount.
 
 Examples
 --------
@@ -35,12 +37,12 @@ Fraction(1, 200)
 
 from __future__ import annotations
 
-import decimal
 import enum
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from ._context import LIBRARY_CONTEXT, make_context
 from .errors import InvalidArgumentError, parse_enum
 from .money import to_decimal
 
@@ -49,7 +51,7 @@ __all__ = ["MAX_ANNUAL_RATE", "RateConvention", "parse_rate", "periodic_rate"]
 #: Rates above this fraction (10 = 1,000% a year) are refused as absurd.
 MAX_ANNUAL_RATE = Decimal(10)
 
-_CONTEXT = decimal.Context(prec=40, rounding=decimal.ROUND_HALF_EVEN)
+_CONTEXT = make_context(40)
 
 
 class RateConvention(enum.Enum):
@@ -104,7 +106,7 @@ def parse_rate(value: Any, *, argument: str, plain_limit: Fraction = Fraction(1)
     if rate < 0:
         raise InvalidArgumentError(argument, "must not be negative", received=value)
     if rate >= plain_limit and not percent:
-        limit = f"{Decimal(plain_limit.numerator) / Decimal(plain_limit.denominator):%}"
+        limit = f"{LIBRARY_CONTEXT.divide(plain_limit.numerator, plain_limit.denominator):%}"
         raise InvalidArgumentError(argument, "a rate is a fraction: '0.08' or '8%' is 8%; "
                                    f"write a rate of {limit} or more as a percentage "
                                    f"('{rate * 100}%') to show it is meant", received=value)

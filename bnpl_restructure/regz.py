@@ -85,12 +85,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import Literal, TypeAlias
 
 import numpy as np
 
+from ._context import in_library_context, make_context
 from .calendar import DateLike, parse_date
 from .errors import InvalidArgumentError, InvalidTermsError, NoSolutionError
 from .money import AmountLike, to_decimal
@@ -124,8 +125,8 @@ Flow: TypeAlias = tuple[date, Decimal]
 APR_PLACES = 12
 """Decimal places of a returned APR (a fraction: 12 places is 1e-10 percentage points)."""
 
-_APR_QUANTUM = Decimal(1).scaleb(-APR_PLACES)
-_CONTEXT = Context(prec=50, rounding=ROUND_HALF_EVEN)
+_APR_QUANTUM = Decimal((0, (1,), -APR_PLACES))  # built exactly: no context at import
+_CONTEXT = make_context(50)
 
 REGULAR_TOLERANCE = Decimal("0.00125")
 """1/8 of 1 percentage point as a fraction (12 CFR 1026.22(a)(2))."""
@@ -771,6 +772,7 @@ def _solve(lent: list[Flow], paid: list[Flow], unit_period: UnitPeriod | str | N
     return _Solved(apr=apr, unit=unit, start=start)
 
 
+@in_library_context
 def reg_z_apr(amount_financed: AmountLike | Schedule | None = None,
               payments: Iterable[tuple[DateLike, AmountLike]] | None = None, *,
               advance_date: DateLike | None = None,
@@ -897,6 +899,7 @@ def total_of_payments(schedule: Schedule) -> Decimal:
     return _check_schedule(schedule).total_of_payments
 
 
+@in_library_context
 def amount_financed(schedule: Schedule, *, prepaid_finance_charge: AmountLike = 0) -> Decimal:
     """Regulation Z's "amount financed": the principal less any prepaid finance charge.
 
@@ -940,6 +943,7 @@ def amount_financed(schedule: Schedule, *, prepaid_finance_charge: AmountLike = 
     return (schedule.amount - prepaid).quantize(schedule.currency.quantum)
 
 
+@in_library_context
 def finance_charge(schedule: Schedule, *, prepaid_finance_charge: AmountLike = 0) -> Decimal:
     """Regulation Z's "finance charge": what the credit costs in dollars.
 
@@ -1035,6 +1039,7 @@ class AprCheck:
     unit_period: UnitPeriod
     citation: str
 
+    @in_library_context
     def __repr__(self) -> str:
         verdict = "accurate" if self.accurate else "NOT accurate"
         return (f"<AprCheck {verdict}: disclosed {self.disclosed * 100:f}% vs actual "
@@ -1043,6 +1048,7 @@ class AprCheck:
                 f"{self.tolerance * 100:f} ({self.classification}; {self.citation})>")
 
 
+@in_library_context
 def check_apr(disclosed: AmountLike,
               payments_or_schedule: Schedule | Iterable[tuple[DateLike, AmountLike]], *,
               amount_financed: AmountLike | None = None,
@@ -1152,12 +1158,14 @@ class FinanceChargeCheck:
     accurate: bool
     citation: str
 
+    @in_library_context
     def __repr__(self) -> str:
         verdict = "accurate" if self.accurate else "NOT accurate"
         return (f"<FinanceChargeCheck {verdict}: disclosed {self.disclosed} vs actual "
                 f"{self.actual}, off by {self.difference} ({self.citation})>")
 
 
+@in_library_context
 def check_finance_charge(disclosed: AmountLike, schedule: Schedule, *,
                          prepaid_finance_charge: AmountLike = 0,
                          secured_by_dwelling: bool = False) -> FinanceChargeCheck:

@@ -51,10 +51,11 @@ import inspect
 from collections.abc import Iterable, Sequence
 from dataclasses import MISSING, dataclass, field, replace
 from datetime import date
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from ._context import in_library_context, make_context
 from .apr import cn_annualized_rate, format_rate
 from .calendar import Frequency, parse_date
 from .core import PaymentRule, Period, Program, UnpaidInterest, level_payment, run_batch
@@ -956,6 +957,7 @@ class Restructuring:
         loan: :class:`ReAgePolicy` checks it)."""
         return (*self.position.history, self.position.as_of)
 
+    @in_library_context  # str() of a Decimal follows the context's ``capitals``
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary: Decimal strings, ISO dates."""
         s = self.schedule
@@ -1018,6 +1020,7 @@ class Restructuring:
                 f"{s.due_dates[-1].isoformat()}>")
 
 
+@in_library_context
 def restructure(loan: Schedule | LoanState | Position, changes: Sequence[Change] = (), *,
                 as_of: Any = None, payments: Iterable[Any] = (),
                 terms: ServicingTerms | None = None,
@@ -1232,6 +1235,7 @@ AFFORDABILITY = {"hamp": Fraction(31, 100), "cn_50": Fraction(50, 100),
                  "cn_55": Fraction(55, 100)}
 
 
+@in_library_context
 def compare(loan: Schedule | LoanState | Position,
             options: Sequence[Restructuring | Sequence[Change]], *, discount_rate: Any,
             monthly_income: Any = None, affordability: Any = AFFORDABILITY["hamp"],
@@ -1342,19 +1346,22 @@ def compare(loan: Schedule | LoanState | Position,
     return Comparison(rows=tuple(rows), currency=cur, best=best)
 
 
+_NPV_CONTEXT = make_context(34)
+
+
 def _npv(schedule: Schedule, annual_rate: Fraction) -> int:
     """The lender's present value on the schedule's start of its payments, discounted
     at ``annual_rate`` (effective, time in days / 365), rounded half-up to a minor unit.
 
     Evaluated in 34-digit decimal arithmetic (the discount factors are irrational)."""
-    ctx = Context(prec=34)
+    ctx = _NPV_CONTEXT
     growth = ctx.add(Decimal(1), ctx.divide(Decimal(annual_rate.numerator),
                                             Decimal(annual_rate.denominator)))
     total = Decimal(0)
     for due, pay in zip(schedule.due_dates, schedule.payment, strict=True):
         years = ctx.divide(Decimal((due - schedule.start).days), Decimal(365))
         total = ctx.add(total, ctx.divide(Decimal(pay), ctx.power(growth, years)))
-    return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP, context=ctx))
 
 
 # -------------------------------------------------------------------------- re-aging
@@ -1503,6 +1510,7 @@ class NoFeasibleOption:
         return f"<NoFeasibleOption: {self.reason}>"
 
 
+@in_library_context
 def find_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
                 rate_step: Any = "0.00125", rate_floor: Any = "0.02",
                 fee_rate_step: Any = "0.0005", fee_rate_floor: Any = "0",

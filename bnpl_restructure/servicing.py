@@ -57,6 +57,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
+from ._context import in_library_context
 from .calendar import parse_date
 from .core import PaymentRule, Period, Program, level_payment, run_single
 from .errors import CurrencyMismatchError, InvalidArgumentError, InvalidTermsError, parse_enum
@@ -390,6 +391,7 @@ class LedgerEvent:
     component: str | None = None
     note: str = ""
 
+    @in_library_context  # str() of a Decimal follows the context's ``capitals``
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (amount as a Decimal string, date ISO)."""
         return {"date": self.date.isoformat(), "kind": self.kind, "amount": str(self.amount),
@@ -397,6 +399,7 @@ class LedgerEvent:
                 "note": self.note}
 
     @classmethod
+    @in_library_context  # Decimal(text): the context decides what a malformed one does
     def from_dict(cls, data: dict[str, Any]) -> LedgerEvent:
         """Inverse of :meth:`to_dict`."""
         return cls(date=parse_date(data["date"], argument="date"), kind=data["kind"],
@@ -420,6 +423,7 @@ class OverdueInstallment:
     late_fee: Decimal
 
     @property
+    @in_library_context
     def total(self) -> Decimal:
         """Everything unpaid on this installment."""
         return self.principal + self.interest + self.fee + self.penalty + self.late_fee
@@ -488,6 +492,7 @@ class LoanState:
         return _bucket_of(self.days_past_due)
 
     @property
+    @in_library_context
     def overdue_amount(self) -> Decimal:
         """Everything unpaid on installments past their due date."""
         return sum((o.total for o in self.overdue), Decimal(0)).quantize(
@@ -508,6 +513,7 @@ class LoanState:
                 f"{fmt(self.overdue_amount)} ({self.days_past_due} days, {self.bucket}), "
                 f"payoff {fmt(self.payoff_amount)}>")
 
+    @in_library_context
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: Decimal strings, ISO dates, no floats (the remaining plan is not
         included: it is a schedule of its own)."""
@@ -526,6 +532,7 @@ class LoanState:
         return out
 
     @classmethod
+    @in_library_context
     def from_dict(cls, data: dict[str, Any]) -> LoanState:
         """Inverse of :meth:`to_dict`."""
         money: dict[str, Any] = {name: Decimal(data[name]) for name in _MONEY_FIELDS}
@@ -1088,6 +1095,7 @@ def _next_day(replay: _Replay, day: date, last: date, by_day: dict[date, list[in
     return min([*upcoming, last])
 
 
+@in_library_context
 def loan_state(schedule: Schedule, payments: Iterable[Any] = (), *, as_of: Any,
                terms: ServicingTerms | None = None) -> LoanState:
     """The loan's position on ``as_of`` after replaying ``payments``.

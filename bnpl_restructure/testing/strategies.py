@@ -21,6 +21,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from .._context import LIBRARY_CONTEXT
 from ..calendar import Frequency
 from ..core import PaymentRule, Period, Program, UnpaidInterest
 from ..daycount import DayCount
@@ -61,8 +62,8 @@ def amounts(currency: Currency, *, min_minor: int = 1,
 def annual_rates(*, max_rate: str = "0.60", zero: bool = True) -> st.SearchStrategy[Decimal]:
     """Annual rates as Decimal fractions with up to 4 decimals (basis points)."""
     low = 0 if zero else 1
-    return st.integers(low, int(Decimal(max_rate) * 10_000)).map(
-        lambda bp: Decimal(bp).scaleb(-4))
+    return st.integers(low, int(LIBRARY_CONTEXT.multiply(Decimal(max_rate), 10_000))).map(
+        lambda bp: Decimal(bp).scaleb(-4, LIBRARY_CONTEXT))
 
 
 def dates(*, min_year: int = 2000, max_year: int = 2040) -> st.SearchStrategy[date]:
@@ -146,7 +147,8 @@ def plans(draw: st.DrawFn, *, kinds: tuple[PlanKind, ...] | None = None,
         shift = timedelta(days=draw(st.integers(-10, 20)))
         common["first_due"] = max(start, frequency.advance(start, 1) + shift)
     if kind is PlanKind.FLAT_FEE:
-        fee_rate = Decimal(draw(st.integers(0, 200))).scaleb(-4)  # 0% to 2% a period
+        # 0% to 2% a period
+        fee_rate = Decimal(draw(st.integers(0, 200))).scaleb(-4, LIBRARY_CONTEXT)
         return Plan.flat_fee(principal, fee_rate=fee_rate, **common)
     rated: dict[str, Any] = {
         "annual_rate": draw(annual_rates()),
