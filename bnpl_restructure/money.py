@@ -35,9 +35,20 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import (
+    MAX_EMAX,
+    MIN_EMIN,
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    Inexact,
+    InvalidOperation,
+    Rounded,
+)
 from fractions import Fraction
+from itertools import repeat
 from typing import Final, TypeAlias
 
 from bnpl_restructure._context import LIBRARY_CONTEXT
@@ -274,13 +285,38 @@ for CNY; round it explicitly first (got '0.005')
         >>> BHD.to_major(1)
         Decimal('0.001')
         """
-        if not isinstance(minor, int) or isinstance(minor, bool):
+        if type(minor) is int:  # the usual case: one exact multiplication
+            try:
+                return _SHIFT.multiply(Decimal(minor), _QUANTA[self.exponent])
+            except (Inexact, Rounded):  # more than _SHIFT.prec digits: digit by digit
+                pass
+        elif not isinstance(minor, int) or isinstance(minor, bool):
             raise InvalidArgumentError(
                 "minor", "must be an int count of minor units", received=minor
             )
         digits = tuple(int(c) for c in str(abs(minor)))
         return Decimal((1 if minor < 0 else 0, digits, -self.exponent))
 
+    def _majors(self, minors: Sequence[int]) -> list[Decimal]:
+        """:meth:`to_major` of each of ``minors`` (ints, trusted), in one pass."""
+        if not any(minors):  # a column of zeros (no fee, nothing capitalized)
+            return [_ZEROS[self.exponent]] * len(minors)
+        try:
+            return list(map(_SHIFT.multiply, map(Decimal, minors),
+                            repeat(_QUANTA[self.exponent])))
+        except (Inexact, Rounded):
+            return [self.to_major(m) for m in minors]
+
+
+# Minor units to major units: an exact product with the currency's quantum (0.01 for
+# CNY), in a context of its own whose traps make any rounding an exception (numbers of
+# more than 200 digits then take the digit-by-digit path): whatever the caller's decimal
+# context, never rounded.
+_QUANTA: Final[tuple[Decimal, ...]] = tuple(Decimal((0, (1,), -e)) for e in range(5))
+_ZEROS: Final[tuple[Decimal, ...]] = tuple(Decimal((0, (0,), -e)) for e in range(5))
+_SHIFT: Final[Context] = Context(prec=200, rounding=ROUND_HALF_EVEN, Emax=MAX_EMAX,
+                                 Emin=MIN_EMIN, capitals=1, clamp=0, flags=[],
+                                 traps=[InvalidOperation, Inexact, Rounded])
 
 CurrencyLike: TypeAlias = Currency | str
 """A :class:`Currency` or its ISO 4217 code (any letter case)."""

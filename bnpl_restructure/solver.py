@@ -66,6 +66,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._context import make_context
 from .errors import ConvergenceError, InvalidArgumentError, NoSolutionError
 
 __all__ = ["solve_rates", "to_decimal_rate"]
@@ -74,6 +75,8 @@ Array = npt.NDArray[np.float64]
 Index = npt.NDArray[np.intp]
 
 _INT64_NAT = np.iinfo(np.int64).min
+# Quantizing a solved float rate is exact: a float has at most 309 integer digits.
+_RATE_DIGITS = make_context(400)
 
 # The loan method: rows per block (a block's vectors stay in the CPU cache), Newton steps
 # before a row is handed to the general method, and the range of rates it may return.
@@ -624,5 +627,6 @@ def to_decimal_rate(rate: float, places: int = 12) -> Decimal:
     """
     if not math.isfinite(rate):
         raise ConvergenceError(f"the solved rate is not a finite number ({rate!r})")
-    value = Decimal(repr(float(rate))).quantize(Decimal(1).scaleb(-places))
+    value = Decimal(repr(float(rate))).quantize(Decimal((0, (1,), -places)),
+                                                context=_RATE_DIGITS)
     return value.copy_abs() if value == 0 else value  # no "-0.00%"

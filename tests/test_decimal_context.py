@@ -551,3 +551,13 @@ def test_in_library_context_refuses_generator_functions() -> None:
 
     with pytest.raises(TypeError, match="rows"):
         in_library_context(rows)
+
+
+def test_a_solved_rate_is_quantized_in_a_context_of_its_own() -> None:
+    """to_decimal_rate, called directly, ignores the caller's precision and traps."""
+    from bnpl_restructure.solver import to_decimal_rate
+    with decimal.localcontext(decimal.Context(prec=3, traps=[decimal.Inexact,
+                                                             decimal.Rounded])):
+        assert to_decimal_rate(0.1234567890123456) == Decimal("0.123456789012")
+        assert to_decimal_rate(1e20) == Decimal("100000000000000000000")
+        assert str(to_decimal_rate(-1e-20)) == "0E-12"

@@ -406,3 +406,29 @@ def test_format_money_unknown_currency() -> None:
     with pytest.raises(InvalidArgumentError) as excinfo:
         format_money(1, "ABC")
     assert_names(excinfo, "currency")
+
+
+def _major_by_digits(minor: int, exponent: int) -> Decimal:
+    """Independent: the Decimal of sign, digits and exponent."""
+    digits = tuple(int(c) for c in str(abs(minor)))
+    return Decimal((1 if minor < 0 else 0, digits, -exponent))
+
+
+@given(st.one_of(st.integers(-10**18, 10**18), st.integers(-10**400, 10**400)),
+       st.sampled_from(["JPY", "CNY", "BHD"]))
+def test_to_major_is_exact_for_any_int(minor: int, code: str) -> None:
+    """One exact multiplication for the usual sizes, digit by digit past 200 digits: the
+    same Decimal (value and exponent) either way, and for a whole column at once."""
+    currency = Currency.of(code)
+    expected = _major_by_digits(minor, currency.exponent)
+    got = currency.to_major(minor)
+    assert str(got) == str(expected) and got.as_tuple() == expected.as_tuple()
+    column = currency._majors((minor, 0, -minor))
+    assert [c.as_tuple() for c in column] == [
+        expected.as_tuple(), _major_by_digits(0, currency.exponent).as_tuple(),
+        _major_by_digits(-minor, currency.exponent).as_tuple()]
+
+
+def test_a_column_of_zeros_keeps_the_exponent() -> None:
+    assert [str(v) for v in Currency.of("BHD")._majors((0, 0))] == ["0.000", "0.000"]
+    assert [str(v) for v in Currency.of("JPY")._majors((0,))] == ["0"]

@@ -105,3 +105,20 @@ def test_views_reject_bad_dates() -> None:
     with pytest.raises(InvalidArgumentError) as info:
         _seed().after("2024-02-30")
     assert info.value.argument == "when"
+
+
+def test_rows_are_built_once_and_kept() -> None:
+    """Reading a schedule a second time costs nothing: the same Installment objects."""
+    schedule = Plan.annuity("10000", annual_rate="0.08", installments=12,
+                            start="2024-01-15", currency="USD").schedule()
+    first = schedule.installments
+    assert schedule.installments is first
+    assert tuple(schedule) == first and schedule[3] is first[3] and schedule[-1] is first[-1]
+    assert schedule[2:5] == first[2:5]
+    # the kept rows are what the columns say (principal 10,000.00 at 8%/12: PMT 869.88)
+    assert [(r.number, r.payment, r.principal + r.interest + r.fee) for r in first[:2]] == [
+        (1, Decimal("869.88"), Decimal("869.88")), (2, Decimal("869.88"), Decimal("869.88"))]
+    assert str(first[0].interest) == "66.67" and str(first[0].fee) == "0.00"
+    assert sum(r.principal for r in first) == Decimal("10000.00")
+    # a view has rows of its own, numbered as in the whole schedule
+    assert schedule.after("2024-06-15")[0].number == 6
