@@ -457,7 +457,12 @@ class ReducePayment(Change):
 
     def describe(self) -> str:
         """E.g. ``pay 50% ×3 (defer)``."""
-        how = self.amount if self.amount is not None else f"{Decimal(str(self.fraction)):%}"
+        if self.amount is not None:
+            how = str(self.amount)
+        else:  # any form parse_rate reads: 0.5, "50%", Fraction(1, 2)
+            percent = parse_rate(self.fraction, argument="fraction") * 100
+            how = f"{percent.numerator // percent.denominator}%" if (
+                percent.denominator == 1) else f"{float(percent):.4g}%"
         span = "for good" if self.periods is None else f"×{self.periods}"
         mode = parse_enum(Shortfall, self.shortfall, argument="shortfall").value
         return f"pay {how} {span} ({mode})"

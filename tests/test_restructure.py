@@ -634,3 +634,11 @@ def test_no_change_reproduces_the_remaining_schedule(
     assert (rows.due_dates, rows.payment, rows.principal_paid, rows.interest, rows.fee) == (
         rest.due_dates, rest.payment, rest.principal_paid, rest.interest, rest.fee)
     assert same.waived == {} and same.capitalized == {} and same.forgiven == 0
+
+
+@pytest.mark.parametrize(("fraction", "label"), [
+    (Fraction(1, 2), "pay 50% ×3 (capitalize)"), ("0.5", "pay 50% ×3 (capitalize)"),
+    ("12.5%", "pay 12.5% ×3 (capitalize)"), (Fraction(1, 3), "pay 33.33% ×3 (capitalize)")])
+def test_a_reduced_payment_describes_its_fraction_in_any_form(fraction: object,
+                                                             label: str) -> None:
+    assert ReducePayment(fraction=fraction, periods=3).describe() == label
