@@ -420,6 +420,7 @@ def _horner_newton(block: Array) -> tuple[Array, npt.NDArray[Any]]:
     hi = np.full(m, np.inf)
     tol = 1e-10  # relative step after which the error is of order 1e-20 × flows
     done = np.zeros(m, dtype=bool)
+    moved = np.full(m, np.inf)  # the size of the last step taken
     value = np.empty(m)
     slope = np.empty(m)
     top = block[flows - 1]
@@ -438,11 +439,17 @@ def _horner_newton(block: Array) -> tuple[Array, npt.NDArray[Any]]:
             step = value / slope
             candidate = v - step
             inside = (candidate >= lo) & (candidate <= hi)
-            candidate = np.where(inside, candidate,
-                                 np.where(np.isinf(hi), 2.0 * v, 0.5 * (lo + hi)))
+            # bisect (geometrically once v > 0 is bracketed) when the step leaves the
+            # bracket or, the bracket closed, has not halved since the last one: far from
+            # the root a high-degree polynomial lets Newton creep by v / degree a step
+            newton = inside & ((np.abs(step) <= 0.5 * moved) | np.isinf(hi))
+            candidate = np.where(newton, candidate, np.where(
+                np.isinf(hi), 2.0 * v, np.where(lo > 0, np.sqrt(lo * hi), 0.5 * hi)))
             finished = (value == 0) | (inside & (np.abs(step) <= tol * v)) | (
                 hi - lo <= 1e-15 * v)
-            v = np.where(done | (value == 0), v, candidate)
+            following = np.where(done | (value == 0), v, candidate)
+            moved = np.abs(following - v)
+            v = following
             done |= finished
             if done.all():
                 break
@@ -459,6 +466,7 @@ def _exp_newton(block: Array, times: Array) -> tuple[Array, npt.NDArray[Any]]:
     hi = np.full(m, np.inf)
     tol = 1e-9 / (1.0 + times.max(axis=0))
     done = np.zeros(m, dtype=bool)
+    moved = np.full(m, np.inf)  # the size of the last step taken
     terms = np.empty_like(block)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(_FAST_MAX_ITER):
@@ -474,11 +482,16 @@ def _exp_newton(block: Array, times: Array) -> tuple[Array, npt.NDArray[Any]]:
             step = value / slope
             candidate = x + step
             inside = (candidate >= lo) & (candidate <= hi)
-            candidate = np.where(inside, candidate, np.where(
+            # bisect when the step leaves the bracket or, the bracket closed, has not
+            # halved since the last one
+            newton = inside & ((np.abs(step) <= 0.5 * moved) | np.isinf(lo) | np.isinf(hi))
+            candidate = np.where(newton, candidate, np.where(
                 np.isinf(hi), np.maximum(x, lo) + 1.0,
                 np.where(np.isinf(lo), np.minimum(x, hi) - 1.0, 0.5 * (lo + hi))))
             finished = (value == 0) | (inside & (np.abs(step) <= tol)) | (hi - lo <= 1e-15)
-            x = np.where(done | (value == 0), x, candidate)
+            following = np.where(done | (value == 0), x, candidate)
+            moved = np.abs(following - x)
+            x = following
             done |= finished
             if done.all():
                 break
@@ -586,6 +599,7 @@ def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Arr
     active = np.arange(a.shape[0])
     # 1 + the time of each row's latest flow, for the trust rule below
     reach = 1.0 + np.where(a != 0, t, 0.0).max(axis=1, initial=0.0)
+    moved = np.full(a.shape[0], np.inf)  # the size of each row's last step
     for _ in range(_MAX_ITER):
         r = rate[active]
         if active.size == a.shape[0]:  # every row: views, no copies
@@ -598,7 +612,10 @@ def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Arr
         lo[active], hi[active] = lo_a, hi_a
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             candidate = r - value / slope
-        outside = ~((candidate > lo_a) & (candidate < hi_a)) | ~np.isfinite(candidate)
+        # bisect when the step leaves the bracket or, the bracket closed, has not halved
+        # since the last one (far from the root Newton can creep: 1 / degree at a time)
+        outside = ~((candidate > lo_a) & (candidate < hi_a)) | ~np.isfinite(candidate) | (
+            np.isfinite(hi_a) & (np.abs(candidate - r) > 0.5 * moved[active]))
         fallback = np.where(np.isfinite(hi_a), (lo_a + hi_a) / 2, 2 * np.abs(r) + 0.1)
         candidate = np.where(outside, fallback, candidate)
         # A Newton step of 1e-9 leaves an error of order (t + 1) / (1 + r) * 1e-18
@@ -611,6 +628,7 @@ def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Arr
         done = (value == 0) | (hi_a - lo_a <= _TOL * scale) | (trusted & (
             (step <= _TOL * scale) | (~outside & (step <= 1e-9 * scale))))
         rate[active] = np.where(value == 0, r, candidate)
+        moved[active] = np.abs(rate[active] - r)
         active = active[~done]
         if active.size == 0:
             break

@@ -483,3 +483,21 @@ def test_a_rows_rate_does_not_depend_on_its_batch(batch: tuple[Array, npt.NDArra
     together = xirr_many(amounts, dated)[i]
     alone = xirr_many(amounts[i:i + 1], dated[i:i + 1])[0]
     assert abs(together - alone) <= 1e-15 * (1 + abs(alone))
+
+
+@pytest.mark.parametrize("use_fast", [False, True])
+@pytest.mark.parametrize(("advance", "payment", "count"), [
+    (100.0, -0.000267512, 295), (15792.0, -1e-14, 549)])
+def test_newton_far_from_the_root_of_a_long_stream_bisects(
+        use_fast: bool, advance: float, payment: float, count: int) -> None:
+    """A loan repaid by tiny payments: the rate is far below 0 (v = 1 / (1 + r) far above
+    1), where Newton on a polynomial of degree ``count`` creeps by about v / count a step;
+    the bracket is halved instead whenever a step has not halved (it used to run out of
+    iterations: ConvergenceError)."""
+    amounts = np.array([[advance] + [payment] * count])
+    rate = float(_solve_ticks(amounts, np.arange(count + 1, dtype=np.int64), scale=1.0,
+                              from_row_start=False, argument="amounts", fast=use_fast)[0])
+    # the root, independently: advance = -payment * sum v^k, k = 1..count (geometric sum)
+    v = 1.0 / (1.0 + rate)
+    total = -payment * v * (v**count - 1.0) / (v - 1.0)
+    assert -0.5 < rate < 0 and abs(total - advance) <= 1e-9 * advance
