@@ -68,7 +68,7 @@ from .rates import RateConvention, parse_rate, periodic_rate
 from .rounding import BalancePrecision, RoundingMode, RoundingPolicy, round_ratio
 from .schedule import Schedule
 
-__all__ = ["OddDays", "Plan", "PlanKind", "PlannedRow"]
+__all__ = ["OddDays", "PaymentBasis", "Plan", "PlanKind", "PlannedRow"]
 
 _ZERO, _ONE = Fraction(0), Fraction(1)
 _EXACT = BalancePrecision.EXACT
@@ -93,19 +93,21 @@ class _KernelInputs(NamedTuple):
 
 @overload
 def _level_payment(principal: int, factors: tuple[Fraction, ...], *,
-                   mode: RoundingMode, balloon: int) -> int: ...
+                   mode: RoundingMode, balloon: int, increment: int = 1) -> int: ...
 
 
 @overload
 def _level_payment(principal: int, factors: tuple[Fraction, ...], *,
-                   mode: None, balloon: int) -> Fraction: ...
+                   mode: None, balloon: int, increment: int = 1) -> Fraction: ...
 
 
 def _level_payment(principal: int, factors: tuple[Fraction, ...], *,
-                   mode: RoundingMode | None, balloon: int) -> int | Fraction:
+                   mode: RoundingMode | None, balloon: int,
+                   increment: int = 1) -> int | Fraction:
     """:func:`~bnpl_restructure.core.level_payment`, in closed form when every factor is
     the same ``a/b``: ``A = a·(P·(a+b)^n − B·b^n) / (b·((a+b)^n − b^n))``, the same
-    rational, so the same rounded payment."""
+    rational, so the same rounded payment; rounded to a multiple of ``increment`` minor
+    units when one is given."""
     first = factors[0]
     a = first.numerator
     if a > 0 and factors.count(first) == len(factors):
@@ -113,10 +115,14 @@ def _level_payment(principal: int, factors: tuple[Fraction, ...], *,
         grown, base = (a + b) ** n, b ** n
         numerator = a * (principal * grown - balloon * base)
         denominator = b * (grown - base)
-        if mode is None:
-            return Fraction(numerator, denominator)
-        return round_ratio(numerator, denominator, mode)
-    return level_payment(principal, factors, mode=mode, balloon=balloon)
+    elif increment == 1:
+        return level_payment(principal, factors, mode=mode, balloon=balloon)
+    else:
+        exact = level_payment(principal, factors, mode=None, balloon=balloon)
+        numerator, denominator = exact.numerator, exact.denominator
+    if mode is None:
+        return Fraction(numerator, denominator)
+    return round_ratio(numerator, denominator * increment, mode) * increment
 
 #: The most installments a plan may have (50 years of weekly payments).
 MAX_INSTALLMENTS = 2600
@@ -155,6 +161,31 @@ class OddDays(enum.Enum):
     def parse(cls, value: Any) -> OddDays:
         """Accept a member or its value."""
         return parse_enum(cls, value, argument="odd_days")
+
+
+class PaymentBasis(enum.Enum):
+    """What an annuity's level payment is solved from.
+
+    ``PERIODS`` (default): the periods' own interest factors, by the plan's day count and
+    odd-days rule: the exact annuity of the schedule, so the last installment differs
+    from the others by rounding only.
+    ``NOMINAL``: the nominal periodic rate (the annual rate over the periods per year),
+    as a spreadsheet's ``PMT`` computes it and as many loan systems do (Apache
+    Fineract's cumulative schedules among them), while each period's interest still
+    follows the day count (Actual/365 days, say); the last installment absorbs the
+    difference. With ``day_count="per_period"`` and a regular first period the two agree.
+    """
+
+    PERIODS = "periods"
+    NOMINAL = "nominal"
+
+    @classmethod
+    def parse(cls, value: Any) -> PaymentBasis:
+        """Accept a member or its value."""
+        return parse_enum(cls, value, argument="payment_basis")
+
+
+_NOMINAL_BASIS = PaymentBasis.NOMINAL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -275,6 +306,7 @@ class Plan:
     balloon: int = 0
     rounding: RoundingPolicy = field(default_factory=RoundingPolicy)
     fee_rate: Fraction | None = None
+    payment_basis: PaymentBasis = PaymentBasis.PERIODS
     _program: Program | None = field(default=None, init=False, repr=False, compare=False)
     _inputs: _KernelInputs | None = field(default=None, init=False, repr=False,
                                           compare=False)
@@ -326,6 +358,18 @@ class Plan:
         if not 0 <= self.balloon <= self.principal:
             raise InvalidTermsError("balloon", "must be between 0 and the principal",
                                     received=self.balloon)
+        if type(self.payment_basis) is not PaymentBasis:
+            object.__setattr__(self, "payment_basis", PaymentBasis.parse(self.payment_basis))
+        if self.payment_basis is _NOMINAL_BASIS and self.kind is not _KIND_ANNUITY:
+            raise InvalidArgumentError("payment_basis", "applies to annuities only (a level "
+                                       f"payment), not to a {self.kind.value} plan",
+                                       received=self.payment_basis.value)
+        if self.rounding.increment is not None:
+            if self.kind is _KIND_INTEREST_ONLY or self.kind is _KIND_ROWS:
+                raise InvalidArgumentError(
+                    "rounding.increment", "applies to level and equal installments, not "
+                    f"to a {self.kind.value} plan", received=self.rounding.increment)
+            self.rounding.increment_in(self.currency)  # a multiple of the minor unit
 
     # ------------------------------------------------------------------ constructors
 
@@ -389,7 +433,8 @@ class Plan:
                 frequency: Any = "monthly", currency: Any = "CNY",
                 rate_convention: Any = "nominal", compounding_per_year: int | None = None,
                 day_count: Any = "per_period", odd_days: Any = "charge", fee: Any = 0,
-                balloon: Any = 0, rounding: RoundingPolicy | None = None) -> Plan:
+                balloon: Any = 0, rounding: RoundingPolicy | None = None,
+                payment_basis: Any = "periods") -> Plan:
         """Equal installments (等额本息): a level payment of principal and interest.
 
         Parameters
@@ -423,8 +468,12 @@ class Plan:
             Principal left to the last installment (major units; default 0).
         rounding
             :class:`~bnpl_restructure.rounding.RoundingPolicy`; the level payment is
-            rounded by ``rounding.payment``, each period's interest by
-            ``rounding.interest``.
+            rounded by ``rounding.payment`` (to a multiple of ``rounding.increment`` when
+            one is set), each period's interest by ``rounding.interest``.
+        payment_basis
+            :class:`PaymentBasis`: the level payment solved from the periods' own
+            factors (``"periods"``, default) or from the nominal periodic rate
+            (``"nominal"``, a spreadsheet's PMT) while interest follows ``day_count``.
 
         References
         ----------
@@ -438,6 +487,17 @@ class Plan:
         ...                  start="2024-01-01", currency="USD").schedule()
         >>> s[0].payment, s[-1].balance
         (Decimal('1854.02'), Decimal('0.00'))
+
+        Apache Fineract's cumulative schedule (its end-to-end fixture RS03): the payment
+        from the nominal 1% a month in whole units, interest by Actual/365 days, rounded
+        half-even; the last installment absorbs the difference:
+
+        >>> s = Plan.annuity("5000", annual_rate="0.12", installments=18, start="2022-11-01",
+        ...                  currency="EUR", day_count="act/365f", payment_basis="nominal",
+        ...                  rounding=RoundingPolicy(payment="half_even", interest="half_even",
+        ...                                          increment="1"))
+        >>> [str(r.payment) for r in s.schedule()][::6], str(s.schedule()[-1].payment)
+        (['305.00', '305.00', '305.00'], '302.33')
         """
         terms = cls._rated(principal, installments=installments, start=start,
                            annual_rate=annual_rate, periodic_rate=periodic_rate,
@@ -446,7 +506,8 @@ class Plan:
                            compounding_per_year=compounding_per_year, day_count=day_count,
                            odd_days=odd_days, fee=fee, rounding=rounding)
         return cls(kind=PlanKind.ANNUITY, balloon=parse_money(
-            balloon, terms["currency"], argument="balloon", allow_zero=True), **terms)
+            balloon, terms["currency"], argument="balloon", allow_zero=True),
+            payment_basis=PaymentBasis.parse(payment_basis), **terms)
 
     @classmethod
     def equal_principal(cls, principal: Any, *, installments: int | str, start: Any,
@@ -475,7 +536,9 @@ class Plan:
                            rate_convention=rate_convention,
                            compounding_per_year=compounding_per_year, day_count=day_count,
                            odd_days=odd_days, fee=fee, rounding=rounding)
-        parts = terms["rounding"].split(terms["principal"], len(terms["due_dates"]))
+        policy: RoundingPolicy = terms["rounding"]
+        parts = policy.split(terms["principal"], len(terms["due_dates"]),
+                             increment=policy.increment_in(terms["currency"]))
         return cls(kind=PlanKind.EQUAL_PRINCIPAL, principal_parts=tuple(parts), **terms)
 
     @classmethod
@@ -542,8 +605,18 @@ class Plan:
                                 policy.interest)
             fees = tuple(policy.split(total, installments))
             quoted = total_rate / installments
+        if policy.increment is None:
+            parts = policy.split(p, installments)
+        else:  # whole installments: the total of payments split, less each fee
+            due = policy.split(p + sum(fees), installments,
+                              increment=policy.increment_in(terms["currency"]))
+            parts = [d - f for d, f in zip(due, fees, strict=True)]
+            if min(parts) < 0:
+                raise InvalidArgumentError(
+                    "rounding.increment", "is too large for these fees: an installment "
+                    "would not cover its fee", received=policy.increment)
         return cls(kind=PlanKind.FLAT_FEE, fees=fees, fee_rate=quoted,
-                   principal_parts=tuple(policy.split(p, installments)), **terms)
+                   principal_parts=tuple(parts), **terms)
 
     @classmethod
     def pay_in_4(cls, principal: Any, *, start: Any, installments: int | str = 4,
@@ -578,9 +651,11 @@ class Plan:
                                        received=installments)
         terms = cls._common(principal, currency=currency, start=start, first_due=start,
                             installments=installments, frequency=frequency, rounding=rounding)
+        policy: RoundingPolicy = terms["rounding"]
         return cls(kind=PlanKind.PAY_IN_4,
-                   principal_parts=tuple(terms["rounding"].split(terms["principal"],
-                                                                 installments)),
+                   principal_parts=tuple(policy.split(
+                       terms["principal"], installments,
+                       increment=policy.increment_in(terms["currency"]))),
                    **terms)
 
     @classmethod
@@ -793,9 +868,18 @@ class Plan:
         return (first, *later)
 
     def level_payment(self) -> int:
-        """The level payment of principal and interest of an annuity, minor units."""
-        return _level_payment(self.principal, self.factors(), mode=self.rounding.payment,
-                              balloon=self.balloon)
+        """The level payment of principal and interest of an annuity, minor units (solved
+        from the factors that :attr:`payment_basis` names, rounded by the rounding
+        policy's ``payment`` mode to its ``increment``)."""
+        return _level_payment(self.principal, self._payment_factors(self.factors()),
+                              mode=self.rounding.payment, balloon=self.balloon,
+                              increment=self.rounding.increment_in(self.currency))
+
+    def _payment_factors(self, factors: tuple[Fraction, ...]) -> tuple[Fraction, ...]:
+        """The factors the level payment is solved from (:class:`PaymentBasis`)."""
+        if self.payment_basis is _NOMINAL_BASIS:
+            return (self.periodic_rate,) * len(factors)
+        return factors
 
     def program(self) -> Program:
         """Compile the plan to the core's period program (compiled once; plans and
@@ -818,8 +902,10 @@ class Plan:
         amounts: tuple[int | Fraction, ...]
         if kind is _KIND_ANNUITY:
             # spreadsheet-style plans carry the unrounded payment, as a spreadsheet does
-            pay = _level_payment(self.principal, factors, balloon=self.balloon,
-                                 mode=None if exact else self.rounding.payment)
+            pay = _level_payment(self.principal, self._payment_factors(factors),
+                                 balloon=self.balloon,
+                                 mode=None if exact else self.rounding.payment,
+                                 increment=self.rounding.increment_in(self.currency))
             rules = (_AMOUNT,) * last + (_PAYOFF,)
             amounts = (pay,) * last + (0,)
         elif kind is _KIND_INTEREST_ONLY:

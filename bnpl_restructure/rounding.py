@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import numpy.typing as npt
@@ -112,6 +113,17 @@ class RoundingPolicy:
         :class:`BalancePrecision`; rounded every period (default) or exact.
     residual
         :class:`Residual`; which installment takes the leftover minor units of a split.
+    increment
+        Installments in multiples of this amount, in major units (``"1"`` for whole
+        yuan or dollars, ``"0.10"``, ``"20"``), or ``None`` (default) for the
+        currency's minor unit. A level payment is rounded to a multiple by the
+        ``payment`` mode and the last installment takes what is left (as Apache
+        Fineract's ``installmentAmountInMultiplesOf`` does); an equal split (pay-in-N,
+        equal principal, a flat-fee plan's installments) gives every installment but
+        one the share rounded to a multiple by the ``payment`` mode, and the
+        ``residual`` installment the rest. It must be a multiple of the plan
+        currency's minor unit (checked when a plan is built) and cannot be combined with
+        ``balance="exact"``, whose payment is carried unrounded.
 
     Examples
     --------
@@ -119,12 +131,16 @@ class RoundingPolicy:
     RoundingPolicy(payment='half_up', interest='half_up', balance='rounded', residual='last')
     >>> RoundingPolicy(payment="up").payment
     <RoundingMode.UP: 'up'>
+    >>> RoundingPolicy(increment="1", residual="first")
+    RoundingPolicy(payment='half_up', interest='half_up', balance='rounded', \
+residual='first', increment='1')
     """
 
     payment: RoundingMode = RoundingMode.HALF_UP
     interest: RoundingMode = RoundingMode.HALF_UP
     balance: BalancePrecision = BalancePrecision.ROUNDED
     residual: Residual = Residual.LAST
+    increment: Decimal | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "payment",
@@ -135,11 +151,51 @@ class RoundingPolicy:
                            parse_enum(BalancePrecision, self.balance, argument="rounding.balance"))
         object.__setattr__(self, "residual",
                            parse_enum(Residual, self.residual, argument="rounding.residual"))
+        if self.increment is not None:
+            from .money import to_decimal  # money does not import rounding: no cycle
+
+            step = to_decimal(self.increment, argument="rounding.increment")
+            if step <= 0:
+                raise InvalidArgumentError("rounding.increment", "must be positive (or None "
+                                           "for the currency's minor unit)",
+                                           received=self.increment)
+            if self.balance is BalancePrecision.EXACT:
+                raise InvalidArgumentError(
+                    "rounding.increment", "cannot be combined with balance='exact': a "
+                    "spreadsheet-style plan carries its payment unrounded; use "
+                    "balance='rounded' for installments in multiples",
+                    received=self.increment)
+            object.__setattr__(self, "increment", step)
 
     def __repr__(self) -> str:
+        extra = "" if self.increment is None else f", increment={str(self.increment)!r}"
         return (f"RoundingPolicy(payment={self.payment.value!r}, "
                 f"interest={self.interest.value!r}, balance={self.balance.value!r}, "
-                f"residual={self.residual.value!r})")
+                f"residual={self.residual.value!r}{extra})")
+
+    def increment_in(self, currency: Any) -> int:
+        """The increment in minor units of ``currency`` (1 when there is none).
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``rounding.increment`` when it is finer than the currency's minor unit.
+
+        Examples
+        --------
+        >>> RoundingPolicy(increment="0.10").increment_in("CNY")
+        10
+        >>> RoundingPolicy(increment="0.5").increment_in("JPY")
+        Traceback (most recent call last):
+        ...
+        bnpl_restructure.errors.InvalidArgumentError: rounding.increment: must be a whole \
+number of JPY (it has no minor unit); round it explicitly first (got Decimal('0.5'))
+        """
+        if self.increment is None:
+            return 1
+        from .money import Currency
+
+        return Currency.of(currency).to_minor(self.increment, argument="rounding.increment")
 
     @classmethod
     def spreadsheet(cls) -> RoundingPolicy:
@@ -151,8 +207,14 @@ class RoundingPolicy:
         """Level payment rounded up to the next minor unit, interest half-up."""
         return cls(payment=RoundingMode.UP)
 
-    def split(self, amount: int, parts: int) -> list[int]:
+    def split(self, amount: int, parts: int, *, increment: int = 1) -> list[int]:
         """Split ``amount`` minor units into ``parts`` near-equal whole parts.
+
+        Without an increment every part is ``amount // parts`` and the ``residual`` part
+        takes the rest. With one (``increment`` in minor units, from
+        :meth:`increment_in`), every part but one is ``amount / parts`` rounded to a
+        multiple of it by the ``payment`` mode, and the ``residual`` part takes the rest
+        (1,250.00 in 3 whole units: 417, 417, 416).
 
         Examples
         --------
@@ -160,14 +222,25 @@ class RoundingPolicy:
         [2500, 2500, 2500, 2501]
         >>> RoundingPolicy(residual="first").split(10001, 4)
         [2501, 2500, 2500, 2500]
+        >>> RoundingPolicy(increment="1").split(125000, 3, increment=100)
+        [41700, 41700, 41600]
         """
         if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
             raise InvalidArgumentError("parts", "must be a positive integer", received=parts)
         if amount < 0:
             raise InvalidArgumentError("amount", "must not be negative", received=amount)
-        base, extra = divmod(amount, parts)
+        if increment == 1 and self.increment is None:
+            base = amount // parts
+        else:  # a multiple of the increment, rounded by the payment mode
+            base = round_ratio(amount, parts * increment, self.payment) * increment
+            if amount - (parts - 1) * base < 0:
+                raise InvalidArgumentError(
+                    "rounding.increment", f"is too large to split {amount} minor units "
+                    f"into {parts} installments: the installment taking the remainder "
+                    "would be negative; use a smaller increment or payment='down'",
+                    received=self.increment)
         shares = [base] * parts
-        shares[-1 if self.residual is Residual.LAST else 0] += extra
+        shares[-1 if self.residual is Residual.LAST else 0] += amount - parts * base
         return shares
 
 
