@@ -17,7 +17,7 @@ from .daycount import DayCount
 from .disclosure import Disclosure, disclose
 from .errors import BnplError
 from .money import Currency
-from .plans import OddDays, PaymentBasis, Plan, PlanKind, PlannedRow
+from .plans import LastInstallment, OddDays, PaymentBasis, Plan, PlanKind, PlannedRow
 from .rates import RateConvention
 from .rounding import BalancePrecision, Residual, RoundingMode, RoundingPolicy
 from .schedule import Installment, Schedule
@@ -30,6 +30,7 @@ __all__ = [
     "Disclosure",
     "Frequency",
     "Installment",
+    "LastInstallment",
     "OddDays",
     "PaymentBasis",
     "PaymentRule",

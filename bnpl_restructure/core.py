@@ -25,6 +25,11 @@ Payment rules (per period):
     Pay nothing (a payment holiday); the period's interest follows ``unpaid``.
 ``PAYOFF``
     Pay the whole balance and all interest due (the last installment).
+``FIXED``
+    Pay exactly ``amount``: interest first, the rest to principal even past the balance.
+    Only as a program's last period: a level payment kept on the last installment, the
+    rounding residual left as the closing balance (negative when the borrower overpaid),
+    as financial calculators show it.
 
 Unpaid interest (per period): ``CAPITALIZE`` adds it to the balance (it earns interest),
 ``CARRY`` keeps it as non-interest-bearing arrears paid first by later payments, ``WAIVE``
@@ -83,6 +88,7 @@ class PaymentRule(enum.IntEnum):
     INTEREST_ONLY = 2
     NOTHING = 3
     PAYOFF = 4
+    FIXED = 5
 
 
 class UnpaidInterest(enum.IntEnum):
@@ -94,8 +100,9 @@ class UnpaidInterest(enum.IntEnum):
 
 
 # Members as module constants for the single-loan loop (identity tests, no enum lookups).
-_AMOUNT, _PRINCIPAL, _NOTHING, _PAYOFF = (PaymentRule.AMOUNT, PaymentRule.PRINCIPAL,
-                                          PaymentRule.NOTHING, PaymentRule.PAYOFF)
+_AMOUNT, _PRINCIPAL, _NOTHING, _PAYOFF, _FIXED = (
+    PaymentRule.AMOUNT, PaymentRule.PRINCIPAL, PaymentRule.NOTHING, PaymentRule.PAYOFF,
+    PaymentRule.FIXED)
 _CAPITALIZE, _WAIVE = UnpaidInterest.CAPITALIZE, UnpaidInterest.WAIVE
 
 
@@ -186,6 +193,12 @@ class Program:
         dues = [p.due for p in self.periods]
         if any(b < a for a, b in itertools.pairwise(dues)):
             raise InvalidTermsError("periods", "due dates must not decrease")
+        for k, period in enumerate(self.periods):
+            if period.rule is _FIXED and (k + 1 < len(self.periods) or self.exact_balance):
+                raise InvalidArgumentError(
+                    f"periods[{k}].rule", "FIXED (a level payment kept, the residual left "
+                    "as the closing balance) is only allowed in the last period of a "
+                    "program with a rounded balance", received=period.rule.name)
 
 
 class Columns(NamedTuple):
@@ -269,7 +282,8 @@ def _run_raw(principal: int, nums: Sequence[int], dens: Sequence[int],
     balance_col, accrued_col, arrears_col = [0] * n, [0] * n, [0] * n
     capitalized_col: list[int] | None = None
     waived_col: list[int] | None = None
-    amount_rule, nothing, principal_rule, payoff = _AMOUNT, _NOTHING, _PRINCIPAL, _PAYOFF
+    amount_rule, nothing, principal_rule, payoff, fixed = (
+        _AMOUNT, _NOTHING, _PRINCIPAL, _PAYOFF, _FIXED)
     capitalize, waive = _CAPITALIZE, _WAIVE
     half_up = mode is RoundingMode.HALF_UP
     for k in range(n):
@@ -295,6 +309,10 @@ def _run_raw(principal: int, nums: Sequence[int], dens: Sequence[int],
                 principal = balance
         elif rule is nothing:
             interest = principal = 0
+        elif rule is fixed:  # the level payment kept: the residual stays as the balance
+            amount = amounts[k]
+            interest = due if due < amount else amount
+            principal = amount - interest
         else:
             interest = due
             if rule is principal_rule:
@@ -344,11 +362,12 @@ def _limits(rule: npt.NDArray[Any], amount: npt.NDArray[Any], balance: npt.NDArr
 
     ``AMOUNT``: cap = amount, target = balance; ``PRINCIPAL``: no cap (due + balance),
     target = amount; ``INTEREST_ONLY``: no cap, target 0; ``NOTHING``: cap 0;
-    ``PAYOFF``: no cap, target = balance. Then interest paid = min(due, cap) and
-    principal paid = min(target, balance, cap - interest paid).
+    ``PAYOFF``: no cap, target = balance; ``FIXED``: cap = amount (and the principal is
+    cap − interest, past the balance: see :func:`execute`). Then interest paid =
+    min(due, cap) and principal paid = min(target, balance, cap - interest paid).
     """
     everything = due + balance
-    cap = np.where(rule == PaymentRule.AMOUNT, amount,
+    cap = np.where((rule == PaymentRule.AMOUNT) | (rule == PaymentRule.FIXED), amount,
                    np.where(rule == PaymentRule.NOTHING, 0, everything))
     target = np.where(rule == PaymentRule.PRINCIPAL, amount,
                       np.where((rule == PaymentRule.AMOUNT) | (rule == PaymentRule.PAYOFF),
@@ -455,6 +474,9 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
             cap, target = _limits(rule_k, amount_b[k], balance, due)
             interest = np.minimum(due, cap)
             principal_paid = np.minimum(np.minimum(target, balance), cap - interest)
+            fixed = rule_k == PaymentRule.FIXED
+            if fixed.any():  # the level payment kept: the residual stays as the balance
+                principal_paid = np.where(fixed, cap - interest, principal_paid)
         left = due - interest
         if uniform is None:
             capitalized = left * (unpaid_b[k] == UnpaidInterest.CAPITALIZE)

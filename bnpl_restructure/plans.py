@@ -68,14 +68,15 @@ from .rates import RateConvention, parse_rate, periodic_rate
 from .rounding import BalancePrecision, RoundingMode, RoundingPolicy, round_ratio
 from .schedule import Schedule
 
-__all__ = ["OddDays", "PaymentBasis", "Plan", "PlanKind", "PlannedRow"]
+__all__ = ["LastInstallment", "OddDays", "PaymentBasis", "Plan", "PlanKind", "PlannedRow"]
 
 _ZERO, _ONE = Fraction(0), Fraction(1)
 _EXACT = BalancePrecision.EXACT
 _PER_PERIOD = DayCount.PER_PERIOD
 _DEFAULT_ROUNDING = RoundingPolicy()
-_AMOUNT, _PRINCIPAL, _INTEREST_ONLY, _PAYOFF = (
-    PaymentRule.AMOUNT, PaymentRule.PRINCIPAL, PaymentRule.INTEREST_ONLY, PaymentRule.PAYOFF)
+_AMOUNT, _PRINCIPAL, _INTEREST_ONLY, _PAYOFF, _FIXED = (
+    PaymentRule.AMOUNT, PaymentRule.PRINCIPAL, PaymentRule.INTEREST_ONLY, PaymentRule.PAYOFF,
+    PaymentRule.FIXED)
 _CARRY = UnpaidInterest.CARRY
 
 
@@ -179,13 +180,35 @@ class PaymentBasis(enum.Enum):
     PERIODS = "periods"
     NOMINAL = "nominal"
 
-    @classmethod
-    def parse(cls, value: Any) -> PaymentBasis:
-        """Accept a member or its value."""
-        return parse_enum(cls, value, argument="payment_basis")
-
 
 _NOMINAL_BASIS = PaymentBasis.NOMINAL
+
+
+def _parse_payment_basis(value: Any) -> PaymentBasis:
+    return parse_enum(PaymentBasis, value, argument="payment_basis")
+
+
+class LastInstallment(enum.Enum):
+    """What an annuity's last installment is.
+
+    ``PAYOFF`` (default): whatever pays the loan off, so the rounding residual of the
+    level payment lands in it and the closing balance is zero (bank ledgers).
+    ``LEVEL``: the level payment too; the residual stays as the closing balance, positive
+    when the borrower still owes a few minor units, negative when overpaid, as financial
+    calculators and many textbook tables show it (the Texas Instruments BA II PLUS
+    guidebook's amortization formulas: every payment is the rounded PMT and the balance
+    after the last one is what remains).
+    """
+
+    PAYOFF = "payoff"
+    LEVEL = "level"
+
+
+_LEVEL_LAST = LastInstallment.LEVEL
+
+
+def _parse_last_installment(value: Any) -> LastInstallment:
+    return parse_enum(LastInstallment, value, argument="last_installment")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -307,6 +330,7 @@ class Plan:
     rounding: RoundingPolicy = field(default_factory=RoundingPolicy)
     fee_rate: Fraction | None = None
     payment_basis: PaymentBasis = PaymentBasis.PERIODS
+    last_installment: LastInstallment = LastInstallment.PAYOFF
     _program: Program | None = field(default=None, init=False, repr=False, compare=False)
     _inputs: _KernelInputs | None = field(default=None, init=False, repr=False,
                                           compare=False)
@@ -359,11 +383,24 @@ class Plan:
             raise InvalidTermsError("balloon", "must be between 0 and the principal",
                                     received=self.balloon)
         if type(self.payment_basis) is not PaymentBasis:
-            object.__setattr__(self, "payment_basis", PaymentBasis.parse(self.payment_basis))
+            object.__setattr__(self, "payment_basis", _parse_payment_basis(self.payment_basis))
         if self.payment_basis is _NOMINAL_BASIS and self.kind is not _KIND_ANNUITY:
             raise InvalidArgumentError("payment_basis", "applies to annuities only (a level "
                                        f"payment), not to a {self.kind.value} plan",
                                        received=self.payment_basis.value)
+        if type(self.last_installment) is not LastInstallment:
+            object.__setattr__(self, "last_installment",
+                               _parse_last_installment(self.last_installment))
+        if self.last_installment is _LEVEL_LAST:
+            if self.kind is not _KIND_ANNUITY:
+                raise InvalidArgumentError("last_installment", "'level' applies to "
+                                           f"annuities only, not to a {self.kind.value} plan",
+                                           received=self.last_installment.value)
+            if self.rounding.balance is _EXACT:
+                raise InvalidArgumentError(
+                    "last_installment", "'level' cannot be combined with balance='exact': "
+                    "a spreadsheet-style schedule pays off in its last row by construction",
+                    received=self.last_installment.value)
         if self.rounding.increment is not None:
             if self.kind is _KIND_INTEREST_ONLY or self.kind is _KIND_ROWS:
                 raise InvalidArgumentError(
@@ -434,7 +471,7 @@ class Plan:
                 rate_convention: Any = "nominal", compounding_per_year: int | None = None,
                 day_count: Any = "per_period", odd_days: Any = "charge", fee: Any = 0,
                 balloon: Any = 0, rounding: RoundingPolicy | None = None,
-                payment_basis: Any = "periods") -> Plan:
+                payment_basis: Any = "periods", last_installment: Any = "payoff") -> Plan:
         """Equal installments (等额本息): a level payment of principal and interest.
 
         Parameters
@@ -474,6 +511,11 @@ class Plan:
             :class:`PaymentBasis`: the level payment solved from the periods' own
             factors (``"periods"``, default) or from the nominal periodic rate
             (``"nominal"``, a spreadsheet's PMT) while interest follows ``day_count``.
+        last_installment
+            :class:`LastInstallment`: the last installment pays off (``"payoff"``,
+            default) or is the level payment too (``"level"``), the rounding residual
+            then left as :attr:`Schedule.closing_balance
+            <bnpl_restructure.schedule.Schedule.closing_balance>`.
 
         References
         ----------
@@ -507,7 +549,8 @@ class Plan:
                            odd_days=odd_days, fee=fee, rounding=rounding)
         return cls(kind=PlanKind.ANNUITY, balloon=parse_money(
             balloon, terms["currency"], argument="balloon", allow_zero=True),
-            payment_basis=PaymentBasis.parse(payment_basis), **terms)
+            payment_basis=_parse_payment_basis(payment_basis),
+            last_installment=_parse_last_installment(last_installment), **terms)
 
     @classmethod
     def equal_principal(cls, principal: Any, *, installments: int | str, start: Any,
@@ -906,8 +949,12 @@ class Plan:
                                  balloon=self.balloon,
                                  mode=None if exact else self.rounding.payment,
                                  increment=self.rounding.increment_in(self.currency))
-            rules = (_AMOUNT,) * last + (_PAYOFF,)
-            amounts = (pay,) * last + (0,)
+            if self.last_installment is _LEVEL_LAST:  # the residual stays as the balance
+                rules = (_AMOUNT,) * last + (_FIXED,)
+                amounts = (pay,) * n
+            else:
+                rules = (_AMOUNT,) * last + (_PAYOFF,)
+                amounts = (pay,) * last + (0,)
         elif kind is _KIND_INTEREST_ONLY:
             rules = (_INTEREST_ONLY,) * last + (_PAYOFF,)
             amounts = (0,) * n

@@ -279,6 +279,25 @@ class Schedule:
         return self._major(sum(self.interest) + sum(self.fee))
 
     @property
+    def closing_balance(self) -> Decimal:
+        """The principal balance after the last row: zero for a plan that pays off; the
+        rounding residual of a level payment kept on the last installment
+        (``last_installment="level"``), negative when the borrower overpaid.
+
+        Examples
+        --------
+        >>> from bnpl_restructure import Plan
+        >>> kept = Plan.annuity("10000", annual_rate="0.08", installments=10,
+        ...                     start="2024-01-01", currency="USD", last_installment="level")
+        >>> kept.schedule()[-1].payment, kept.schedule().closing_balance  # 0.04 still owed
+        (Decimal('1037.03'), Decimal('0.04'))
+        >>> Plan.annuity("2500", annual_rate="0.0824", installments=12, start="2024-01-01",
+        ...              last_installment="level").schedule().closing_balance  # overpaid
+        Decimal('-0.03')
+        """
+        return self._major(self.balance[-1] if self.balance else self.principal)
+
+    @property
     def first_due(self) -> date | None:
         """The first due date (``None`` for an empty view)."""
         return self.due_dates[0] if self.due_dates else None
@@ -385,9 +404,11 @@ class Schedule:
         if not self.due_dates:
             return f"<Schedule {self.currency.code} {self._fmt(self.principal)} · empty>"
         word = "installment" if len(self) == 1 else "installments"
+        closing = f" · closing balance {self._fmt(self.balance[-1])}" if self.balance[-1] \
+            else ""
         return (f"<Schedule {self.currency.code} {self._fmt(self.principal)} · {len(self)} "
                 f"{word} {self.due_dates[0].isoformat()}..{self.due_dates[-1].isoformat()} · "
-                f"total of payments {self._fmt(sum(self.payment))}>")
+                f"total of payments {self._fmt(sum(self.payment))}{closing}>")
 
     def _table(self) -> tuple[list[str], list[list[str]], list[str]]:
         header = ["#", "due date", "payment", "principal", "interest", "fee", "balance"]

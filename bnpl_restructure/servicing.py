@@ -1035,6 +1035,12 @@ def _replay(schedule: Schedule, payments: Iterable[Any], as_of: Any,
     if not isinstance(schedule, Schedule):
         raise InvalidArgumentError("schedule", "must be a Schedule (plan.schedule())",
                                    received=schedule)
+    if schedule.balance and schedule.balance[-1]:
+        raise InvalidTermsError(
+            "schedule", f"leaves a closing balance of {schedule.closing_balance} (the level "
+            "payment kept on the last installment): servicing needs a schedule that pays "
+            "the loan off; build the plan with last_installment='payoff'",
+            received=str(schedule.closing_balance))
     terms = ServicingTerms() if terms is None else terms
     if not isinstance(terms, ServicingTerms):
         raise InvalidArgumentError("terms", "must be a ServicingTerms", received=terms)

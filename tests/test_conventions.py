@@ -24,7 +24,7 @@ from decimal import Decimal
 
 import pytest
 
-from bnpl_restructure import PaymentBasis, Plan, RoundingPolicy
+from bnpl_restructure import PaymentBasis, Plan, RoundingPolicy, Schedule
 from bnpl_restructure.errors import InvalidArgumentError
 
 FINERACT = RoundingPolicy(payment="half_even", interest="half_even", increment="1")
@@ -230,3 +230,114 @@ def test_due_dates_of_the_fineract_fixture() -> None:
     plan = Plan.annuity("5000", annual_rate="0.12", installments=18, start="2022-11-01",
                         currency="EUR", rounding=FINERACT)
     assert plan.due_dates[0] == date(2022, 12, 1) and plan.due_dates[-1] == date(2024, 5, 1)
+
+
+# ------------------------------------------- the level payment kept on the last row
+
+
+def _level(principal: str, annual_rate: str, installments: int) -> Schedule:
+    """A USD annuity from 2024-01-01 with the level payment kept on the last row."""
+    return Plan.annuity(principal, annual_rate=annual_rate, installments=installments,
+                        start="2024-01-01", currency="USD",
+                        last_installment="level").schedule()
+
+
+def _calculator_closing(principal: str, annual: str, n: int, payment: str) -> Decimal:
+    """Independent: the Texas Instruments BA II PLUS guidebook's amortization formulas
+    (Appendix, "Amortization": bal(0) = RND(PV); I_m = RND(i x bal(m-1));
+    bal(m) = bal(m-1) - (RND(PMT) - I_m)), every payment the rounded PMT, in Decimal."""
+    cent = Decimal("0.01")
+    rate = Decimal(annual) / 12
+    balance = Decimal(principal)
+    for _ in range(n):
+        interest = (balance * rate).quantize(cent, rounding="ROUND_HALF_UP")
+        balance -= Decimal(payment) - interest
+    return balance
+
+
+def test_texas_instruments_amortization_with_the_level_payment_kept() -> None:
+    """Texas Instruments knowledge base, solution 11219 (BA II PLUS): 150,000 at 7% over
+    360 months, PMT 997.95; after payments 1-60: BAL 141,197.64, PRN 8,802.36,
+    INT 51,074.64."""
+    rows = _level("150000", "0.07", 360)
+    assert rows[0].payment == D("997.95") and rows[-1].payment == D("997.95")
+    first_60 = rows[:60]
+    assert rows[59].balance == D("141197.64")
+    assert sum(r.principal for r in first_60) == D("8802.36")
+    assert sum(r.interest for r in first_60) == D("51074.64")
+    # the residual after the 360th level payment, as the calculator leaves it
+    assert rows.closing_balance == _calculator_closing("150000", "0.07", 360, "997.95")
+    assert rows.closing_balance == D("4.34")
+    assert sum(r.principal for r in rows) == D("150000") - rows.closing_balance
+    assert "closing balance 4.34" in repr(rows)
+    paid_off = Plan.annuity("150000", annual_rate="0.07", installments=360,
+                            start="2024-01-01", currency="USD").schedule()
+    assert paid_off[-1].payment == D("997.95") + D("4.34") + (
+        paid_off[-1].interest - rows[-1].interest)
+    assert paid_off.closing_balance == 0
+
+
+def test_hp_12c_amortization_rounds_every_amount() -> None:
+    """hp 12c user's guide, section 3, "Amortization": 50,000 at 13 1/4% over 25 years,
+    payment 573.35; payment 1: interest 552.08, principal 21.27; payment 2: 551.85,
+    21.50; second year: interest 6,570.72, principal 309.48, balance 49,419.21. The same
+    handbook (12C Platinum): 250,000 at 5.25% over 25 years, PMT 1,498.12, payment 1
+    interest 1,093.75 and principal 404.37, payment 2 1,091.98 and 406.14."""
+    rows = _level("50000", "0.1325", 300)
+    assert rows[0].payment == D("573.35")
+    assert [(r.interest, r.principal) for r in rows[:2]] == [
+        (D("552.08"), D("21.27")), (D("551.85"), D("21.50"))]
+    year_2 = rows[12:24]
+    assert sum(r.interest for r in year_2) == D("6570.72")
+    assert sum(r.principal for r in year_2) == D("309.48")
+    assert rows[23].balance == D("49419.21")
+    assert rows.closing_balance == _calculator_closing("50000", "0.1325", 300, "573.35")
+    platinum = _level("250000", "0.0525", 300)
+    assert platinum[0].payment == D("1498.12")
+    assert [(r.interest, r.principal) for r in platinum[:2]] == [
+        (D("1093.75"), D("404.37")), (D("1091.98"), D("406.14"))]
+
+
+def test_an_overpaid_level_schedule_ends_below_zero() -> None:
+    """numpy-financial's ipmt docstring loan (2,500 at 8.24% over 12 months): the payment
+    217.75 kept on the last row overpays by 0.03 (computed here and independently)."""
+    rows = _level("2500", "0.0824", 12)
+    assert rows[-1].payment == D("217.75")
+    assert rows.closing_balance == D("-0.03") == _calculator_closing("2500", "0.0824", 12,
+                                                                     "217.75")
+    assert all(r.payment == r.principal + r.interest + r.fee for r in rows)
+
+
+@pytest.mark.parametrize(("build", "says"), [
+    (lambda: Plan.annuity("1000", annual_rate="0.1", installments=3, start="2024-01-01",
+                          last_installment="level",
+                          rounding=RoundingPolicy(balance="exact")), "balance='exact'"),
+    (lambda: Plan.annuity("1000", annual_rate="0.1", installments=3, start="2024-01-01",
+                          last_installment="sometimes"), "'level'"),
+])
+def test_a_level_last_installment_that_cannot_be_is_a_typed_error(
+        build: object, says: str) -> None:
+    with pytest.raises(InvalidArgumentError) as caught:
+        build()  # type: ignore[operator]
+    assert caught.value.argument == "last_installment" and says in str(caught.value)
+
+
+def test_a_fixed_rule_only_ends_a_program() -> None:
+    from fractions import Fraction
+
+    from bnpl_restructure import PaymentRule, Period, Program
+    period = Period(due=date(2024, 2, 1), factor=Fraction(1, 100), rule=PaymentRule.FIXED,
+                    amount=100)
+    with pytest.raises(InvalidArgumentError, match=r"^periods\[0\].rule: FIXED"):
+        Program(principal=1000, periods=(period, period))
+
+
+def test_a_schedule_with_a_closing_residual_is_not_serviced_silently() -> None:
+    from bnpl_restructure.errors import InvalidTermsError
+    from bnpl_restructure.servicing import loan_state
+    rows = Plan.annuity("10000", annual_rate="0.08", installments=12, start="2024-01-01",
+                        last_installment="level").schedule()
+    assert rows.closing_balance == D("0.06")
+    with pytest.raises(InvalidTermsError, match=r"^schedule: leaves a closing balance of "
+                                                r"0\.06 .* last_installment='payoff'"):
+        loan_state(rows, [], as_of="2024-03-01")

@@ -5,11 +5,13 @@ The strategies are the public ones in ``bnpl_restructure.testing.strategies``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bnpl_restructure import Plan, PlanKind, Program
-from bnpl_restructure.core import run_batch, run_single
+from bnpl_restructure.core import PaymentRule, run_batch, run_single
 from bnpl_restructure.testing.invariants import check_schedule
 from bnpl_restructure.testing.strategies import plans, programs
 
@@ -84,3 +86,30 @@ def test_batch_kernel_equals_single_loan_path(batch: list[Plan]) -> None:
         for j, program in enumerate(programs):
             assert result.loan(j, len(program.periods)) == run_single(program)
 
+
+
+@given(programs(fixed_last=True))
+def test_a_fixed_last_period_pays_its_amount_in_both_kernels(program: Program) -> None:
+    """A level payment kept on the last period (``PaymentRule.FIXED``): the batch kernel
+    equals the single-loan path (alone and padded next to a longer loan), the last row
+    pays exactly its amount (interest first) and leaves the residual as the closing
+    balance, negative when overpaid."""
+    single = run_single(program)
+    assert run_batch([program]).loan(0) == single
+    periods = program.periods
+    longer = Program(principal=12345, periods=(
+        *periods[:-1], replace(periods[-1], rule=PaymentRule.AMOUNT),
+        replace(periods[-1], rule=PaymentRule.PAYOFF)),
+        interest_rounding=program.interest_rounding)
+    assert run_batch([program, longer]).loan(0, len(periods)) == single
+    last = periods[-1]
+    opening = single.balance[-2] if len(periods) > 1 else program.principal
+    if last.rule is PaymentRule.FIXED:
+        due = single.accrued[-1] + (single.arrears[-2] if len(periods) > 1 else 0)
+        assert single.interest[-1] == min(due, last.amount)
+        assert single.payment[-1] == last.amount + last.fee
+        assert single.balance[-1] == opening + single.capitalized[-1] - single.principal[-1]
+        assert single.balance[-1] == opening + single.capitalized[-1] + single.interest[-1] \
+            - last.amount
+    else:
+        assert single.balance[-1] == 0

@@ -92,17 +92,21 @@ def rounding_policies(*, exact_balance: bool = False) -> st.SearchStrategy[Round
 
 @st.composite
 def programs(draw: st.DrawFn, *, max_periods: int = 24,
-             exact_balance: bool = False) -> Program:
+             exact_balance: bool = False, fixed_last: bool = False) -> Program:
     """Core period programs with every payment rule and unpaid-interest rule.
 
-    The last period always pays off, so every program ends at a zero balance.
+    The last period pays off, so every program ends at a zero balance; with
+    ``fixed_last=True`` it may instead pay a fixed amount (``PaymentRule.FIXED``), leaving
+    a residual closing balance.
     """
     n = draw(st.integers(1, max_periods))
     start = draw(dates())
     principal = draw(st.integers(0, 10**9))
     periods = []
+    middle = [r for r in PaymentRule if r is not PaymentRule.FIXED]
+    last = [PaymentRule.PAYOFF, PaymentRule.FIXED] if fixed_last else [PaymentRule.PAYOFF]
     for k in range(n):
-        rule = PaymentRule.PAYOFF if k == n - 1 else draw(st.sampled_from(list(PaymentRule)))
+        rule = draw(st.sampled_from(last if k == n - 1 else middle))
         periods.append(Period(
             due=start + timedelta(days=30 * k),
             factor=draw(st.fractions(min_value=0, max_value=Fraction(1, 5),
