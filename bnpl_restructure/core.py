@@ -71,6 +71,7 @@ __all__ = [
     "Period",
     "Program",
     "UnpaidInterest",
+    "exact_columns",
     "execute",
     "level_payment",
     "run_batch",
@@ -505,6 +506,19 @@ def _execute_exact(principal: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.
                    waive: npt.NDArray[Any], mode: RoundingMode,
                    payment_mode: RoundingMode) -> KernelResult:
     """The same recurrence on exact rationals, then the published rows."""
+    exact = _exact_recurrence(principal, num, den, rule, amount, capitalize, carry, waive)
+    return _publish_exact(principal, rule, fee, exact, interest_mode=mode,
+                          payment_mode=payment_mode)
+
+
+def _exact_recurrence(principal: npt.NDArray[Any], num: npt.NDArray[Any],
+                      den: npt.NDArray[Any], rule: npt.NDArray[Any],
+                      amount: npt.NDArray[Any], capitalize: npt.NDArray[Any],
+                      carry: npt.NDArray[Any], waive: npt.NDArray[Any]
+                      ) -> dict[str, npt.NDArray[Any]]:
+    """The kernel's recurrence on exact rationals (object arrays of Fractions, shape
+    ``(periods, loans)``): principal and interest paid together (``payment_pi``), the
+    balance, interest accrued, capitalized, waived, carried, and the interest paid."""
     n_periods, n_loans = num.shape
     to_frac = np.frompyfunc(lambda a, b: Fraction(int(a), int(b)), 2, 1)
     factor = to_frac(num, den)
@@ -520,6 +534,8 @@ def _execute_exact(principal: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.
                                                 dtype=object), balance, due)
         interest = np.minimum(due, cap)
         paid_principal = np.minimum(np.minimum(target, balance), cap - interest)
+        paid_principal = np.where(rule[k] == PaymentRule.FIXED, cap - interest,
+                                  paid_principal)
         left = due - interest
         capitalized = left * capitalize[k]
         carried = left * carry[k]
@@ -531,9 +547,33 @@ def _execute_exact(principal: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.
         exact["waived"][k] = left * waive[k]
         exact["arrears"][k] = carried
         exact["interest"][k] = interest
+    return exact
 
-    return _publish_exact(principal, rule, fee, exact, interest_mode=mode,
-                          payment_mode=payment_mode)
+
+def exact_columns(program: Program) -> dict[str, tuple[Fraction, ...]]:
+    """One program run on exact rationals, nothing rounded: per period the principal
+    and interest paid (``payment_pi``), the ``interest`` paid, the principal ``balance``
+    after it, and the interest ``accrued``, ``capitalized``, ``waived`` and carried
+    (``arrears``). A fixed payment is taken as given (an int, or an exact Fraction).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> program = Program(principal=100000, periods=(
+    ...     Period(due=date(2024, 2, 1), factor=Fraction(1, 300), rule=PaymentRule.PAYOFF),))
+    >>> exact_columns(program)["interest"]
+    (Fraction(1000, 3),)
+    """
+    n = len(program.periods)
+    num = np.array([[p.factor.numerator] for p in program.periods], dtype=object)
+    den = np.array([[p.factor.denominator] for p in program.periods], dtype=object)
+    rule = np.array([[int(p.rule)] for p in program.periods], dtype=np.int64)
+    amount = np.array([[p.amount] for p in program.periods], dtype=object)
+    unpaid = np.array([[int(p.unpaid)] for p in program.periods], dtype=np.int64)
+    exact = _exact_recurrence(np.array([program.principal], dtype=object), num, den, rule,
+                              amount, unpaid == UnpaidInterest.CAPITALIZE,
+                              unpaid == UnpaidInterest.CARRY, unpaid == UnpaidInterest.WAIVE)
+    return {name: tuple(column[:, 0][:n].tolist()) for name, column in exact.items()}
 
 
 def _publish_exact(principal: npt.NDArray[Any], rule: npt.NDArray[Any], fee: npt.NDArray[Any],

@@ -341,3 +341,55 @@ def test_a_schedule_with_a_closing_residual_is_not_serviced_silently() -> None:
     with pytest.raises(InvalidTermsError, match=r"^schedule: leaves a closing balance of "
                                                 r"0\.06 .* last_installment='payoff'"):
         loan_state(rows, [], as_of="2024-03-01")
+
+
+# ------------------------------------------------------------ spreadsheet cell rule
+
+# numpy-financial, numpy_financial/_financial.py, the docstring of ``ipmt`` (lines
+# 572-611, commit f47e8af289f9abd34002267c6663869b9ed586a8, 2025-05-21): 2,500.00 at
+# 8.24% a year over 12 months, ``ppmt``, ``ipmt`` and the running balance printed with
+# two decimals (payments negative there). Rows: (principal, interest, balance).
+NPF_IPMT_TABLE = [
+    ("200.58", "17.17", "2299.42"), ("201.96", "15.79", "2097.46"),
+    ("203.35", "14.40", "1894.11"), ("204.74", "13.01", "1689.37"),
+    ("206.15", "11.60", "1483.22"), ("207.56", "10.18", "1275.66"),
+    ("208.99", "8.76", "1066.67"), ("210.42", "7.32", "856.25"),
+    ("211.87", "5.88", "644.38"), ("213.32", "4.42", "431.05"),
+    ("214.79", "2.96", "216.26"), ("216.26", "1.49", "0.00"),
+]
+
+
+def test_numpy_financial_amortization_table_cell_by_cell() -> None:
+    from bnpl_restructure.spreadsheet import cell_table
+    plan = Plan.annuity("2500", annual_rate="0.0824", installments=12, start="2024-01-01",
+                        currency="USD")
+    table = cell_table(plan)
+    assert [(str(r.principal), str(r.interest), str(r.balance)) for r in table] == \
+        NPF_IPMT_TABLE
+    # the cell-rule fingerprint: rows 6, 8 and 10 do not add up to the payment 217.75
+    assert table.rows_that_do_not_add_up() == (6, 8, 10)
+    assert {str(r.payment) for r in table} == {"217.75"}
+    # np.round(interestpd, 2) -> -112.98 in the same docstring: the exact total, rounded
+    assert table.total_interest == D("112.98")
+    assert "rows not adding up: [6, 8, 10]" in repr(table) and "1,275.66" in table.to_text()
+    # the schedule of the same plan reconciles every row (it rounds as a ledger does)
+    rows = plan.schedule()
+    assert all(r.payment == r.principal + r.interest + r.fee for r in rows)
+
+
+def test_excel_ipmt_and_ppmt_cells() -> None:
+    """Microsoft Excel documentation: PPMT(10%/12, 1, 2*12, 2000) = (75.62) and
+    IPMT(10%/12, 1, 3*12, 8000) = (66.67): the first cells of those tables."""
+    from bnpl_restructure.spreadsheet import cell_table
+    ppmt = cell_table(Plan.annuity("2000", annual_rate="0.10", installments=24,
+                                   start="2024-01-01", currency="USD"))
+    assert ppmt[0].principal == D("75.62")
+    ipmt = cell_table(Plan.annuity("8000", annual_rate="0.10", installments=36,
+                                   start="2024-01-01", currency="USD"))
+    assert ipmt[0].interest == D("66.67")
+
+
+def test_a_cell_table_needs_a_plan() -> None:
+    from bnpl_restructure.spreadsheet import cell_table
+    with pytest.raises(InvalidArgumentError, match=r"^plan: must be a Plan"):
+        cell_table("2500")  # type: ignore[arg-type]
