@@ -161,7 +161,10 @@ class Program:
 
     ``interest_rounding`` rounds each period's interest; ``exact_balance`` carries the
     balance at full precision instead (spreadsheet-style, see
-    :class:`~bnpl_restructure.rounding.BalancePrecision`).
+    :class:`~bnpl_restructure.rounding.BalancePrecision`). ``carried_payoff`` (with
+    ``exact_balance``) publishes the payoff row as ``round(exact balance + exact
+    interest)`` rather than as what the published rows still owe: the carried-precision
+    rule of systems that pay rounded installments on an unrounded balance.
     """
 
     principal: int
@@ -169,6 +172,7 @@ class Program:
     interest_rounding: RoundingMode = RoundingMode.HALF_UP
     exact_balance: bool = False
     payment_rounding: RoundingMode = RoundingMode.HALF_UP
+    carried_payoff: bool = False
 
     def __post_init__(self) -> None:
         if type(self.interest_rounding) is not RoundingMode:
@@ -191,6 +195,9 @@ class Program:
                                        received=self.principal)
         if not self.periods:
             raise InvalidArgumentError("periods", "a program needs at least one period")
+        if self.carried_payoff and not self.exact_balance:
+            raise InvalidArgumentError("carried_payoff", "needs exact_balance=True (the "
+                                       "balance carried unrounded)", received=True)
         dues = [p.due for p in self.periods]
         if any(b < a for a, b in itertools.pairwise(dues)):
             raise InvalidTermsError("periods", "due dates must not decrease")
@@ -382,7 +389,8 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
             unpaid: npt.ArrayLike = UnpaidInterest.CARRY,
             interest_rounding: RoundingMode = RoundingMode.HALF_UP,
             exact_balance: bool = False,
-            payment_rounding: RoundingMode = RoundingMode.HALF_UP) -> KernelResult:
+            payment_rounding: RoundingMode = RoundingMode.HALF_UP,
+            carried_payoff: bool = False) -> KernelResult:
     """Run period programs for a batch of loans.
 
     Parameters
@@ -405,6 +413,9 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
         payment), and the published rows are derived as a spreadsheet shows them.
     payment_rounding
         In exact-balance runs, how a fixed payment is published.
+    carried_payoff
+        In exact-balance runs, publish the payoff row as ``round(exact balance + exact
+        interest)`` (see :class:`Program`).
 
     Returns
     -------
@@ -438,7 +449,7 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
                               unpaid_b == UnpaidInterest.CAPITALIZE,
                               unpaid_b == UnpaidInterest.CARRY,
                               unpaid_b == UnpaidInterest.WAIVE, interest_rounding,
-                              payment_rounding)
+                              payment_rounding, carried_payoff)
     # A single unpaid-interest code for the whole batch needs no per-loan masks.
     uniform = int(unpaid_arr) if unpaid_arr.ndim == 0 else None
     if uniform is None:
@@ -504,11 +515,11 @@ def _execute_exact(principal: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.
                    rule: npt.NDArray[Any], amount: npt.NDArray[Any], fee: npt.NDArray[Any],
                    capitalize: npt.NDArray[Any], carry: npt.NDArray[Any],
                    waive: npt.NDArray[Any], mode: RoundingMode,
-                   payment_mode: RoundingMode) -> KernelResult:
+                   payment_mode: RoundingMode, carried_payoff: bool = False) -> KernelResult:
     """The same recurrence on exact rationals, then the published rows."""
     exact = _exact_recurrence(principal, num, den, rule, amount, capitalize, carry, waive)
     return _publish_exact(principal, rule, fee, exact, interest_mode=mode,
-                          payment_mode=payment_mode)
+                          payment_mode=payment_mode, carried_payoff=carried_payoff)
 
 
 def _exact_recurrence(principal: npt.NDArray[Any], num: npt.NDArray[Any],
@@ -578,14 +589,16 @@ def exact_columns(program: Program) -> dict[str, tuple[Fraction, ...]]:
 
 def _publish_exact(principal: npt.NDArray[Any], rule: npt.NDArray[Any], fee: npt.NDArray[Any],
                    exact: dict[str, npt.NDArray[Any]], *, interest_mode: RoundingMode,
-                   payment_mode: RoundingMode) -> KernelResult:
+                   payment_mode: RoundingMode, carried_payoff: bool = False) -> KernelResult:
     """Rows of an exact-balance run, as a spreadsheet shows them.
 
     Interest, balance, capitalized, waived and arrears cells are the exact values rounded
     once (``interest_mode``); a fixed payment is shown rounded by ``payment_mode``; the
     principal cell is payment − interest − fee, except on the row that pays the loan off,
     whose principal is whatever the published rows still owe, so principal parts add up
-    to the amount financed plus capitalized interest.
+    to the amount financed plus capitalized interest; with ``carried_payoff`` that row
+    pays ``round(exact balance + exact interest)`` instead (``payment_mode``), its
+    principal the payment less the interest cell.
     """
     n_periods, n_loans = rule.shape
     out = {name: np.zeros((n_periods, n_loans), dtype=object) for name in _COLUMNS}
@@ -599,13 +612,17 @@ def _publish_exact(principal: npt.NDArray[Any], rule: npt.NDArray[Any], fee: npt
             interest = rnd(exact["interest"][k, j])
             capitalized = rnd(exact["capitalized"][k, j])
             paid = exact["payment_pi"][k, j]
-            if exact["balance"][k, j] == 0:
-                principal_paid = owed + capitalized  # the payoff row (or rows after it)
+            carried_row = carried_payoff and exact["balance"][k, j] == 0 and paid != 0
+            if carried_row:  # round(exact balance + exact interest), less the interest cell
+                principal_paid = rnd(paid, payment_mode) - interest
+            elif exact["balance"][k, j] == 0:  # the payoff row, or rows after it
+                principal_paid = 0 if carried_payoff else owed + capitalized
             elif int(rule[k, j]) == PaymentRule.AMOUNT and paid != 0:
                 principal_paid = rnd(paid, payment_mode) - interest
             else:
                 principal_paid = rnd(paid - exact["interest"][k, j])
-            principal_paid = max(0, min(principal_paid, owed + capitalized))
+            if not carried_row:
+                principal_paid = max(0, min(principal_paid, owed + capitalized))
             owed += capitalized - principal_paid
             fee_k = int(fee[k, j])
             out["payment"][k, j] = principal_paid + interest + fee_k
@@ -630,8 +647,8 @@ def run_batch(programs: Sequence[Program]) -> KernelResult:
         raise InvalidArgumentError("programs", "must not be empty")
     first = programs[0]
     for p in programs[1:]:
-        if (p.interest_rounding, p.exact_balance) != (first.interest_rounding,
-                                                       first.exact_balance) or (
+        if (p.interest_rounding, p.exact_balance, p.carried_payoff) != (
+                first.interest_rounding, first.exact_balance, first.carried_payoff) or (
                 first.exact_balance and p.payment_rounding != first.payment_rounding):
             raise InvalidArgumentError("programs", "must share their rounding modes and "
                                        "balance precision")
@@ -658,7 +675,7 @@ def run_batch(programs: Sequence[Program]) -> KernelResult:
                    factor_denominator=np.array(dens, dtype=dtype), rule=rules,
                    amount=amounts, fee=fees, unpaid=unpaid,
                    interest_rounding=first.interest_rounding,
-                   exact_balance=first.exact_balance,
+                   exact_balance=first.exact_balance, carried_payoff=first.carried_payoff,
                    payment_rounding=first.payment_rounding)
 
 

@@ -72,6 +72,8 @@ __all__ = ["LastInstallment", "OddDays", "PaymentBasis", "Plan", "PlanKind", "Pl
 
 _ZERO, _ONE = Fraction(0), Fraction(1)
 _EXACT = BalancePrecision.EXACT
+_ROUNDED = BalancePrecision.ROUNDED
+_CARRIED = BalancePrecision.CARRIED
 _PER_PERIOD = DayCount.PER_PERIOD
 _DEFAULT_ROUNDING = RoundingPolicy()
 _AMOUNT, _PRINCIPAL, _INTEREST_ONLY, _PAYOFF, _FIXED = (
@@ -396,11 +398,16 @@ class Plan:
                 raise InvalidArgumentError("last_installment", "'level' applies to "
                                            f"annuities only, not to a {self.kind.value} plan",
                                            received=self.last_installment.value)
-            if self.rounding.balance is _EXACT:
+            if self.rounding.balance is not _ROUNDED:
                 raise InvalidArgumentError(
-                    "last_installment", "'level' cannot be combined with balance='exact': "
-                    "a spreadsheet-style schedule pays off in its last row by construction",
+                    "last_installment", "'level' needs balance='rounded': an exact or "
+                    "carried balance pays off in its last row by construction",
                     received=self.last_installment.value)
+        if self.rounding.balance is _CARRIED and self.kind is not _KIND_ANNUITY:
+            raise InvalidArgumentError(
+                "rounding.balance", "'carried' (a rounded level payment on an unrounded "
+                f"balance) applies to annuities, not to a {self.kind.value} plan; use "
+                "'exact' or 'rounded'", received=self.rounding.balance.value)
         if self.rounding.increment is not None:
             if self.kind is _KIND_INTEREST_ONLY or self.kind is _KIND_ROWS:
                 raise InvalidArgumentError(
@@ -995,15 +1002,17 @@ class Plan:
             for due, factor, rule, amount, fee in zip(self.due_dates, inputs.factors,
                                                       inputs.rules, inputs.amounts,
                                                       inputs.fees, strict=True))
+        balance = self.rounding.balance
         return Program(principal=self.principal, periods=periods,
                        interest_rounding=self.rounding.interest,
-                       exact_balance=self.rounding.balance is _EXACT,
-                       payment_rounding=self.rounding.payment)
+                       exact_balance=balance is not _ROUNDED,
+                       payment_rounding=self.rounding.payment,
+                       carried_payoff=balance is _CARRIED)
 
     def schedule(self) -> Schedule:
         """Run the plan through the core and return its :class:`Schedule`."""
         cols: Sequence[tuple[int, ...]]
-        if self.rounding.balance is _EXACT:
+        if self.rounding.balance is not _ROUNDED:
             cols = run_single(self.program())
         else:
             inputs = self._kernel_inputs()

@@ -93,10 +93,19 @@ class BalancePrecision(enum.Enum):
     off takes whatever principal the published rows still owe, so principal parts add up
     to the amount financed. Rows reconcile exactly; a published balance may differ by a
     minor unit from the previous one less the principal (display rounding).
+    ``CARRIED``: carried precision, as loan systems that pay rounded installments on an
+    unrounded balance do: the level payment is rounded (``payment`` mode, and
+    ``increment``) and paid as it is; the balance and each period's interest are carried
+    unrounded and shown rounded (``interest`` mode), principal = payment − interest −
+    fee; the last installment is ``round(exact remaining balance + exact interest)``.
+    Rows reconcile; the principal cells add up to the amount financed up to the
+    rounding of the interest cells, and the total of payments is the amount financed
+    plus the exact total interest, rounded once.
     """
 
     ROUNDED = "rounded"
     EXACT = "exact"
+    CARRIED = "carried"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -311,7 +311,10 @@ def test_an_overpaid_level_schedule_ends_below_zero() -> None:
 @pytest.mark.parametrize(("build", "says"), [
     (lambda: Plan.annuity("1000", annual_rate="0.1", installments=3, start="2024-01-01",
                           last_installment="level",
-                          rounding=RoundingPolicy(balance="exact")), "balance='exact'"),
+                          rounding=RoundingPolicy(balance="exact")), "balance='rounded'"),
+    (lambda: Plan.annuity("1000", annual_rate="0.1", installments=3, start="2024-01-01",
+                          last_installment="level",
+                          rounding=RoundingPolicy(balance="carried")), "carried"),
     (lambda: Plan.annuity("1000", annual_rate="0.1", installments=3, start="2024-01-01",
                           last_installment="sometimes"), "'level'"),
 ])
@@ -393,3 +396,48 @@ def test_a_cell_table_needs_a_plan() -> None:
     from bnpl_restructure.spreadsheet import cell_table
     with pytest.raises(InvalidArgumentError, match=r"^plan: must be a Plan"):
         cell_table("2500")  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------- carried precision
+
+
+def test_frappe_lending_carried_precision() -> None:
+    """frappe/lending (open-source loan management, GPL-3.0; figures quoted from its test
+    fixture ``lending/loan_management/doctype/loan/test_loan.py`` lines 132-164, commit
+    3f2cbc13dcd0a6583e3adda6f862a1c8caa2eeff): 280,000 at 8.4% a year over 20 months,
+    the payment rounded up to a whole unit (15,052), interest and balance carried
+    unrounded, the last row the remainder; asserted there to whole units: rows 4, 18 and
+    20 (principal, interest, balance) = (13369, 1683, 227080), (14740, 312, 29785),
+    (14941, 105, 0); total interest 21034, total payment 301034."""
+    plan = Plan.annuity("280000", annual_rate="0.084", installments=20, start="2024-01-01",
+                        rounding=RoundingPolicy(balance="carried", payment="up",
+                                                increment="1"))
+    rows = plan.schedule()
+    whole = [(round(r.principal), round(r.interest), round(r.balance)) for r in rows]
+    assert (whole[3], whole[17], whole[19]) == ((13369, 1683, 227080), (14740, 312, 29785),
+                                                (14941, 105, 0))
+    assert (round(rows.total_interest), round(rows.total_of_payments)) == (21034, 301034)
+    assert {r.payment for r in rows[:-1]} == {D("15052.00")}
+    # the last row to the cent: round(exact remaining balance + exact interest), an
+    # independent computation in Fractions of the same carried recurrence
+    from fractions import Fraction
+    balance, rate = Fraction(280000), Fraction(84, 12000)
+    for _ in range(19):
+        balance -= 15052 - balance * rate
+    last = balance * (1 + rate)
+    assert rows[-1].payment == D(round(last * 100)) / 100 == D("15046.07")
+    from bnpl_restructure.testing.invariants import check_schedule
+    check_schedule(rows)  # the total of payments is the exact total rounded once
+
+
+def test_carried_precision_against_the_rounded_ledger() -> None:
+    """The same loan on a rounded ledger (interest rounded into the balance each month)
+    ends a few cents differently: the convention is visible in the last installment."""
+    kwargs = {"annual_rate": "0.084", "installments": 20, "start": "2024-01-01"}
+    carried = Plan.annuity("280000", rounding=RoundingPolicy(balance="carried"), **kwargs)
+    ledger = Plan.annuity("280000", **kwargs)
+    assert carried.schedule()[0].payment == ledger.schedule()[0].payment == D("15051.72")
+    assert carried.schedule()[-1].payment != ledger.schedule()[-1].payment
+    with pytest.raises(InvalidArgumentError, match=r"^rounding.balance: 'carried'"):
+        Plan.equal_principal("1000", annual_rate="0.1", installments=3, start="2024-01-01",
+                             rounding=RoundingPolicy(balance="carried"))

@@ -13,7 +13,10 @@ Examples
 from __future__ import annotations
 
 import itertools
+from fractions import Fraction
 
+from ..core import Program, exact_columns
+from ..rounding import round_ratio
 from ..schedule import Schedule
 
 __all__ = ["check_schedule"]
@@ -30,10 +33,15 @@ def check_schedule(schedule: Schedule, *, allow_capitalization: bool = False,
       ``allow_capitalization``;
     - when ``complete`` (a whole plan, not an ``until()`` view): the principal parts add
       up to the opening principal plus capitalized interest and the final balance is
-      exactly zero;
+      exactly zero; in a carried-precision schedule (``balance="carried"``) the
+      principal parts may differ from it by the rounding of the interest cells (less
+      than a minor unit a row), and the total of payments is the amount financed plus
+      the program's exact total interest (and fees), rounded once;
     - due dates strictly increase.
     """
-    exact = schedule.program is not None and schedule.program.exact_balance
+    program = schedule.program
+    exact = program is not None and program.exact_balance
+    carried = program is not None and program.carried_payoff
     opening = schedule.principal
     for k in range(len(schedule)):
         number = schedule.first_number + k
@@ -50,12 +58,30 @@ def check_schedule(schedule: Schedule, *, allow_capitalization: bool = False,
         if not allow_capitalization:
             assert schedule.balance[k] <= opening, f"row {number}: balance increased"
         opening = schedule.balance[k]
-    if complete:
+    if complete and carried and program is not None:
+        _check_carried(schedule, program)
+    elif complete:
         total = schedule.principal + sum(schedule.capitalized) - sum(schedule.forgiven)
         assert sum(schedule.principal_paid) == total, (
             f"principal parts add up to {sum(schedule.principal_paid)}, expected {total}")
-        if len(schedule):
-            assert schedule.balance[-1] == 0, f"final balance {schedule.balance[-1]} != 0"
+    if complete and len(schedule):
+        assert schedule.balance[-1] == 0, f"final balance {schedule.balance[-1]} != 0"
     dues = schedule.due_dates
     assert all(a < b for a, b in itertools.pairwise(dues)), \
         "due dates do not strictly increase"
+
+
+def _check_carried(schedule: Schedule, program: Program) -> None:
+    """The identities of a carried-precision schedule (see :func:`check_schedule`)."""
+    exact = exact_columns(program)
+    owed = program.principal
+    total_exact = sum(exact["payment_pi"], Fraction(0)) + sum(schedule.fee)
+    rounded = round_ratio(total_exact.numerator, total_exact.denominator,
+                          program.payment_rounding)
+    assert sum(schedule.payment) == rounded, (
+        f"total of payments {sum(schedule.payment)} is not the exact total {total_exact} "
+        f"rounded once ({rounded})")
+    drift = sum(schedule.principal_paid) - (owed + sum(schedule.capitalized))
+    assert abs(drift) <= len(schedule), (
+        f"principal parts add up to {sum(schedule.principal_paid)}, more than the "
+        f"interest cells' rounding away from {owed}")

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -140,6 +141,8 @@ def plans(draw: st.DrawFn, *, kinds: tuple[PlanKind, ...] | None = None,
     principal = draw(amounts(money, min_minor=1))
     start = draw(dates())
     rounding = draw(rounding_policies(exact_balance=exact_balance))
+    if rounding.balance is BalancePrecision.CARRIED and kind is not PlanKind.ANNUITY:
+        rounding = replace(rounding, balance=BalancePrecision.EXACT)  # annuities only
     n = draw(st.integers(1, max_installments))
     common: dict[str, Any] = {"start": start, "currency": money, "rounding": rounding}
     if kind is PlanKind.PAY_IN_4:
