@@ -18,6 +18,7 @@ from .disclosure import Disclosure, disclose
 from .errors import BnplError
 from .money import Currency
 from .plans import LastInstallment, OddDays, PaymentBasis, Plan, PlanKind, PlannedRow
+from .precomputed import EarningMethod, PrecomputedLoan
 from .rates import RateConvention
 from .rounding import BalancePrecision, Residual, RoundingMode, RoundingPolicy
 from .schedule import Installment, Schedule
@@ -28,6 +29,7 @@ __all__ = [
     "Currency",
     "DayCount",
     "Disclosure",
+    "EarningMethod",
     "Frequency",
     "Installment",
     "LastInstallment",
@@ -38,6 +40,7 @@ __all__ = [
     "Plan",
     "PlanKind",
     "PlannedRow",
+    "PrecomputedLoan",
     "Program",
     "RateConvention",
     "Residual",

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
-from typing import ClassVar, Final, Literal, TypeAlias
+from typing import Any, ClassVar, Final, Literal, TypeAlias
 
 from bnpl_restructure.errors import InvalidArgumentError
 
@@ -213,6 +213,11 @@ class Frequency:
 
     def __str__(self) -> str:
         return self.name
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Pretty printers (IPython, Hypothesis' failure reports) show the short repr,
+        not the class constants (``WEEKLY``, ``MONTHLY``, ...) each refers to."""
+        printer.text(repr(self))
 
     @classmethod
     def every_days(cls, days: int) -> Frequency:

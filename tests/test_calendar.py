@@ -618,3 +618,11 @@ def test_ambiguous_frequency_names_are_refused_with_the_way_out(value: str,
         Frequency.parse(value)
     assert_names(excinfo, "frequency")
     assert "is ambiguous" in str(excinfo.value) and choices in str(excinfo.value)
+
+
+def test_failure_reports_show_a_frequency_briefly() -> None:
+    """Hypothesis' pretty printer (and IPython's) walked the class constants each
+    frequency refers to: 70 kB for one Frequency in a failure report."""
+    from hypothesis.vendor.pretty import pretty
+    assert pretty(Frequency.MONTHLY) == "Frequency(unit='month', step=1)"
+    assert len(pretty([Frequency.WEEKLY, Frequency.SEMI_MONTHLY])) < 120
