@@ -23,6 +23,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
+from itertools import accumulate
 from operator import add as _add
 from typing import TYPE_CHECKING, Any, overload
 
@@ -267,6 +269,39 @@ class Schedule:
     def total_interest(self) -> Decimal:
         """Sum of the interest parts."""
         return self._major(sum(self.interest))
+
+    def running_interest(self) -> tuple[Decimal, ...]:
+        """The interest paid so far after each row, from the loan's start.
+
+        For a schedule whose balance is carried unrounded (``balance="exact"`` or
+        ``"carried"``) it is the running total of the *unrounded* interest, rounded once
+        per row by the interest mode, as such systems print it: the last value is the
+        exact total rounded, which the sum of the rounded interest cells need not be.
+        Otherwise it is the running sum of the interest column (for a view made by
+        :meth:`after`, from its first row).
+
+        Examples
+        --------
+        >>> from bnpl_restructure import Plan, RoundingPolicy
+        >>> s = Plan.annuity("280000", annual_rate="0.084", installments=20,
+        ...                  start="2024-01-01", rounding=RoundingPolicy(
+        ...                      balance="carried", payment="up", increment="1")).schedule()
+        >>> s.running_interest()[-1], s.total_interest
+        (Decimal('21034.07'), Decimal('21034.06'))
+        """
+        program, offset = self.program, self.first_number - 1
+        if program is not None and program.exact_balance and len(
+                program.periods) == offset + len(self):
+            from .core import exact_columns
+            from .rounding import round_ratio
+
+            mode = program.interest_rounding
+            total, out = Fraction(0), []
+            for value in exact_columns(program)["interest"]:
+                total += value
+                out.append(round_ratio(total.numerator, total.denominator, mode))
+            return tuple(self.currency._majors(out[offset:]))
+        return tuple(self.currency._majors(list(accumulate(self.interest))))
 
     @property
     def total_fees(self) -> Decimal:

@@ -441,3 +441,28 @@ def test_carried_precision_against_the_rounded_ledger() -> None:
     with pytest.raises(InvalidArgumentError, match=r"^rounding.balance: 'carried'"):
         Plan.equal_principal("1000", annual_rate="0.1", installments=3, start="2024-01-01",
                              rounding=RoundingPolicy(balance="carried"))
+
+
+def test_running_total_of_unrounded_interest() -> None:
+    """Carried precision prints the running total of the unrounded interest: its last
+    value is the exact total rounded once (frappe/lending's total_interest_payable is
+    that sum: 21034 to whole units), which the sum of the rounded cells need not be."""
+    from fractions import Fraction
+    rows = Plan.annuity("280000", annual_rate="0.084", installments=20, start="2024-01-01",
+                        rounding=RoundingPolicy(balance="carried", payment="up",
+                                                increment="1")).schedule()
+    running = rows.running_interest()
+    # independently: the carried recurrence in Fractions
+    balance, rate, exact, expected = Fraction(280000), Fraction(84, 12000), Fraction(0), []
+    for k in range(20):
+        interest = balance * rate
+        exact += interest
+        expected.append(D(round(exact * 100)) / 100)
+        balance += interest - (15052 if k < 19 else balance + interest)
+    assert list(running) == expected and round(running[-1]) == 21034
+    assert running[-1] == D("21034.07") != rows.total_interest == D("21034.06")
+    ledger = Plan.annuity("1000", annual_rate="0.1", installments=3,
+                          start="2024-01-01").schedule()
+    # a rounded ledger: the running sum of its interest cells (8.33 + 5.58 + 2.80)
+    assert ledger.running_interest() == (D("8.33"), D("13.91"), D("16.71"))
+    assert ledger.running_interest()[-1] == ledger.total_interest
