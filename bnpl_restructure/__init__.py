@@ -10,6 +10,7 @@ Examples
 Plan.flat_fee(CNY 1,200.00, fee 0.5%/period, 12 × monthly, 2024-02-10..2025-01-10)
 """
 
+from .adjustable import AdjustableSchedule, RateChange, RatePath
 from .apr import cn_annualized_rate, eu_aprc, fee_rate_table, irr, reg_z_apr, xirr
 from .calendar import Frequency
 from .core import PaymentRule, Period, Program, UnpaidInterest
@@ -24,6 +25,7 @@ from .rounding import BalancePrecision, Residual, RoundingMode, RoundingPolicy
 from .schedule import Installment, Schedule
 
 __all__ = [
+    "AdjustableSchedule",
     "BalancePrecision",
     "BnplError",
     "Currency",
@@ -42,7 +44,9 @@ __all__ = [
     "PlannedRow",
     "PrecomputedLoan",
     "Program",
+    "RateChange",
     "RateConvention",
+    "RatePath",
     "Residual",
     "RoundingMode",
     "RoundingPolicy",

@@ -560,6 +560,7 @@ class _Installment:
     interest: int
     fee: int
     payment: int         # scheduled payment (the safe-harbor cap)
+    capitalized: int = 0  # interest the schedule adds to the balance in this period
     called: bool = False  # charged: fallen due, paid early, or settled
     early: bool = False   # charged before its due date
     owed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COMPONENTS, 0))
@@ -578,6 +579,13 @@ class _Installment:
     def charges(self) -> int:
         return self.interest + self.fee
 
+    @property
+    def principal_now(self) -> int:
+        """Of this installment's principal, what is owed today if it has not fallen due:
+        its principal part less the interest the schedule capitalizes in its period (not
+        capitalized yet; a negatively amortizing schedule pays it back later)."""
+        return self.principal - self.capitalized
+
 
 class _Replay:
     """Mutable replay state for one loan (internal; the public result is LoanState)."""
@@ -590,7 +598,8 @@ class _Replay:
         self.installments = [
             _Installment(number=schedule.first_number + k, due=d,
                          principal=schedule.principal_paid[k], interest=schedule.interest[k],
-                         fee=schedule.fee[k], payment=schedule.payment[k])
+                         fee=schedule.fee[k], payment=schedule.payment[k],
+                         capitalized=schedule.capitalized[k])
             for k, d in enumerate(schedule.due_dates)]
         self.by_number = {i.number: i for i in self.installments}
         self.buckets: dict[tuple[date, int, str], int] = {}
@@ -705,7 +714,7 @@ class _Replay:
         rate = terms.penalty_rate
         if terms.penalty_base is PenaltyBase.UNPAID_PRINCIPAL_AND_FEES:
             base = sum(i.owed["principal"] + i.owed["fee"] for i in self.installments) + sum(
-                i.principal for i in self.installments if not i.called)
+                i.principal_now for i in self.installments if not i.called)
             charges = [(late[0], base)]
         elif terms.penalty_base is PenaltyBase.OVERDUE_PRINCIPAL:
             charges = [(i, i.owed["principal"]) for i in late]
@@ -830,7 +839,7 @@ class _Replay:
         collected = sum(i.paid["interest"] + i.paid["fee"] for i in upcoming)
         owed_early = sum(i.owed["interest"] + i.owed["fee"] for i in upcoming if i.called)
         net = self.rule_charge(day) - collected - owed_early
-        principal = sum(i.principal for i in upcoming if not i.called)
+        principal = sum(i.principal_now for i in upcoming if not i.called)
         return sum(self.buckets.values()) + principal + net - self.credit, net
 
     def settle(self, day: date, amount: int) -> int:
@@ -838,10 +847,13 @@ class _Replay:
         rule's finance charge), forgive the rest, pay it; returns what is left over."""
         _, net = self.settlement(day)
         upcoming = self.upcoming(day)
-        for inst in upcoming:
-            if not inst.called:
-                inst.called = inst.early = True
-                self.charge(inst, "principal", inst.principal, day, day, note="payoff")
+        uncalled = [inst for inst in upcoming if not inst.called]
+        for inst in uncalled:
+            inst.called = inst.early = True
+        if uncalled:  # the principal owed today, once (a negatively amortizing schedule
+            # has installments whose principal part is less than the interest it adds)
+            self.charge(uncalled[0], "principal", sum(i.principal_now for i in uncalled),
+                        day, day, note="payoff")
         for inst in upcoming:  # the finance charge the rule keeps, in installment order
             for component in ("interest", "fee"):
                 scheduled = getattr(inst, component) if not inst.paid[component] + \
@@ -921,7 +933,7 @@ class _Replay:
                                        "needs a schedule made by Plan.schedule() (with its "
                                        "program)")
         keep = self.rule_charge(day)
-        principal = sum(i.principal for i in future)
+        principal = sum(i.principal_now for i in future)
         applied = min(extra, principal)
         new_principal = principal - applied
         holder = future[0]
@@ -953,6 +965,7 @@ class _Replay:
                 continue
             inst.principal, inst.interest, inst.fee = (cols.principal[k], cols.interest[k],
                                                        cols.fee[k])
+            inst.capitalized = cols.capitalized[k]
             inst.payment = cols.payment[k]
             opening = cols.balance[k]
         for inst in dropped:
@@ -1148,7 +1161,7 @@ def _state(replay: _Replay, day_of: date, quote: int) -> LoanState:
     due = {c: sum(v for (when, _, comp), v in replay.buckets.items()
                   if comp == c and when <= day_of) for c in COMPONENTS}
     principal = sum(v for (_, _, comp), v in replay.buckets.items() if comp == "principal") + \
-        sum(i.principal for i in replay.installments if not i.called)
+        sum(i.principal_now for i in replay.installments if not i.called)
     overdue = []
     for inst in replay.installments:
         if inst.early or inst.due >= day_of or not any(inst.owed.values()):
