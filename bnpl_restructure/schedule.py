@@ -31,9 +31,11 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 import numpy.typing as npt
 
+from .calendar import parse_date
 from .core import Program
 from .errors import InvalidArgumentError, InvalidTermsError
 from .money import Currency, format_money
+from .records import read_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from .calendar import Frequency
@@ -194,6 +196,95 @@ class Schedule:
         _set(self, "frequency", frequency)
         _set(self, "_rows", None)
         return self
+
+    @classmethod
+    def from_records(cls, rows: Any, *, currency: Any = "CNY", start: Any = None,
+                     principal: Any = None, columns: Any = None) -> Schedule:
+        """Read another system's schedule into a :class:`Schedule`.
+
+        Parameters
+        ----------
+        rows
+            A sequence of mappings, a CSV file (path or open file) or a pandas DataFrame;
+            columns found by their usual names, amounts read exactly (see
+            :mod:`bnpl_restructure.records`). Each row needs a due date, and enough
+            money columns to know payment, principal and interest (a missing one of the
+            three is derived from the others; a missing fee is 0).
+        currency
+            The amounts' currency.
+        start
+            The advance date; default the first due date.
+        principal
+            The amount financed (major units); default the first balance plus the first
+            principal, or else the principal parts' sum.
+        columns
+            Explicit column names, ``{"interest": "Int. charged"}``.
+
+        Raises
+        ------
+        InvalidArgumentError
+            A row cannot be read, lacks a due date, or cannot give payment, principal and
+            interest.
+        InvalidTermsError
+            A row does not add up (payment ≠ principal + interest + fee): compare such a
+            table with ``bnpl_restructure.testing.reconcile`` instead, which reads rows as
+            they are.
+
+        Examples
+        --------
+        >>> s = Schedule.from_records([
+        ...     {"date": "2024-02-01", "payment": "340.33", "principal": "333.33",
+        ...      "fee": "7.00"},
+        ...     {"date": "2024-03-01", "payment": "340.34", "principal": "333.34",
+        ...      "fee": "7.00"}], start="2024-01-01")
+        >>> s
+        <Schedule CNY 666.67 · 2 installments 2024-02-01..2024-03-01 · total of payments 680.67>
+        """
+        cur = Currency.of(currency)
+        parsed = read_rows(rows, currency=cur, columns=columns)
+        dues, payment, part, interest, fee, balance = [], [], [], [], [], []
+        for k, row in enumerate(parsed):
+            if row.due_date is None:
+                raise InvalidArgumentError(f"rows[{k}].due_date", "is required for a "
+                                           "schedule (a due date on every row)")
+            f = row.fee or 0
+            p, i, pay = row.principal, row.interest, row.payment
+            if sum(v is None for v in (p, i, pay)) > 1:
+                raise InvalidArgumentError(f"rows[{k}]", "needs two of payment, principal "
+                                           "and interest", received=row)
+            if pay is None:
+                pay = (p or 0) + (i or 0) + f
+            elif p is None:
+                p = pay - (i or 0) - f
+            elif i is None:
+                i = pay - p - f
+            dues.append(row.due_date)
+            payment.append(pay)
+            part.append(p or 0)
+            interest.append(i or 0)
+            fee.append(f)
+            balance.append(row.balance)
+        if principal is not None:
+            opening = cur.to_minor(principal, argument="principal")
+        elif balance[0] is not None:
+            opening = balance[0] + part[0]
+        else:
+            opening = sum(part)
+        left, balances = opening, []
+        for k, value in enumerate(balance):
+            left -= part[k]
+            balances.append(left if value is None else value)
+        return cls(currency=cur, start=parse_date(start if start is not None else dues[0],
+                                                  argument="start"),
+                   principal=opening, due_dates=tuple(dues), payment=tuple(payment),
+                   principal_paid=tuple(part), interest=tuple(interest), fee=tuple(fee),
+                   balance=tuple(balances))
+
+    @classmethod
+    def from_csv(cls, path: Any, **options: Any) -> Schedule:
+        """:meth:`from_records` of a CSV file (a path or an open text file with a header
+        row); the same options."""
+        return cls.from_records(path, **options)
 
     @property
     def program(self) -> Program | None:
@@ -416,16 +507,12 @@ class Schedule:
         >>> rest.first_number, str(rest.amount), str(rest.total_of_payments)
         (6, '700.00', '742.00')
         """
-        from .calendar import parse_date
-
         day = parse_date(when, argument="when")
         lo = sum(1 for d in self.due_dates if d <= day)
         return self._slice(lo, len(self), max(day, self.start))
 
     def until(self, when: date | str) -> Schedule:
         """The installments due on or before ``when``."""
-        from .calendar import parse_date
-
         day = parse_date(when, argument="when")
         hi = sum(1 for d in self.due_dates if d <= day)
         return self._slice(0, hi, self.start)
