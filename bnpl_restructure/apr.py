@@ -222,7 +222,8 @@ def xirr_many(amounts: npt.ArrayLike, dates: npt.ArrayLike, *,
         Same shape, ``datetime64[D]`` (or anything numpy converts to it); padded
         entries may repeat any date.
     days_per_year
-        Time in years is days since each stream's first date / ``days_per_year``.
+        Time in years is days since each stream's earliest flow / ``days_per_year``
+        (zero flows, padding, may carry any date).
 
     Examples
     --------
@@ -231,6 +232,10 @@ def xirr_many(amounts: npt.ArrayLike, dates: npt.ArrayLike, *,
     >>> xirr_many([[-100, 110]], d, days_per_year=366).round(12).tolist()
     [0.1]
     """
+    if isinstance(days_per_year, bool) or not isinstance(days_per_year, (int, float)) or \
+            not 0 < days_per_year < 100_000 or days_per_year != days_per_year:
+        raise InvalidArgumentError("days_per_year", "must be a positive number of days "
+                                   "(365, 366, 360)", received=days_per_year)
     a = np.atleast_2d(np.asarray(amounts, dtype=np.float64))
     d = np.atleast_2d(np.asarray(dates, dtype="datetime64[D]"))
     if d.shape != a.shape:

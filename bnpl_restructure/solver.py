@@ -239,9 +239,16 @@ def _times(amounts: Array, ticks: npt.NDArray[Any], scale: float,
         if ticks.ndim == 1 and not from_row_start:
             return np.broadcast_to(ticks / float(scale), amounts.shape)
         full = np.broadcast_to(ticks, amounts.shape)
-        if from_row_start:
-            full = full - full.min(axis=1, keepdims=True)
-        times: Array = full / float(scale)
+        if not from_row_start:
+            times: Array = full / float(scale)
+            return times
+        # measured from each stream's earliest flow; zero flows (padding, any date) at 0
+        used = amounts != 0
+        far = np.iinfo(np.int64).max if full.dtype == np.int64 else np.inf
+        start = np.where(used, full, far).min(axis=1, keepdims=True)
+        start = np.where(used.any(axis=1, keepdims=True), start,
+                         full.min(axis=1, keepdims=True))
+        times = np.where(used, (full - start) / float(scale), 0.0)
         return times
 
 
@@ -328,6 +335,10 @@ def _solve_fast(a: Array, ticks: npt.NDArray[Any], *, scale: float, from_row_sta
         block = np.ascontiguousarray(sub[:, :span].T)  # (flows, rows)
         if not np.isfinite(block).all():
             return None
+        # each column scaled to its largest amount (the rate does not change): amounts
+        # near the float limits cannot overflow the sums
+        peak = np.abs(block).max(axis=0)
+        block /= np.where(peak > 0, peak, 1.0)
         if periodic:
             times = None
         elif shared is not None:
@@ -343,8 +354,10 @@ def _solve_fast(a: Array, ticks: npt.NDArray[Any], *, scale: float, from_row_sta
         loans = _loan_like(block, times)
         if not loans.all():
             general.append(rows[~loans])
-            rows, block = rows[loans], block[:, loans]
-            times = None if times is None else times[:, loans]
+            # (fancy indexing gives column-major copies: back to rows of flows, so that
+            # every block's sums run in one order)
+            rows, block = rows[loans], np.ascontiguousarray(block[:, loans])
+            times = None if times is None else np.ascontiguousarray(times[:, loans])
             if rows.size == 0:
                 continue
         if times is None:
@@ -383,11 +396,30 @@ def _loan_like(block: Array, times: Array | None) -> npt.NDArray[np.bool_]:
         seen |= row > 0
     loans: npt.NDArray[np.bool_] = seen & ~mixed
     if times is not None:
+        # the nonzero flows in time order, no two on one date (zero flows, padding, may
+        # carry any date: each nonzero flow is compared with the last nonzero one)
         nonzero = block != 0
-        step = np.diff(times, axis=0)
-        loans &= ~((step < 0) | ((step == 0) & nonzero[1:] & nonzero[:-1])).any(axis=0)
+        last = times[0].copy()
+        seen = nonzero[0].copy()
+        for k in range(1, flows):
+            now = nonzero[k]
+            at = times[k]
+            loans &= ~(now & seen & (at <= last))
+            last = np.where(now, at, last)
+            seen |= now
         times[~nonzero] = 0.0  # padding: exp(0) is finite, and 0 × 1 adds nothing
     return loans
+
+
+def _column_sums(block: Array) -> Array:
+    """Each column's sum, added row after row: numpy adds the rows of a ``(flows, rows)``
+    block in order, column by column, but sums a single contiguous column pairwise, so a
+    one-column block is widened to keep a row's result independent of its block."""
+    if block.shape[1] == 1:
+        sums: Array = np.repeat(block, 2, axis=1).sum(axis=0)[:1]
+        return sums
+    total: Array = block.sum(axis=0)
+    return total
 
 
 def _first_guess(block: Array, times: Array | None) -> Array:
@@ -396,15 +428,13 @@ def _first_guess(block: Array, times: Array | None) -> Array:
     (−0.9, 10)."""
     repaid = np.maximum(block, 0.0)
     advanced = repaid - block
-    total_repaid = repaid.sum(axis=0)
-    total_advanced = advanced.sum(axis=0)
-    if times is None:
-        k = np.arange(block.shape[0], dtype=np.float64)
-        lag = (k @ repaid) / total_repaid - (k @ advanced) / total_advanced
-    else:
-        repaid_at = (repaid * times).sum(axis=0)
-        advanced_at = (advanced * times).sum(axis=0)
-        lag = repaid_at / total_repaid - advanced_at / total_advanced
+    total_repaid = _column_sums(repaid)
+    total_advanced = _column_sums(advanced)
+    at = np.arange(block.shape[0], dtype=np.float64)[:, None] if times is None else times
+    # the usual loan advances only in its first flow: no product over the whole block
+    advanced_at = advanced[0] * at[0] if (block[1:] >= 0).all() else _column_sums(
+        advanced * at)
+    lag = _column_sums(repaid * at) / total_repaid - advanced_at / total_advanced
     with np.errstate(divide="ignore", invalid="ignore"):
         guess = (total_repaid / total_advanced - 1.0) / lag
     clipped: Array = np.clip(np.where(np.isfinite(guess), guess, 0.0), -0.9, 10.0)
@@ -438,7 +468,10 @@ def _horner_newton(block: Array) -> tuple[Array, npt.NDArray[Any]]:
             hi = np.where(below, hi, v)
             step = value / slope
             candidate = v - step
-            inside = (candidate >= lo) & (candidate <= hi)
+            # a Newton step needs a finite value and slope (v^k overflowing makes the step
+            # 0 or NaN: that is no evidence of a root)
+            inside = np.isfinite(value) & np.isfinite(slope) & (slope > 0) & (
+                candidate >= lo) & (candidate <= hi)
             # bisect (geometrically once v > 0 is bracketed) when the step leaves the
             # bracket or, the bracket closed, has not halved since the last one: far from
             # the root a high-degree polynomial lets Newton creep by v / degree a step
@@ -453,8 +486,31 @@ def _horner_newton(block: Array) -> tuple[Array, npt.NDArray[Any]]:
             done |= finished
             if done.all():
                 break
+        # the root verified: f(v) is rounding noise next to the size of its terms
+        value[:] = top
+        size = np.abs(top)
+        for k in range(flows - 2, -1, -1):
+            value *= v
+            value += block[k]
+            size *= v
+            size += np.abs(block[k])
         rate: Array = 1.0 / v - 1.0
-    return rate, done & np.isfinite(rate) & (rate > _FAST_RANGE[0]) & (rate < _FAST_RANGE[1])
+    return rate, done & _verified(value, size) & _plausible(rate)
+
+
+def _verified(value: Array, size: Array) -> npt.NDArray[np.bool_]:
+    """Whether ``f`` at the solved rate is zero to within rounding (1e-9 of the sum of its
+    terms' sizes, a thousand times the float error of the sum): a row that is not goes to
+    the general method."""
+    verified: npt.NDArray[np.bool_] = np.isfinite(value) & np.isfinite(size) & (
+        np.abs(value) <= 1e-9 * size)
+    return verified
+
+
+def _plausible(rate: Array) -> npt.NDArray[np.bool_]:
+    plausible: npt.NDArray[np.bool_] = np.isfinite(rate) & (rate > _FAST_RANGE[0]) & (
+        rate < _FAST_RANGE[1])
+    return plausible
 
 
 def _exp_newton(block: Array, times: Array) -> tuple[Array, npt.NDArray[Any]]:
@@ -473,15 +529,16 @@ def _exp_newton(block: Array, times: Array) -> tuple[Array, npt.NDArray[Any]]:
             np.multiply(times, -x, out=terms)
             np.exp(terms, out=terms)
             terms *= block
-            value = terms.sum(axis=0)
+            value = _column_sums(terms)
             terms *= times
-            slope = terms.sum(axis=0)  # −f'(x)
+            slope = _column_sums(terms)  # −f'(x)
             above = value > 0
             lo = np.where(above, x, lo)
             hi = np.where(above, hi, x)
             step = value / slope
             candidate = x + step
-            inside = (candidate >= lo) & (candidate <= hi)
+            inside = np.isfinite(value) & np.isfinite(slope) & (slope > 0) & (
+                candidate >= lo) & (candidate <= hi)
             # bisect when the step leaves the bracket or, the bracket closed, has not
             # halved since the last one
             newton = inside & ((np.abs(step) <= 0.5 * moved) | np.isinf(lo) | np.isinf(hi))
@@ -495,8 +552,14 @@ def _exp_newton(block: Array, times: Array) -> tuple[Array, npt.NDArray[Any]]:
             done |= finished
             if done.all():
                 break
+        # the root verified (see _verified)
+        np.multiply(times, -x, out=terms)
+        np.exp(terms, out=terms)
+        terms *= block
+        value = _column_sums(terms)
+        size = _column_sums(np.abs(terms))
         rate: Array = np.expm1(x)
-    return rate, done & np.isfinite(rate) & (rate > _FAST_RANGE[0]) & (rate < _FAST_RANGE[1])
+    return rate, done & _verified(value, size) & _plausible(rate)
 
 
 # ---------------------------------------------------------------- the general method
@@ -528,7 +591,9 @@ def _solve_general(a: Array, t: Array, f: Array | None, argument: str,
     # Signs are counted on the net flow of each date: flows on one date are one payment
     # (an advance and a refund on the same day cancel). Rows with such dates are rare.
     netted = ordered
-    same_date = (tsorted[:, 1:] == tsorted[:, :-1]) & nonzero[:, 1:] & nonzero[:, :-1]
+    # a nonzero flow on the date of the last nonzero one before it (zeros between them)
+    last_used = np.maximum.accumulate(np.where(nonzero, tsorted, -np.inf), axis=1)
+    same_date = nonzero[:, 1:] & (tsorted[:, 1:] == last_used[:, :-1])
     shared = np.flatnonzero(same_date.any(axis=1))
     if shared.size:
         netted = ordered.copy()
@@ -555,12 +620,16 @@ def _solve_general(a: Array, t: Array, f: Array | None, argument: str,
         sign_lo[multi] = np.where(value_lo == 0, -np.sign(_value(ghi, a[multi], t[multi],
                                   None if f is None else f[multi])[0]), np.sign(value_lo))
     # First guess: the simple-interest rate of the stream (exact for one period).
-    inflow = np.where(ordered * first[:, None] < 0, np.abs(ordered), 0.0)
-    outflow = np.where(ordered * first[:, None] > 0, np.abs(ordered), 0.0)
-    mean_time = np.einsum("ij,ij->i", inflow, tsorted) / np.maximum(inflow.sum(axis=1), 1e-300)
-    guess = (inflow.sum(axis=1) / np.maximum(outflow.sum(axis=1), 1e-300) - 1.0) / np.maximum(
-        mean_time, 1e-9)
-    guess = np.clip(guess, -0.9, 10.0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        inflow = np.where(np.sign(ordered) * np.sign(first)[:, None] < 0, np.abs(ordered),
+                          0.0)
+        outflow = np.where(np.sign(ordered) * np.sign(first)[:, None] > 0,
+                           np.abs(ordered), 0.0)
+        mean_time = np.einsum("ij,ij->i", inflow, tsorted) / np.maximum(
+            inflow.sum(axis=1), 1e-300)
+        guess = (inflow.sum(axis=1) / np.maximum(outflow.sum(axis=1), 1e-300) - 1.0) / \
+            np.maximum(mean_time, 1e-9)
+    guess = np.clip(np.where(np.isfinite(guess), guess, 0.0), -0.9, 10.0)
     guess = np.where((guess > lo) & (guess < hi), guess,
                      np.where(np.isfinite(hi), (lo + hi) / 2, guess))
     rate, unfinished = _by_width(a, t, f, guess, lo, hi, sign_lo)

@@ -7,16 +7,17 @@ public functions run the loan method first; ``fast=False`` forces the general on
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bnpl_restructure import solver
-from bnpl_restructure.apr import irr_many, xirr_many
+from bnpl_restructure.apr import irr, irr_many, xirr_many
 from bnpl_restructure.errors import (
     BnplError,
     ConvergenceError,
@@ -501,3 +502,94 @@ def test_newton_far_from_the_root_of_a_long_stream_bisects(
     v = 1.0 / (1.0 + rate)
     total = -payment * v * (v**count - 1.0) / (v - 1.0)
     assert -0.5 < rate < 0 and abs(total - advance) <= 1e-9 * advance
+
+
+# ----------------------------------------------- regressions from the review of the loan method
+
+
+def test_an_overflowing_slope_is_no_root() -> None:
+    """A 1,000 loan deferred 51 periods, then 209 payments of 602.06: v^k overflowed the
+    slope to inf, the Newton step became 0 and the loan method stopped at -93.27% a period
+    (the rate is 5%). The step now needs a finite slope, and every root is verified."""
+    assert irr(["-1000"] + [0] * 51 + ["602.06"] * 209) == Decimal("0.049999977433")
+    rates = solve_rates([[-1.0, 0.11640100282106712, 32.28287618986129]], [[0, 371, 424]])
+    general = _solve_ticks(np.array([[-1.0, 0.11640100282106712, 32.28287618986129]]),
+                           np.array([[0.0, 371.0, 424.0]]), scale=1.0, from_row_start=False,
+                           argument="cash_flows", fast=False)
+    assert abs(rates[0] - general[0]) <= 1e-12 and abs(rates[0] - 0.00824154) < 1e-8
+    # amounts near the float limit: each column scaled to its largest amount
+    golden = (1 + 5**0.5) / 2 - 1  # -1 + v + v^2 = 0 at v = 1 / (1 + r)
+    assert abs(solve_rates([[-1e308, 1e308, 1e308]], [[0, 1, 2]])[0] - golden) < 1e-14
+
+
+@settings(max_examples=60)
+@given(st.integers(1, 80), st.integers(20, 300), st.integers(150, 500),
+       st.integers(0, 2**32 - 1))
+def test_deferred_long_annuities_agree_with_the_general_method(
+        deferred: int, payments: int, rate_bp: int, seed: int) -> None:
+    """Long streams at high rates (the review found wrong rates there): both methods
+    agree, and the rate solves the annuity it was built from."""
+    rate = rate_bp / 10_000
+    advance = 1000.0
+    grown = advance * (1 + rate) ** deferred
+    payment = round(grown * rate / (1 - (1 + rate) ** -payments), 2)
+    amounts = np.array([[-advance] + [0.0] * deferred + [payment] * payments])
+    ticks = np.arange(amounts.shape[1], dtype=np.int64)
+    fast = _solve_ticks(amounts, ticks, scale=1.0, from_row_start=False,
+                        argument="cash_flows")
+    general = _solve_ticks(amounts, ticks, scale=1.0, from_row_start=False,
+                           argument="cash_flows", fast=False)
+    assert abs(fast[0] - general[0]) <= 1e-12 * (1 + abs(general[0]))
+    assert abs(fast[0] - rate) < 1e-4  # the payment was rounded to the cent
+
+
+def test_padding_dated_before_the_flows_changes_nothing() -> None:
+    """Zero flows may carry any date (np.zeros gives 1970-01-01): a stream is measured
+    from its earliest flow, so padding neither changes its rate nor its method's
+    convergence (it raised ConvergenceError when batched next to a longer stream)."""
+    dates = np.zeros((2, 6), dtype="datetime64[D]")
+    dates[0, :4] = np.array(["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"],
+                            dtype="datetime64[D]")
+    dates[1] = np.arange(np.datetime64("2024-01-01"), np.datetime64("2024-07-01"),
+                         np.timedelta64(31, "D"))[:6]
+    amounts = np.zeros((2, 6))
+    amounts[0, :4] = [-300, 140, 140, 140]
+    amounts[1] = [-500, 100, 100, 100, 100, 150]
+    together = xirr_many(amounts, dates)
+    alone = xirr_many(amounts[:1, :4], dates[:1, :4])
+    assert together[0] == alone[0]
+    general = _solve_ticks(amounts, dates.view(np.int64), scale=365.0, from_row_start=True,
+                           argument="amounts", fast=False)
+    assert np.all(np.abs(general - together) <= 1e-12 * (1 + np.abs(together)))
+
+
+def test_flows_on_one_date_with_a_zero_between_are_netted() -> None:
+    with pytest.raises(NoSolutionError, match="never change sign"):
+        xirr_many([[-100, 0, 100]], np.array([["2024-01-01"] * 3], dtype="datetime64[D]"))
+    with pytest.raises(NoSolutionError, match="never change sign"):
+        _solve_ticks(np.array([[-100.0, 0.0, 100.0]]), _days("2024-01-01", "2024-01-01",
+                                                             "2024-01-01"),
+                     scale=365.0, from_row_start=True, argument="cash_flows", fast=False)
+
+
+@pytest.mark.parametrize("days", [0, -365, 1e9, float("nan"), "365", True])
+def test_days_per_year_is_named(days: object) -> None:
+    with pytest.raises(InvalidArgumentError, match=r"^days_per_year: must be a positive"):
+        xirr_many([[-100, 110]], np.array([["2024-01-01", "2025-01-01"]],
+                                          dtype="datetime64[D]"),
+                  days_per_year=days)  # type: ignore[arg-type]
+
+
+@given(loan_batches(), st.integers(0, 5))
+def test_a_loan_rows_rate_is_the_same_bits_alone_or_batched(
+        batch: tuple[Array, npt.NDArray[np.int64]], pick: int) -> None:
+    """Loan-method rows are solved column by column with sums in one order whatever the
+    block's width: the very same float alone or in a batch (the review found 1 row in
+    3,000 whose 12-decimal rate changed with its batch)."""
+    amounts, days = batch
+    i = pick % amounts.shape[0]
+    used = amounts[i] != 0
+    assume(bool(np.all(np.diff(days[i][used]) > 0)))  # a loan: the loan method's row
+    dated = days.astype("datetime64[D]")
+    assert irr_many(amounts)[i] == irr_many(amounts[i:i + 1])[0]
+    assert xirr_many(amounts, dated)[i] == xirr_many(amounts[i:i + 1], dated[i:i + 1])[0]
