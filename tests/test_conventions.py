@@ -466,3 +466,20 @@ def test_running_total_of_unrounded_interest() -> None:
     # a rounded ledger: the running sum of its interest cells (8.33 + 5.58 + 2.80)
     assert ledger.running_interest() == (D("8.33"), D("13.91"), D("16.71"))
     assert ledger.running_interest()[-1] == ledger.total_interest
+
+
+def test_check_schedule_accepts_the_level_payment_kept() -> None:
+    """The invariant check allows the closing balance a level last row leaves (it
+    rejected every such schedule: principal parts 999,994 against 1,000,000)."""
+    from bnpl_restructure.testing.invariants import check_schedule
+    for principal, rate in (("10000", "0.08"), ("2500", "0.0824")):
+        rows = Plan.annuity(principal, annual_rate=rate, installments=12,
+                            start="2024-01-01", last_installment="level").schedule()
+        assert rows.closing_balance != 0
+        check_schedule(rows)
+    tampered = Schedule(currency=rows.currency, start=rows.start, principal=rows.principal,
+                        due_dates=rows.due_dates, payment=rows.payment,
+                        principal_paid=rows.principal_paid, interest=rows.interest,
+                        fee=rows.fee, balance=(*rows.balance[:-1], 5))
+    with pytest.raises(AssertionError):
+        check_schedule(tampered)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
-from ..core import Program, exact_columns
+from ..core import PaymentRule, Program, exact_columns
 from ..rounding import round_ratio
 from ..schedule import Schedule
 
@@ -33,7 +33,9 @@ def check_schedule(schedule: Schedule, *, allow_capitalization: bool = False,
       ``allow_capitalization``;
     - when ``complete`` (a whole plan, not an ``until()`` view): the principal parts add
       up to the opening principal plus capitalized interest and the final balance is
-      exactly zero; in a carried-precision schedule (``balance="carried"``) the
+      exactly zero (or, with the level payment kept on the last row, the closing
+      balance it leaves, which the principal parts then fall short by); in a
+      carried-precision schedule (``balance="carried"``) the
       principal parts may differ from it by the rounding of the interest cells (less
       than a minor unit a row), and the total of payments is the amount financed plus
       the program's exact total interest (and fees), rounded once;
@@ -42,6 +44,9 @@ def check_schedule(schedule: Schedule, *, allow_capitalization: bool = False,
     program = schedule.program
     exact = program is not None and program.exact_balance
     carried = program is not None and program.carried_payoff
+    # the level payment kept on the last row leaves its residual as the closing balance
+    closing = schedule.balance[-1] if schedule.balance and program is not None and (
+        program.periods[-1].rule is PaymentRule.FIXED) else 0
     opening = schedule.principal
     for k in range(len(schedule)):
         number = schedule.first_number + k
@@ -61,11 +66,13 @@ def check_schedule(schedule: Schedule, *, allow_capitalization: bool = False,
     if complete and carried and program is not None:
         _check_carried(schedule, program)
     elif complete:
-        total = schedule.principal + sum(schedule.capitalized) - sum(schedule.forgiven)
+        total = schedule.principal + sum(schedule.capitalized) - sum(schedule.forgiven) \
+            - closing
         assert sum(schedule.principal_paid) == total, (
             f"principal parts add up to {sum(schedule.principal_paid)}, expected {total}")
     if complete and len(schedule):
-        assert schedule.balance[-1] == 0, f"final balance {schedule.balance[-1]} != 0"
+        assert schedule.balance[-1] == closing, (
+            f"final balance {schedule.balance[-1]} != {closing}")
     dues = schedule.due_dates
     assert all(a < b for a, b in itertools.pairwise(dues)), \
         "due dates do not strictly increase"
