@@ -1035,3 +1035,7 @@ class Plan:
                 f"{format_money(self.principal, self.currency)}, {quoted}, "
                 f"{self.installments} × {self.frequency.name}, "
                 f"{self.due_dates[0].isoformat()}..{self.due_dates[-1].isoformat()})")
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Pretty printers (IPython, Hypothesis' reports) show the short repr."""
+        printer.text(repr(self))

@@ -182,6 +182,10 @@ residual='first', increment='1')
                 f"interest={self.interest.value!r}, balance={self.balance.value!r}, "
                 f"residual={self.residual.value!r}{extra})")
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Pretty printers (IPython, Hypothesis' reports) show the short repr."""
+        printer.text(repr(self))
+
     def increment_in(self, currency: Any) -> int:
         """The increment in minor units of ``currency`` (1 when there is none).
 

@@ -71,6 +71,10 @@ class Installment:
                 f"principal {self.principal:,} + interest {self.interest:,} + fee "
                 f"{self.fee:,}; balance {self.balance:,}>")
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Pretty printers (IPython, Hypothesis' reports) show the short repr."""
+        printer.text(repr(self))
+
 
 _SLOTS = tuple(Installment.__dict__[name].__set__ for name in (
     "number", "due_date", "payment", "principal", "interest", "fee", "balance"))
@@ -531,6 +535,10 @@ class Schedule:
         return (f"<Schedule {self.currency.code} {self._fmt(self.principal)} · {len(self)} "
                 f"{word} {self.due_dates[0].isoformat()}..{self.due_dates[-1].isoformat()} · "
                 f"total of payments {self._fmt(sum(self.payment))}{closing}>")
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Pretty printers (IPython, Hypothesis' reports) show the short repr."""
+        printer.text(repr(self))
 
     def _table(self) -> tuple[list[str], list[list[str]], list[str]]:
         header = ["#", "due date", "payment", "principal", "interest", "fee", "balance"]

@@ -513,6 +513,10 @@ class LoanState:
                 f"{fmt(self.overdue_amount)} ({self.days_past_due} days, {self.bucket}), "
                 f"payoff {fmt(self.payoff_amount)}>")
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Pretty printers (IPython, Hypothesis' reports) show the short repr."""
+        printer.text(repr(self))
+
     @in_library_context
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: Decimal strings, ISO dates, no floats (the remaining plan is not
