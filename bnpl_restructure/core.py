@@ -612,8 +612,8 @@ def _publish_exact(principal: npt.NDArray[Any], rule: npt.NDArray[Any], fee: npt
             interest = rnd(exact["interest"][k, j])
             capitalized = rnd(exact["capitalized"][k, j])
             paid = exact["payment_pi"][k, j]
-            carried_row = carried_payoff and exact["balance"][k, j] == 0 and paid != 0
-            if carried_row:  # round(exact balance + exact interest), less the interest cell
+            if carried_payoff and exact["balance"][k, j] == 0 and paid != 0:
+                # the payoff row: round(exact balance + exact interest), less the interest
                 principal_paid = rnd(paid, payment_mode) - interest
             elif exact["balance"][k, j] == 0:  # the payoff row, or rows after it
                 principal_paid = 0 if carried_payoff else owed + capitalized
@@ -621,7 +621,9 @@ def _publish_exact(principal: npt.NDArray[Any], rule: npt.NDArray[Any], fee: npt
                 principal_paid = rnd(paid, payment_mode) - interest
             else:
                 principal_paid = rnd(paid - exact["interest"][k, j])
-            if not carried_row:
+            if carried_payoff:  # a carried schedule pays its installments as they are
+                principal_paid = max(0, principal_paid)
+            else:
                 principal_paid = max(0, min(principal_paid, owed + capitalized))
             owed += capitalized - principal_paid
             fee_k = int(fee[k, j])

@@ -483,3 +483,15 @@ def test_check_schedule_accepts_the_level_payment_kept() -> None:
                         fee=rows.fee, balance=(*rows.balance[:-1], 5))
     with pytest.raises(AssertionError):
         check_schedule(tampered)
+
+
+def test_carried_precision_pays_tiny_installments_as_they_are() -> None:
+    """A tiny loan with its payment rounded up pays off early; each carried installment
+    is paid as it is (it was clamped to the published principal left, so the total of
+    payments fell a cent short of the exact total rounded once)."""
+    from bnpl_restructure.testing.invariants import check_schedule
+    rows = Plan.annuity("1.43", annual_rate="0.0198", installments=17, start="2000-01-01",
+                        first_due="2000-01-16", frequency="semi-monthly",
+                        rounding=RoundingPolicy(payment="up", balance="carried")).schedule()
+    assert rows.payment == (9,) * 16 + (1,)
+    check_schedule(rows, allow_capitalization=True)
