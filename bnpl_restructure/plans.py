@@ -394,6 +394,10 @@ class Plan:
             object.__setattr__(self, "last_installment",
                                _parse_last_installment(self.last_installment))
         if self.last_installment is _LEVEL_LAST:
+            if self.balloon:
+                raise InvalidArgumentError(
+                    "last_installment", "'level' cannot be combined with a balloon: the "
+                    "balloon is the last installment's own amount", received="level")
             if self.kind is not _KIND_ANNUITY:
                 raise InvalidArgumentError("last_installment", "'level' applies to "
                                            f"annuities only, not to a {self.kind.value} plan",
@@ -414,6 +418,8 @@ class Plan:
                     "rounding.increment", "applies to level and equal installments, not "
                     f"to a {self.kind.value} plan", received=self.rounding.increment)
             self.rounding.increment_in(self.currency)  # a multiple of the minor unit
+            if self.kind is _KIND_ANNUITY:
+                self._check_increment_schedule()
 
     # ------------------------------------------------------------------ constructors
 
@@ -924,6 +930,18 @@ class Plan:
         return _level_payment(self.principal, self._payment_factors(self.factors()),
                               mode=self.rounding.payment, balloon=self.balloon,
                               increment=self.rounding.increment_in(self.currency))
+
+    def _check_increment_schedule(self) -> None:
+        """An increment must leave every installment something to pay and the loan to
+        its last due date (a level payment rounded to 0, or one that pays off early,
+        means the increment is too large for the loan)."""
+        payments = self.schedule().payment
+        if 0 in payments or (self.rounding.balance is not _EXACT and not payments[-1]):
+            raise InvalidArgumentError(
+                "rounding.increment", f"is too large for this loan: installments "
+                f"{[format_money(p, self.currency) for p in payments[:3]]}... would "
+                "include nothing to pay; use a smaller increment",
+                received=self.rounding.increment)
 
     def _payment_factors(self, factors: tuple[Fraction, ...]) -> tuple[Fraction, ...]:
         """The factors the level payment is solved from (:class:`PaymentBasis`)."""

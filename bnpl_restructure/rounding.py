@@ -125,12 +125,15 @@ class RoundingPolicy:
     increment
         Installments in multiples of this amount, in major units (``"1"`` for whole
         yuan or dollars, ``"0.10"``, ``"20"``), or ``None`` (default) for the
-        currency's minor unit. A level payment is rounded to a multiple by the
-        ``payment`` mode and the last installment takes what is left (as Apache
-        Fineract's ``installmentAmountInMultiplesOf`` does); an equal split (pay-in-N,
-        equal principal, a flat-fee plan's installments) gives every installment but
-        one the share rounded to a multiple by the ``payment`` mode, and the
-        ``residual`` installment the rest. It must be a multiple of the plan
+        currency's minor unit. An annuity's level payment of principal and interest is
+        rounded to a multiple by the ``payment`` mode (a fixed fee comes on top) and the
+        last installment takes what is left (as Apache Fineract's
+        ``installmentAmountInMultiplesOf`` does); an equal split (pay-in-N, equal
+        principal, a flat-fee plan's installments with their fees) gives every
+        installment but one the share rounded to a multiple by the ``payment`` mode,
+        and the ``residual`` installment the rest. An increment equal to the minor unit
+        changes nothing; one so large that an installment would be zero, or the loan
+        paid off before its last installment, is a typed error. It must be a multiple of the plan
         currency's minor unit (checked when a plan is built) and cannot be combined with
         ``balance="exact"``, whose payment is carried unrounded.
 
@@ -242,15 +245,15 @@ number of JPY (it has no minor unit); round it explicitly first (got Decimal('0.
             raise InvalidArgumentError("parts", "must be a positive integer", received=parts)
         if amount < 0:
             raise InvalidArgumentError("amount", "must not be negative", received=amount)
-        if increment == 1 and self.increment is None:
+        if increment == 1:  # the minor unit: the share rounded down, the rest residual
             base = amount // parts
         else:  # a multiple of the increment, rounded by the payment mode
             base = round_ratio(amount, parts * increment, self.payment) * increment
-            if amount - (parts - 1) * base < 0:
+            if base == 0 or amount - (parts - 1) * base < 0:
                 raise InvalidArgumentError(
                     "rounding.increment", f"is too large to split {amount} minor units "
-                    f"into {parts} installments: the installment taking the remainder "
-                    "would be negative; use a smaller increment or payment='down'",
+                    f"into {parts} installments: an installment would be zero or "
+                    "negative; use a smaller increment",
                     received=self.increment)
         shares = [base] * parts
         shares[-1 if self.residual is Residual.LAST else 0] += amount - parts * base

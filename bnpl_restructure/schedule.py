@@ -76,6 +76,20 @@ class Installment:
         printer.text(repr(self))
 
 
+def _minor_units(name: str, column: Sequence[Any]) -> tuple[int, ...]:
+    """A column as Python ints of minor units: integers (numpy's too) are taken as they
+    are, anything else (a float, a bool, a Decimal) is refused, never rounded."""
+    out = []
+    for k, value in enumerate(column):
+        if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+            out.append(int(value))
+        else:
+            raise InvalidArgumentError(f"{name}[{k}]" if name != "principal" else name,
+                                       "must be an int of minor units (convert amounts "
+                                       "with Currency.to_minor)", received=value)
+    return tuple(out)
+
+
 _SLOTS = tuple(Installment.__dict__[name].__set__ for name in (
     "number", "due_date", "payment", "principal", "interest", "fee", "balance"))
 
@@ -157,9 +171,15 @@ class Schedule:
             if not getattr(self, name):
                 object.__setattr__(self, name, zeros)
         for name in _COLUMNS:
-            if len(getattr(self, name)) != n:
+            column = getattr(self, name)
+            if len(column) != n:
                 raise InvalidArgumentError(name, f"must have one value per due date ({n})",
-                                           received=len(getattr(self, name)))
+                                           received=len(column))
+            if not all(type(v) is int for v in column):
+                object.__setattr__(self, name, _minor_units(name, column))
+        if type(self.principal) is not int:
+            object.__setattr__(self, "principal", _minor_units("principal",
+                                                               (self.principal,))[0])
         if list(map(_add, map(_add, self.principal_paid, self.interest), self.fee)) == list(
                 self.payment):
             return
@@ -304,10 +324,19 @@ class Schedule:
     def __len__(self) -> int:
         return len(self.due_dates)
 
+    def __getstate__(self) -> list[Any]:
+        """The fields for pickling, without the rows built from them (rebuilt on use)."""
+        return [None if name == "_rows" else getattr(self, name, None)
+                for name in self.__dataclass_fields__]
+
+    def __setstate__(self, state: list[Any]) -> None:
+        for name, value in zip(self.__dataclass_fields__, state, strict=True):
+            object.__setattr__(self, name, value)
+
     def _all_rows(self) -> tuple[Installment, ...]:
         """Every row as an :class:`Installment`, built on first use and kept (a schedule
         is immutable, so reading it again costs nothing)."""
-        rows = self._rows
+        rows = getattr(self, "_rows", None)  # absent in a schedule pickled before it
         if rows is None:
             majors = self.currency._majors
             first = self.first_number
@@ -372,8 +401,9 @@ class Schedule:
         ``"carried"``) it is the running total of the *unrounded* interest, rounded once
         per row by the interest mode, as such systems print it: the last value is the
         exact total rounded, which the sum of the rounded interest cells need not be.
-        Otherwise it is the running sum of the interest column (for a view made by
-        :meth:`after`, from its first row).
+        Otherwise it is the running sum of the interest column. A view made by
+        :meth:`after` or :meth:`until` counts from the loan's start too, when it has the
+        program that made it (a schedule read from records counts from its first row).
 
         Examples
         --------
@@ -384,18 +414,22 @@ class Schedule:
         >>> s.running_interest()[-1], s.total_interest
         (Decimal('21034.07'), Decimal('21034.06'))
         """
-        program, offset = self.program, self.first_number - 1
-        if program is not None and program.exact_balance and len(
-                program.periods) == offset + len(self):
-            from .core import exact_columns
+        program, offset, n = self.program, self.first_number - 1, len(self)
+        if program is not None and n and len(program.periods) >= offset + n and (
+                program.periods[offset].due == self.due_dates[0]) and (
+                program.periods[offset + n - 1].due == self.due_dates[-1]):
+            from .core import exact_columns, run_single
             from .rounding import round_ratio
 
-            mode = program.interest_rounding
-            total, out = Fraction(0), []
-            for value in exact_columns(program)["interest"]:
-                total += value
-                out.append(round_ratio(total.numerator, total.denominator, mode))
-            return tuple(self.currency._majors(out[offset:]))
+            if program.exact_balance:
+                mode = program.interest_rounding
+                total, out = Fraction(0), []
+                for value in exact_columns(program)["interest"]:
+                    total += value
+                    out.append(round_ratio(total.numerator, total.denominator, mode))
+            else:
+                out = list(accumulate(run_single(program).interest))
+            return tuple(self.currency._majors(out[offset:offset + n]))
         return tuple(self.currency._majors(list(accumulate(self.interest))))
 
     @property

@@ -495,3 +495,39 @@ def test_carried_precision_pays_tiny_installments_as_they_are() -> None:
                         rounding=RoundingPolicy(payment="up", balance="carried")).schedule()
     assert rows.payment == (9,) * 16 + (1,)
     check_schedule(rows, allow_capitalization=True)
+
+
+# ------------------------------------------------ regressions from the review
+
+
+def test_an_increment_too_large_for_the_loan_is_refused() -> None:
+    base = {"annual_rate": "0.08", "installments": 12, "start": "2024-01-31"}
+    for step in ("5000", "1000"):  # 0.00 x 11 then everything; or paid off a row early
+        with pytest.raises(InvalidArgumentError, match=r"^rounding.increment: is too "
+                                                       r"large for this loan"):
+            Plan.annuity("10000", rounding=RoundingPolicy(increment=step), **base)
+    with pytest.raises(InvalidArgumentError, match=r"^rounding.increment: is too large to "
+                                                   r"split 9999 minor units"):
+        Plan.pay_in_4("99.99", start="2024-01-01", rounding=RoundingPolicy(increment="50"))
+    assert Plan.annuity("10000", rounding=RoundingPolicy(increment="1"),
+                        **base).schedule()[0].payment == D("870.00")
+
+
+def test_an_increment_of_the_minor_unit_changes_nothing() -> None:
+    """'0.01' for a 2-decimal currency is the default's own rounding: the split, and a
+    flat-fee plan's fee split, are as without an increment."""
+    for policy in (RoundingPolicy(increment="0.01"), RoundingPolicy()):
+        split = Plan.pay_in_4("100.03", start="2024-01-01", rounding=policy).schedule()
+        assert [str(r.payment) for r in split] == ["25.00", "25.00", "25.00", "25.03"]
+    fees = {str(policy.increment): Plan.flat_fee(
+        "6000.50", total_fee_rate="0.07", installments=7, start="2024-01-01",
+        rounding=policy).schedule().fee for policy in (RoundingPolicy(increment="0.01"),
+                                                       RoundingPolicy())}
+    assert fees["0.01"] == fees["None"]
+
+
+def test_a_level_last_row_with_a_balloon_is_refused() -> None:
+    with pytest.raises(InvalidArgumentError, match=r"^last_installment: 'level' cannot be "
+                                                   r"combined with a balloon"):
+        Plan.annuity("10000", annual_rate="0.08", installments=12, start="2024-01-31",
+                     balloon="5000", last_installment="level")

@@ -122,3 +122,42 @@ def test_rows_are_built_once_and_kept() -> None:
     assert sum(r.principal for r in first) == Decimal("10000.00")
     # a view has rows of its own, numbered as in the whole schedule
     assert schedule.after("2024-06-15")[0].number == 6
+
+
+def test_a_schedule_built_directly_takes_integers_only() -> None:
+    """Floats were turned into float-expanded Decimals (100.0029999999999927...);
+    numpy integers (a pandas column) are integers."""
+    import numpy as np
+    kwargs = {"currency": CNY, "start": date(2024, 1, 1), "due_dates": (date(2024, 2, 1),),
+              "interest": (0,), "fee": (0,), "balance": (0,)}
+    with pytest.raises(InvalidArgumentError, match=r"^payment\[0\]: must be an int of "
+                                                   r"minor units"):
+        Schedule(principal=10000, payment=(10000.3,), principal_paid=(10000,),
+                 **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match=r"^principal: must be an int"):
+        Schedule(principal=True, payment=(1,), principal_paid=(1,),
+                 **kwargs)  # type: ignore[arg-type]
+    s = Schedule(principal=np.int64(10000), payment=(np.int64(10000),),
+                 principal_paid=(10000,), **kwargs)  # type: ignore[arg-type]
+    assert type(s.payment[0]) is int and s[0].payment == Decimal("100.00")
+
+
+def test_pickled_schedules_carry_no_rows_and_rebuild_them() -> None:
+    import pickle
+    schedule = Plan.annuity("10000", annual_rate="0.08", installments=12,
+                            start="2024-01-31").schedule()
+    size = len(pickle.dumps(schedule))
+    first = schedule[0]
+    assert len(pickle.dumps(schedule)) == size  # the built rows are not pickled
+    restored = pickle.loads(pickle.dumps(schedule))
+    assert restored == schedule and restored[0] == first
+
+
+def test_running_interest_of_views_counts_from_the_loan_start() -> None:
+    from bnpl_restructure import RoundingPolicy
+    for policy in (RoundingPolicy(), RoundingPolicy(balance="carried")):
+        s = Plan.annuity("280000", annual_rate="0.084", installments=20, start="2024-01-01",
+                         rounding=policy).schedule()
+        whole = s.running_interest()
+        assert s.until("2025-02-15").running_interest() == whole[:13]
+        assert s.after("2024-06-15").running_interest() == whole[5:]
