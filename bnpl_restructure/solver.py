@@ -335,10 +335,11 @@ def _solve_fast(a: Array, ticks: npt.NDArray[Any], *, scale: float, from_row_sta
         block = np.ascontiguousarray(sub[:, :span].T)  # (flows, rows)
         if not np.isfinite(block).all():
             return None
-        # each column scaled to its largest amount (the rate does not change): amounts
-        # near the float limits cannot overflow the sums
-        peak = np.abs(block).max(axis=0)
-        block /= np.where(peak > 0, peak, 1.0)
+        if max(block.max(), -block.min()) > 1e100:
+            # each column scaled to its largest amount (the rate does not change):
+            # amounts near the float limits cannot overflow the sums
+            peak = np.abs(block).max(axis=0)
+            block /= np.where(peak > 0, peak, 1.0)
         if periodic:
             times = None
         elif shared is not None:
@@ -422,10 +423,10 @@ def _column_sums(block: Array) -> Array:
     return total
 
 
-def _first_guess(block: Array, times: Array | None) -> Array:
+def _first_guess(block: Array, times: Array | None) -> tuple[Array, Array]:
     """The simple-interest rate of each normalised column: (repaid / advanced − 1) over
     the time between the two (weighted mean times), per unit period; clipped to
-    (−0.9, 10)."""
+    (−0.9, 10). Also each column's sum of absolute amounts (for :func:`_verified`)."""
     repaid = np.maximum(block, 0.0)
     advanced = repaid - block
     total_repaid = _column_sums(repaid)
@@ -438,14 +439,16 @@ def _first_guess(block: Array, times: Array | None) -> Array:
     with np.errstate(divide="ignore", invalid="ignore"):
         guess = (total_repaid / total_advanced - 1.0) / lag
     clipped: Array = np.clip(np.where(np.isfinite(guess), guess, 0.0), -0.9, 10.0)
-    return clipped
+    return clipped, total_repaid + total_advanced
 
 
 def _horner_newton(block: Array) -> tuple[Array, npt.NDArray[Any]]:
     """Periodic flows (row k at time k), normalised: Newton for ``v = 1 / (1 + r)`` on
     ``f(v) = Σ a_k v^k``, increasing through its one positive root."""
     flows, m = block.shape
-    v = 1.0 / (1.0 + _first_guess(block, None))
+    guess, size = _first_guess(block, None)
+    v = 1.0 / (1.0 + guess)
+    at_finish = np.zeros(m)  # f where each row finished
     lo = np.zeros(m)
     hi = np.full(m, np.inf)
     tol = 1e-10  # relative step after which the error is of order 1e-20 × flows
@@ -480,30 +483,26 @@ def _horner_newton(block: Array) -> tuple[Array, npt.NDArray[Any]]:
                 np.isinf(hi), 2.0 * v, np.where(lo > 0, np.sqrt(lo * hi), 0.5 * hi)))
             finished = (value == 0) | (inside & (np.abs(step) <= tol * v)) | (
                 hi - lo <= 1e-15 * v)
+            at_finish = np.where(finished & ~done, value, at_finish)
             following = np.where(done | (value == 0), v, candidate)
             moved = np.abs(following - v)
             v = following
             done |= finished
             if done.all():
                 break
-        # the root verified: f(v) is rounding noise next to the size of its terms
-        value[:] = top
-        size = np.abs(top)
-        for k in range(flows - 2, -1, -1):
-            value *= v
-            value += block[k]
-            size *= v
-            size += np.abs(block[k])
+        # Σ |a_k| v^k is at most Σ |a_k| max(1, v)^(flows - 1)
+        bound = size * np.maximum(v, 1.0) ** (flows - 1)
         rate: Array = 1.0 / v - 1.0
-    return rate, done & _verified(value, size) & _plausible(rate)
+    return rate, done & _verified(at_finish, bound, flows) & _plausible(rate)
 
 
-def _verified(value: Array, size: Array) -> npt.NDArray[np.bool_]:
-    """Whether ``f`` at the solved rate is zero to within rounding (1e-9 of the sum of its
-    terms' sizes, a thousand times the float error of the sum): a row that is not goes to
-    the general method."""
+def _verified(value: Array, size: Array, flows: int) -> npt.NDArray[np.bool_]:
+    """Whether ``f`` where a row finished is zero within what its last step and rounding
+    allow (``1e-9 × flows`` of a bound on the sum of its terms' sizes): a Newton iteration
+    that stopped without a root (an overflowed slope, say) leaves a large ``f``, and the
+    row goes to the general method."""
     verified: npt.NDArray[np.bool_] = np.isfinite(value) & np.isfinite(size) & (
-        np.abs(value) <= 1e-9 * size)
+        np.abs(value) <= 1e-9 * flows * size)
     return verified
 
 
@@ -516,11 +515,14 @@ def _plausible(rate: Array) -> npt.NDArray[np.bool_]:
 def _exp_newton(block: Array, times: Array) -> tuple[Array, npt.NDArray[Any]]:
     """Dated flows, normalised: Newton for ``x = ln(1 + r)`` on ``f(x) = Σ a_k e^(−t_k x)``,
     decreasing through its one root."""
-    m = block.shape[1]
-    x = np.log1p(_first_guess(block, times))
+    flows, m = block.shape
+    guess, size = _first_guess(block, times)
+    x = np.log1p(guess)
+    at_finish = np.zeros(m)  # f where each row finished
     lo = np.full(m, -np.inf)
     hi = np.full(m, np.inf)
-    tol = 1e-9 / (1.0 + times.max(axis=0))
+    reach = times.max(axis=0)
+    tol = 1e-9 / (1.0 + reach)
     done = np.zeros(m, dtype=bool)
     moved = np.full(m, np.inf)  # the size of the last step taken
     terms = np.empty_like(block)
@@ -546,20 +548,17 @@ def _exp_newton(block: Array, times: Array) -> tuple[Array, npt.NDArray[Any]]:
                 np.isinf(hi), np.maximum(x, lo) + 1.0,
                 np.where(np.isinf(lo), np.minimum(x, hi) - 1.0, 0.5 * (lo + hi))))
             finished = (value == 0) | (inside & (np.abs(step) <= tol)) | (hi - lo <= 1e-15)
+            at_finish = np.where(finished & ~done, value, at_finish)
             following = np.where(done | (value == 0), x, candidate)
             moved = np.abs(following - x)
             x = following
             done |= finished
             if done.all():
                 break
-        # the root verified (see _verified)
-        np.multiply(times, -x, out=terms)
-        np.exp(terms, out=terms)
-        terms *= block
-        value = _column_sums(terms)
-        size = _column_sums(np.abs(terms))
+        # Σ |a_k| e^(-t_k x) is at most Σ |a_k| max(1, e^(-t_max x)), times being >= 0
+        bound = size * np.maximum(np.exp(-x * reach), 1.0)
         rate: Array = np.expm1(x)
-    return rate, done & _verified(value, size) & _plausible(rate)
+    return rate, done & _verified(at_finish, bound, flows) & _plausible(rate)
 
 
 # ---------------------------------------------------------------- the general method
