@@ -256,9 +256,9 @@ def test_public_functions_give_closed_form_rates() -> None:
     assert abs(solve_rates([[-100.0, 110.0]], [[0.0, 1.0]])[0] - 0.1) <= 2e-16
 
 
-def test_many_rows_in_both_paths() -> None:
-    # 5,000 rows: the numpy path groups rows by width (>= 4096 rows), the compiled one
-    # keeps two rows in flight; a non-converging row is named by its own index
+def test_many_rows_in_both_methods() -> None:
+    # 5,000 rows: more than one block of the loan method, and the general method groups
+    # rows by width (>= 4096 rows); a non-converging row is named by its own index
     rng = np.random.default_rng(5)
     n = rng.integers(1, 37, size=5000)
     amounts = np.zeros((5000, 37))
