@@ -60,6 +60,7 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -442,54 +443,83 @@ def _first_guess(block: Array, times: Array | None) -> tuple[Array, Array]:
     return clipped, total_repaid + total_advanced
 
 
-def _horner_newton(block: Array) -> tuple[Array, npt.NDArray[Any]]:
-    """Periodic flows (row k at time k), normalised: Newton for ``v = 1 / (1 + r)`` on
-    ``f(v) = Σ a_k v^k``, increasing through its one positive root."""
-    flows, m = block.shape
-    guess, size = _first_guess(block, None)
-    v = 1.0 / (1.0 + guess)
-    at_finish = np.zeros(m)  # f where each row finished
-    lo = np.zeros(m)
-    hi = np.full(m, np.inf)
-    tol = 1e-10  # relative step after which the error is of order 1e-20 × flows
+_Evaluate = Callable[[Array], tuple[Array, Array]]
+
+
+def _bracketed_newton(evaluate: _Evaluate, point: Array, lo: Array, hi: Array, *,
+                      tol: Array | float, relative: bool,
+                      widen: Callable[[Array, Array, Array], Array],
+                      bisect: Callable[[Array, Array], Array]
+                      ) -> tuple[Array, npt.NDArray[np.bool_], Array]:
+    """Newton on every column of a block at once, inside a sign bracket (lo, hi).
+
+    ``evaluate(point)`` gives ``f`` and ``f'`` per column, ``f`` increasing through its
+    one root. A Newton step needs a finite value and slope (powers that overflow are no
+    evidence of a root); when it leaves the bracket, or (the bracket closed) has not
+    halved since the last step, ``bisect(lo, hi)`` replaces it, or ``widen(point, lo,
+    hi)`` while a side of the bracket is still open. A column is finished at ``f = 0``,
+    after a Newton step below ``tol`` (times the point when ``relative``), or when its
+    bracket is narrower than 1e-15 (relative likewise). Returns the points, which
+    columns finished, and ``f`` where each finished (for :func:`_verified`).
+    """
+    m = point.shape[0]
     done = np.zeros(m, dtype=bool)
     moved = np.full(m, np.inf)  # the size of the last step taken
-    value = np.empty(m)
-    slope = np.empty(m)
-    top = block[flows - 1]
+    at_finish = np.zeros(m)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(_FAST_MAX_ITER):
-            value[:] = top
-            slope[:] = 0.0
-            for k in range(flows - 2, -1, -1):
-                slope *= v
-                slope += value
-                value *= v
-                value += block[k]
+            value, slope = evaluate(point)
             below = value < 0
-            lo = np.where(below, v, lo)
-            hi = np.where(below, hi, v)
+            lo = np.where(below, point, lo)
+            hi = np.where(below, hi, point)
             step = value / slope
-            candidate = v - step
-            # a Newton step needs a finite value and slope (v^k overflowing makes the step
-            # 0 or NaN: that is no evidence of a root)
+            candidate = point - step
             inside = np.isfinite(value) & np.isfinite(slope) & (slope > 0) & (
                 candidate >= lo) & (candidate <= hi)
-            # bisect (geometrically once v > 0 is bracketed) when the step leaves the
-            # bracket or, the bracket closed, has not halved since the last one: far from
-            # the root a high-degree polynomial lets Newton creep by v / degree a step
-            newton = inside & ((np.abs(step) <= 0.5 * moved) | np.isinf(hi))
+            open_ = np.isinf(lo) | np.isinf(hi)
+            newton = inside & ((np.abs(step) <= 0.5 * moved) | open_)
             candidate = np.where(newton, candidate, np.where(
-                np.isinf(hi), 2.0 * v, np.where(lo > 0, np.sqrt(lo * hi), 0.5 * hi)))
-            finished = (value == 0) | (inside & (np.abs(step) <= tol * v)) | (
-                hi - lo <= 1e-15 * v)
+                open_, widen(point, lo, hi), bisect(lo, hi)))
+            scale = np.abs(point) if relative else 1.0
+            finished = (value == 0) | (inside & (np.abs(step) <= tol * scale)) | (
+                hi - lo <= 1e-15 * scale)
             at_finish = np.where(finished & ~done, value, at_finish)
-            following = np.where(done | (value == 0), v, candidate)
-            moved = np.abs(following - v)
-            v = following
+            following = np.where(done | (value == 0), point, candidate)
+            moved = np.abs(following - point)
+            point = following
             done |= finished
             if done.all():
                 break
+    return point, done, at_finish
+
+
+def _horner_newton(block: Array) -> tuple[Array, npt.NDArray[Any]]:
+    """Periodic flows (row k at time k), normalised: Newton for ``v = 1 / (1 + r)`` on
+    ``f(v) = Σ a_k v^k``, increasing through its one positive root; a closed bracket is
+    bisected geometrically (far from the root a high-degree polynomial lets Newton creep
+    by v / degree a step)."""
+    flows, m = block.shape
+    guess, size = _first_guess(block, None)
+    value = np.empty(m)
+    slope = np.empty(m)
+    top = block[flows - 1]
+
+    def evaluate(v: Array) -> tuple[Array, Array]:
+        value[:] = top
+        slope[:] = 0.0
+        for k in range(flows - 2, -1, -1):  # Horner, in place (no temporaries)
+            np.multiply(slope, v, out=slope)
+            np.add(slope, value, out=slope)
+            np.multiply(value, v, out=value)
+            np.add(value, block[k], out=value)
+        return value, slope
+
+    # a relative step of 1e-10 leaves an error of order 1e-20 × flows
+    v, done, at_finish = _bracketed_newton(
+        evaluate, 1.0 / (1.0 + guess), np.zeros(m), np.full(m, np.inf), tol=1e-10,
+        relative=True, widen=lambda v, lo, hi: 2.0 * v,
+        bisect=lambda lo, hi: np.where(lo > 0, np.sqrt(lo * hi), 0.5 * hi))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         # Σ |a_k| v^k is at most Σ |a_k| max(1, v)^(flows - 1)
         bound = size * np.maximum(v, 1.0) ** (flows - 1)
         rate: Array = 1.0 / v - 1.0
@@ -514,47 +544,27 @@ def _plausible(rate: Array) -> npt.NDArray[np.bool_]:
 
 def _exp_newton(block: Array, times: Array) -> tuple[Array, npt.NDArray[Any]]:
     """Dated flows, normalised: Newton for ``x = ln(1 + r)`` on ``f(x) = Σ a_k e^(−t_k x)``,
-    decreasing through its one root."""
+    decreasing through its one root (so ``−f`` is handed to the driver)."""
     flows, m = block.shape
     guess, size = _first_guess(block, times)
-    x = np.log1p(guess)
-    at_finish = np.zeros(m)  # f where each row finished
-    lo = np.full(m, -np.inf)
-    hi = np.full(m, np.inf)
     reach = times.max(axis=0)
-    tol = 1e-9 / (1.0 + reach)
-    done = np.zeros(m, dtype=bool)
-    moved = np.full(m, np.inf)  # the size of the last step taken
     terms = np.empty_like(block)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for _ in range(_FAST_MAX_ITER):
-            np.multiply(times, -x, out=terms)
-            np.exp(terms, out=terms)
-            terms *= block
-            value = _column_sums(terms)
-            terms *= times
-            slope = _column_sums(terms)  # −f'(x)
-            above = value > 0
-            lo = np.where(above, x, lo)
-            hi = np.where(above, hi, x)
-            step = value / slope
-            candidate = x + step
-            inside = np.isfinite(value) & np.isfinite(slope) & (slope > 0) & (
-                candidate >= lo) & (candidate <= hi)
-            # bisect when the step leaves the bracket or, the bracket closed, has not
-            # halved since the last one
-            newton = inside & ((np.abs(step) <= 0.5 * moved) | np.isinf(lo) | np.isinf(hi))
-            candidate = np.where(newton, candidate, np.where(
-                np.isinf(hi), np.maximum(x, lo) + 1.0,
-                np.where(np.isinf(lo), np.minimum(x, hi) - 1.0, 0.5 * (lo + hi))))
-            finished = (value == 0) | (inside & (np.abs(step) <= tol)) | (hi - lo <= 1e-15)
-            at_finish = np.where(finished & ~done, value, at_finish)
-            following = np.where(done | (value == 0), x, candidate)
-            moved = np.abs(following - x)
-            x = following
-            done |= finished
-            if done.all():
-                break
+
+    def evaluate(x: Array) -> tuple[Array, Array]:
+        np.multiply(times, -x, out=terms)
+        np.exp(terms, out=terms)
+        np.multiply(terms, block, out=terms)
+        value = _column_sums(terms)
+        np.multiply(terms, times, out=terms)
+        return -value, _column_sums(terms)  # −f and its derivative −f'(x) = Σ a t e^(−tx)
+
+    x, done, at_finish = _bracketed_newton(
+        evaluate, np.log1p(guess), np.full(m, -np.inf), np.full(m, np.inf),
+        tol=1e-9 / (1.0 + reach), relative=False,
+        widen=lambda x, lo, hi: np.where(np.isinf(hi), np.maximum(x, lo) + 1.0,
+                                         np.minimum(x, hi) - 1.0),
+        bisect=lambda lo, hi: 0.5 * (lo + hi))
+    with np.errstate(over="ignore", invalid="ignore"):
         # Σ |a_k| e^(-t_k x) is at most Σ |a_k| max(1, e^(-t_max x)), times being >= 0
         bound = size * np.maximum(np.exp(-x * reach), 1.0)
         rate: Array = np.expm1(x)
