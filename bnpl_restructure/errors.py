@@ -27,6 +27,7 @@ __all__ = [
     "ConvergenceError",
     "CurrencyMismatchError",
     "InvalidArgumentError",
+    "InvalidDocumentError",
     "InvalidTermsError",
     "NoSolutionError",
     "RestructureNotAllowedError",
@@ -77,6 +78,25 @@ def _rebuild(cls: type[InvalidArgumentError], argument: str, message: str,
 class InvalidTermsError(InvalidArgumentError):
     """Arguments that are each valid but do not make a loan together
     (a first due date before the start, a balloon larger than the principal)."""
+
+
+class InvalidDocumentError(InvalidArgumentError):
+    """A stored document is malformed, tampered with, or from a newer version.
+
+    Raised by :mod:`bnpl_restructure.persistence` and every ``from_dict``: ``argument``
+    is the path of the offending field inside the document (``"plan.periods[3].amount"``),
+    so the message reads ``"plan.periods[3].amount: must be ... (got ...)"``.
+
+    Examples
+    --------
+    >>> from bnpl_restructure.errors import InvalidDocumentError
+    >>> err = InvalidDocumentError("plan.principal", "must be a string of money",
+    ...                            received=1200.0)
+    >>> str(err)
+    'plan.principal: must be a string of money (got 1200.0)'
+    >>> err.argument, isinstance(err, ValueError)
+    ('plan.principal', True)
+    """
 
 
 class CurrencyMismatchError(InvalidArgumentError):
