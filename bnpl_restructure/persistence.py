@@ -24,7 +24,15 @@ int index, and ``where`` the path of the container.
 
 Examples
 --------
+>>> import json
+>>> from bnpl_restructure import Plan
 >>> from bnpl_restructure import persistence
+>>> plan = Plan.flat_fee("1200.00", fee_rate="0.005", installments=12, start="2024-01-10")
+>>> text = persistence.dumps(plan)
+>>> persistence.loads(text) == plan
+True
+>>> json.loads(text)["kind"], json.loads(text)["version"], json.loads(text)["fee_rate"]
+('plan', 1, '0.005')
 >>> persistence.read_money({"fee": 7.0}, "fee", "CNY", "plan")
 Traceback (most recent call last):
 ...
@@ -38,12 +46,13 @@ import enum
 import importlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final, TypeVar
 
+from .calendar import Frequency
 from .errors import InvalidArgumentError, InvalidDocumentError
 from .money import Currency, CurrencyLike, _fraction_to_decimal, to_decimal
 
@@ -51,6 +60,8 @@ __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
     "KINDS",
+    "build",
+    "check_keys",
     "dumps",
     "envelope",
     "load",
@@ -58,10 +69,12 @@ __all__ = [
     "open_envelope",
     "path",
     "read_bool",
+    "read_currency",
     "read_date",
     "read_decimal",
     "read_enum",
     "read_fraction",
+    "read_frequency",
     "read_int",
     "read_list",
     "read_mapping",
@@ -69,6 +82,8 @@ __all__ = [
     "read_money",
     "read_optional",
     "read_str",
+    "write_currency",
+    "write_enum",
     "write_fraction",
     "write_money",
 ]
@@ -393,9 +408,9 @@ def read_enum(doc: Any, key: str | int, enum_type: type[E], where: str) -> E:
     """
     value = _get(doc, key, where)
     for member in enum_type:
-        if isinstance(value, str) and value == _enum_text(member):
+        if isinstance(value, str) and value == write_enum(member):
             return member
-    allowed = ", ".join(repr(_enum_text(m)) for m in enum_type)
+    allowed = ", ".join(repr(write_enum(m)) for m in enum_type)
     raise InvalidDocumentError(path(where, key), f"must be one of {allowed}", received=value)
 
 
@@ -435,7 +450,110 @@ def read_mapping(doc: Any, key: str | int, where: str) -> Mapping[str, Any]:
     return value
 
 
+def read_currency(doc: Any, key: str | int, where: str) -> Currency:
+    """A currency written by :func:`write_currency`: a known ISO code (``"CNY"``) or
+    ``{"code": "CHF", "exponent": 2}``.
+
+    Examples
+    --------
+    >>> read_currency({"currency": "JPY"}, "currency", "plan")
+    Currency('JPY', exponent=0)
+    >>> read_currency({"currency": {"code": "CHF", "exponent": 2}}, "currency", "plan")
+    Currency('CHF', exponent=2)
+    """
+    value = _get(doc, key, where)
+    at = path(where, key)
+    try:
+        if isinstance(value, Mapping):
+            check_keys(value, ("code", "exponent"), at)
+            return Currency(read_str(value, "code", at),
+                            exponent=read_int(value, "exponent", at))
+        if isinstance(value, str) and value == value.strip().upper():
+            return Currency.of(value)
+    except InvalidArgumentError as exc:
+        raise InvalidDocumentError(at, "must be a known ISO 4217 code such as 'CNY' or "
+                                   "{'code': ..., 'exponent': ...}: " + exc.message,
+                                   received=value) from None
+    raise InvalidDocumentError(at, "must be a known ISO 4217 code such as 'CNY' or "
+                               "{'code': ..., 'exponent': ...}", received=value)
+
+
+def read_frequency(doc: Any, key: str | int, where: str) -> Frequency:
+    """A payment frequency written by its name (``"monthly"``, ``"every 4 weeks"``).
+
+    Examples
+    --------
+    >>> read_frequency({"frequency": "every 28 days"}, "frequency", "plan").periods_per_year
+    Fraction(13, 1)
+    """
+    text = read_str(doc, key, where)
+    try:
+        return Frequency.parse(text)
+    except InvalidArgumentError as exc:
+        raise InvalidDocumentError(path(where, key), exc.message, received=text) from None
+
+
+def check_keys(doc: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
+    """Refuse a field that is not among ``allowed`` (a misspelt or foreign field is a
+    malformed document, not something to ignore).
+
+    Examples
+    --------
+    >>> check_keys({"principal": "1.00", "principle": "2.00"}, ("principal",), "plan")
+    Traceback (most recent call last):
+    ...
+    bnpl_restructure.errors.InvalidDocumentError: plan.principle: is not a field of this \
+document (got '2.00')
+    """
+    known = set(allowed)
+    for name in doc:
+        if name not in known:
+            raise InvalidDocumentError(path(where, str(name)), "is not a field of this "
+                                       "document", received=doc[name])
+
+
+def build(where: str, factory: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``factory(*args, **kwargs)``, its argument errors raised as document errors at
+    ``where`` (``InvalidTermsError("balloon", ...)`` becomes ``"plan.balloon"``).
+
+    Examples
+    --------
+    >>> from bnpl_restructure.money import Currency
+    >>> build("plan.currency", Currency, "CHF", exponent=7)
+    Traceback (most recent call last):
+    ...
+    bnpl_restructure.errors.InvalidDocumentError: plan.currency.exponent: must be an int \
+from 0 to 4 (the decimals of the currency's minor unit) (got 7)
+    """
+    try:
+        return factory(*args, **kwargs)
+    except InvalidDocumentError:
+        raise
+    except InvalidArgumentError as exc:
+        raise InvalidDocumentError(path(where, exc.argument), exc.message, **(
+            {} if exc.received is None else {"received": exc.received})) from None
+
+
 # ------------------------------------------------------------------------- writers
+
+
+def write_currency(currency: Currency) -> str | dict[str, Any]:
+    """A currency: its code when it is one of the known ISO codes with its usual
+    exponent, else ``{"code": ..., "exponent": ...}``.
+
+    Examples
+    --------
+    >>> from bnpl_restructure.money import CNY, Currency
+    >>> write_currency(CNY), write_currency(Currency("CHF", exponent=2))
+    ('CNY', {'code': 'CHF', 'exponent': 2})
+    """
+    try:
+        if Currency.of(currency.code) == currency:
+            return currency.code
+    except InvalidArgumentError:
+        pass
+    return {"code": currency.code, "exponent": currency.exponent}
+
 
 
 def write_fraction(value: Fraction) -> str:
@@ -467,9 +585,21 @@ def write_money(minor: int, currency: Currency) -> str:
     return format(currency.to_major(minor), "f")
 
 
-def _enum_text(member: enum.Enum) -> str:
-    """How a member is written: its value, or its name for an integer enum."""
-    return member.value if isinstance(member.value, str) else member.name
+def write_enum(member: enum.Enum) -> str:
+    """How :func:`read_enum` reads a member back: its value, or its name for an integer
+    enum.
+
+    Examples
+    --------
+    >>> from bnpl_restructure.core import PaymentRule
+    >>> from bnpl_restructure.rounding import RoundingMode
+    >>> write_enum(RoundingMode.HALF_UP), write_enum(PaymentRule.PAYOFF)
+    ('half_up', 'PAYOFF')
+    """
+    value = member.value
+    return value if isinstance(value, str) else member.name
+
+
 
 
 def _document_error(exc: InvalidArgumentError) -> InvalidDocumentError:
@@ -495,6 +625,10 @@ def load(document: object) -> Any:
 
     Examples
     --------
+    >>> from bnpl_restructure import Plan
+    >>> plan = Plan.pay_in_4("100.00", start="2024-03-01", currency="USD")
+    >>> load(plan.to_dict()) == plan
+    True
     >>> load({"format": "bnpl_restructure", "version": 1, "kind": "invoice"})
     Traceback (most recent call last):
     ...
@@ -529,6 +663,9 @@ def dumps(obj: Any, **json_options: Any) -> str:
 
     Examples
     --------
+    >>> from bnpl_restructure import Plan
+    >>> dumps(Plan.pay_in_4("100.00", start="2024-03-01"))[:60]
+    '{"format": "bnpl_restructure", "version": 1, "kind": "plan",'
     >>> dumps(object())
     Traceback (most recent call last):
     ...

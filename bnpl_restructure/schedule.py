@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -33,8 +33,30 @@ import numpy.typing as npt
 
 from .calendar import parse_date
 from .core import Program
-from .errors import InvalidArgumentError, InvalidTermsError
+from .errors import InvalidArgumentError, InvalidDocumentError, InvalidTermsError
 from .money import Currency, format_money
+from .persistence import (
+    build,
+    check_keys,
+    envelope,
+    open_envelope,
+    path,
+    read_bool,
+    read_currency,
+    read_date,
+    read_enum,
+    read_fraction,
+    read_frequency,
+    read_int,
+    read_list,
+    read_mapping,
+    read_minor,
+    read_optional,
+    write_currency,
+    write_enum,
+    write_fraction,
+    write_money,
+)
 from .records import read_rows
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -613,3 +635,245 @@ class Schedule:
                 f"<thead>{tr(header, 'th')}</thead><tbody>"
                 + "".join(tr(r) for r in body)
                 + f"</tbody><tfoot>{tr(total, 'th')}</tfoot></table></div>")
+
+    # ------------------------------------------------------------------ persistence
+
+    def to_dict(self) -> dict[str, Any]:
+        """The schedule as a JSON-safe document (kind ``"schedule"``).
+
+        Every column as money strings exact to the minor unit, the due dates, the
+        currency, the numbering and the source (the plan, or the period program with
+        every period's fields) when there is one, so that a restored schedule services
+        and restructures exactly as this one. :meth:`from_dict` reads it back and checks
+        that the columns reconcile. See :mod:`bnpl_restructure.persistence`.
+
+        Examples
+        --------
+        >>> from bnpl_restructure import Plan
+        >>> s = Plan.flat_fee("1000.00", fee_rate="0.007", installments=3,
+        ...                   start="2024-01-15").schedule()
+        >>> doc = s.to_dict()
+        >>> doc["payment"], sorted(doc["source"])
+        (['340.33', '340.33', '340.34'], ['plan'])
+        >>> Schedule.from_dict(doc) == s
+        True
+        """
+        return envelope("schedule", self._body())
+
+    def _body(self) -> dict[str, Any]:
+        """The fields of :meth:`to_dict` without the envelope."""
+        cur = self.currency
+        source = self.source
+        body: dict[str, Any] = {
+            "currency": write_currency(cur),
+            "start": self.start.isoformat(),
+            "principal": write_money(self.principal, cur),
+            "first_number": self.first_number,
+            "opening_arrears": write_money(self.opening_arrears, cur),
+            "frequency": None if self.frequency is None else self.frequency.name,
+            "due_dates": [d.isoformat() for d in self.due_dates],
+        }
+        for name in _COLUMNS:
+            body[name] = [write_money(v, cur) for v in getattr(self, name)]
+        if _balance_break(self.principal, self.principal_paid, self.capitalized,
+                          self.forgiven, self.balance) is not None:
+            body["balances_as_recorded"] = True  # e.g. read from another system's table
+        if source is None:
+            body["source"] = None
+        elif isinstance(source, Program):
+            body["source"] = {"program": _program_body(source, cur)}
+        else:
+            body["source"] = {"plan": source._body()}
+        return body
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> Schedule:
+        """The schedule a :meth:`to_dict` document holds.
+
+        Raises
+        ------
+        InvalidDocumentError
+            A malformed document (a missing field, a float where money belongs, a column
+            of the wrong length), one of another kind or a newer version, or columns that
+            do not reconcile: a row whose payment is not principal + interest + fee, a
+            balance that does not follow from the principal column, rows that are not
+            what the stored plan gives. The message names the field's path
+            (``"schedule.balance[2]"``).
+
+        Examples
+        --------
+        >>> from bnpl_restructure import Plan
+        >>> doc = Plan.pay_in_4("100.00", start="2024-03-01").schedule().to_dict()
+        >>> doc["principal_paid"][0] = "30.00"
+        >>> Schedule.from_dict(doc)
+        Traceback (most recent call last):
+        ...
+        bnpl_restructure.errors.InvalidDocumentError: schedule.payment[0]: must equal \
+principal + interest + fee (30.00 + 0.00 + 0.00) (got '25.00')
+        """
+        return cls._from_body(open_envelope(document, "schedule"), "schedule")
+
+    @classmethod
+    def _from_body(cls, body: Mapping[str, Any], where: str) -> Schedule:
+        """:meth:`from_dict` of the fields without the envelope; paths below ``where``."""
+        check_keys(body, _DOCUMENT_FIELDS, where)
+        cur = read_currency(body, "currency", where)
+        dues = read_list(body, "due_dates", where)
+        n = len(dues)
+        cols = {name: tuple(read_minor(values, k, cur, f"{where}.{name}") for k in range(n))
+                for name in _COLUMNS
+                for values in (read_list(body, name, where, length=n),)}
+        source_doc = read_optional(read_mapping, body, "source", where)
+        source: Program | Plan | None = None
+        if source_doc is not None:
+            at = f"{where}.source"
+            if len(source_doc) != 1 or set(source_doc) - {"plan", "program"}:
+                raise InvalidDocumentError(at, "must be null, {'plan': ...} or "
+                                           "{'program': ...}", received=sorted(source_doc))
+            if "plan" in source_doc:
+                from .plans import Plan
+
+                source = Plan._from_body(read_mapping(source_doc, "plan", at), f"{at}.plan")
+            else:
+                source = _program_from_body(read_mapping(source_doc, "program", at),
+                                            cur, f"{at}.program")
+        for k in range(n):
+            parts = (cols["principal_paid"][k], cols["interest"][k], cols["fee"][k])
+            if cols["payment"][k] != sum(parts):
+                raise InvalidDocumentError(
+                    f"{where}.payment[{k}]", "must equal principal + interest + fee ("
+                    + " + ".join(format(cur.to_major(v), "f") for v in parts) + ")",
+                    received=body["payment"][k])
+        out = build(where, cls, currency=cur, start=read_date(body, "start", where),
+                    principal=read_minor(body, "principal", cur, where),
+                    due_dates=tuple(read_date(dues, k, f"{where}.due_dates")
+                                    for k in range(n)),
+                    first_number=read_int(body, "first_number", where),
+                    opening_arrears=read_minor(body, "opening_arrears", cur, where),
+                    source=source, frequency=read_optional(read_frequency, body,
+                                                           "frequency", where), **cols)
+        recorded = read_optional(read_bool, body, "balances_as_recorded", where)
+        _check_rows(out, where, recorded=bool(recorded))
+        return out
+
+
+_DOCUMENT_FIELDS = ("currency", "start", "principal", "first_number", "opening_arrears",
+                    "frequency", "due_dates", *_COLUMNS, "balances_as_recorded", "source")
+
+
+def _balance_break(principal: int, paid: Sequence[int], capitalized: Sequence[int],
+                   forgiven: Sequence[int], balance: Sequence[int]) -> int | None:
+    """The first row whose balance is not the previous balance less the principal paid,
+    plus interest capitalized, less principal forgiven (``None`` when every row is)."""
+    left = principal
+    for k, value in enumerate(balance):
+        left += capitalized[k] - paid[k] - forgiven[k]
+        if value != left:
+            return k
+    return None
+
+
+def _check_rows(schedule: Schedule, where: str, *, recorded: bool) -> None:
+    """A restored schedule's rows are what its plan gives (when it has one), and its
+    balances follow from its principal column (unless recorded as another system's)."""
+    cur = schedule.currency
+    source = schedule.source
+    if source is not None and not isinstance(source, Program):
+        full = source.schedule()
+        n = len(schedule)
+        starts = [k for k, due in enumerate(full.due_dates) if due == schedule.due_dates[0]] \
+            if n else [0, len(full)]  # an empty view: before the first row or after the last
+        views = [full._slice(lo, min(lo + n, len(full)), schedule.start) for lo in starts]
+        if any(view == schedule for view in views):
+            return
+        expected = views[0] if views else full
+        for name in ("due_dates", *_COLUMNS, "principal", "opening_arrears", "first_number"):
+            got, want = getattr(schedule, name), getattr(expected, name)
+            if got == want:
+                continue
+            if isinstance(got, tuple):
+                bad = next((k for k, (a, b) in enumerate(zip(got, want, strict=False))
+                            if a != b), min(len(got), len(want)))
+                at = path(f"{where}.{name}", bad)
+                got = got[bad] if bad < len(got) else "no row"
+                want = want[bad] if bad < len(want) else "no row"
+            else:
+                at = f"{where}.{name}"
+            if isinstance(got, int) and name != "first_number":
+                got, want = format(cur.to_major(got), "f"), format(cur.to_major(want), "f")
+            elif isinstance(got, date):
+                got, want = got.isoformat(), want.isoformat()
+            raise InvalidDocumentError(at, f"must be what the stored plan gives ({want})",
+                                       received=got)
+        return
+    if isinstance(source, Program):
+        dues = {p.due for p in source.periods}
+        for k, due in enumerate(schedule.due_dates):
+            if due not in dues:
+                raise InvalidDocumentError(path(f"{where}.due_dates", k), "must be a due "
+                                           "date of the stored program",
+                                           received=due.isoformat())
+    if recorded:
+        return
+    row = _balance_break(schedule.principal, schedule.principal_paid, schedule.capitalized,
+                         schedule.forgiven, schedule.balance)
+    if row is not None:
+        raise InvalidDocumentError(
+            path(f"{where}.balance", row), "must be the previous balance less the principal "
+            "paid, plus interest capitalized, less principal forgiven (the principal "
+            "column does not reconcile with the balances)",
+            received=format(cur.to_major(schedule.balance[row]), "f"))
+
+
+def _program_body(program: Program, currency: Currency) -> dict[str, Any]:
+    """A period program's fields, JSON-safe (every :class:`~bnpl_restructure.core.Period`
+    field; an unrounded amount as an exact fraction of minor units)."""
+    periods = []
+    for period in program.periods:
+        row: dict[str, Any] = {"due": period.due.isoformat(),
+                               "factor": write_fraction(period.factor),
+                               "rule": write_enum(period.rule)}
+        if type(period.amount) is int:
+            row["amount"] = write_money(period.amount, currency)
+        else:
+            row["amount_minor"] = write_fraction(Fraction(period.amount))
+        row["fee"] = write_money(period.fee, currency)
+        row["unpaid"] = write_enum(period.unpaid)
+        periods.append(row)
+    return {"principal": write_money(program.principal, currency), "periods": periods,
+            "interest_rounding": write_enum(program.interest_rounding),
+            "exact_balance": program.exact_balance,
+            "payment_rounding": write_enum(program.payment_rounding),
+            "carried_payoff": program.carried_payoff}
+
+
+def _program_from_body(body: Mapping[str, Any], currency: Currency, where: str) -> Program:
+    """The :class:`~bnpl_restructure.core.Program` of :func:`_program_body`."""
+    from .core import PaymentRule, Period, UnpaidInterest
+    from .rounding import RoundingMode
+
+    check_keys(body, ("principal", "periods", "interest_rounding", "exact_balance",
+                      "payment_rounding", "carried_payoff"), where)
+    periods = []
+    rows = read_list(body, "periods", where)
+    for k in range(len(rows)):
+        at = f"{where}.periods[{k}]"
+        row = read_mapping(rows, k, f"{where}.periods")
+        check_keys(row, ("due", "factor", "rule", "amount", "amount_minor", "fee", "unpaid"),
+                   at)
+        amount: int | Fraction
+        if "amount_minor" in row and "amount" not in row:
+            amount = read_fraction(row, "amount_minor", at)
+        else:
+            amount = read_minor(row, "amount", currency, at)
+        periods.append(build(at, Period, due=read_date(row, "due", at),
+                             factor=read_fraction(row, "factor", at),
+                             rule=read_enum(row, "rule", PaymentRule, at), amount=amount,
+                             fee=read_minor(row, "fee", currency, at),
+                             unpaid=read_enum(row, "unpaid", UnpaidInterest, at)))
+    return build(where, Program, principal=read_minor(body, "principal", currency, where),
+                 periods=tuple(periods),
+                 interest_rounding=read_enum(body, "interest_rounding", RoundingMode, where),
+                 exact_balance=read_bool(body, "exact_balance", where),
+                 payment_rounding=read_enum(body, "payment_rounding", RoundingMode, where),
+                 carried_payoff=read_bool(body, "carried_payoff", where))
