@@ -82,6 +82,7 @@ __all__ = [
     "read_money",
     "read_optional",
     "read_str",
+    "read_value",
     "write_currency",
     "write_enum",
     "write_fraction",
@@ -232,6 +233,20 @@ def read_optional(reader: Callable[..., T], doc: Any, key: str | int,
     if isinstance(doc, Mapping) and doc.get(key) is None:
         return None
     return reader(doc, key, *args)
+
+
+def read_value(doc: Any, key: str | int, where: str) -> Any:
+    """A field's value as it is (any JSON value); only its presence is checked.
+
+    Examples
+    --------
+    >>> read_value({"amount": None}, "amount", "change")
+    >>> read_value({}, "amount", "change")
+    Traceback (most recent call last):
+    ...
+    bnpl_restructure.errors.InvalidDocumentError: change.amount: is missing
+    """
+    return _get(doc, key, where)
 
 
 def read_str(doc: Any, key: str | int, where: str) -> str:

@@ -480,3 +480,201 @@ def test_any_schedule_and_view_round_trips(plan: Plan, cut: int) -> None:
         back = persistence.loads(persistence.dumps(view))
         assert back == view
         assert back.program == view.program
+
+
+# ---------------------------------------------------------- restructurings
+
+from bnpl_restructure.examples import seed_plan  # noqa: E402
+from bnpl_restructure.restructure import (  # noqa: E402
+    CapitalizeArrears,
+    Comparison,
+    DeferPrincipal,
+    ExtendTerm,
+    ForgivePrincipal,
+    HolidayInterest,
+    PaymentHoliday,
+    ReAge,
+    ReAgePolicy,
+    ReducePayment,
+    ReduceRate,
+    Restructuring,
+    WaiveFees,
+    compare,
+    restructure,
+)
+from bnpl_restructure.servicing import loan_state  # noqa: E402
+
+SEED_PAYMENTS = [("2026-02-15", "536.00")]
+OPTIONS = {
+    "capitalize_extend": [CapitalizeArrears(), ExtendTerm(periods=6)],
+    "reduce_float_fraction_defer_spread": [
+        ReducePayment(fraction=0.5, periods=3, shortfall="defer", spread=True)],
+    "reduce_amount": [ReducePayment(amount="300", periods=2)],
+    "holiday_accrue_reamortize": [
+        PaymentHoliday(periods=2, interest=HolidayInterest.ACCRUE, shift=False)],
+    "fee_rate_fraction": [ReduceRate(fee_rate=Fraction(1, 300))],
+    "waive_fees": [WaiveFees(future=False)],
+    "forgive_decimal": [ForgivePrincipal(amount=Decimal("500"))],
+    "capitalize_tuple_defer": [
+        CapitalizeArrears(components=("principal", "interest", "fee", "penalty")),
+        DeferPrincipal(amount="1000")],
+    "extend_to_date": [ExtendTerm(maturity=date(2027, 6, 15), fee_rate="0.004")],
+    "re_age_with_policy": [ReAge(interest="spread_frozen", policy=ReAgePolicy(
+        min_account_age_months=0, consecutive_payments=0))],
+}
+
+
+def seed_option(name: str) -> Restructuring:
+    return restructure(seed_plan().schedule(), OPTIONS[name], payments=SEED_PAYMENTS,
+                       as_of="2026-04-20")
+
+
+def restructuring_doc() -> dict[str, Any]:
+    return via_json(seed_option("capitalize_extend").to_dict())  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("name", sorted(OPTIONS))
+def test_every_restructuring_round_trips_through_json(name: str) -> None:
+    option = seed_option(name)
+    document = via_json(option.to_dict())
+    assert floats_in(document) == []
+    back = Restructuring.from_dict(document)
+    assert back == option
+    assert repr(back) == repr(option) and back.name == option.name
+    assert back.schedule.to_text() == option.schedule.to_text()
+    assert back._repr_html_() == option._repr_html_()
+    assert back.plan == option.plan and back.history == option.history
+    # each change's arguments come back with their own types (a float stays a float)
+    assert [(type(c), {f: (type(getattr(c, f)), getattr(c, f))
+                       for f in c.__dataclass_fields__}) for c in back.changes] == \
+        [(type(c), {f: (type(getattr(c, f)), getattr(c, f))
+                    for f in c.__dataclass_fields__}) for c in option.changes]
+    assert back.position.state == option.position.state
+    assert persistence.load(document) == option
+
+
+def test_the_report_keys_of_a_restructuring_document_are_kept() -> None:
+    doc = seed_option("capitalize_extend").to_dict()
+    assert {k: doc[k] for k in ("as_of", "currency", "changes", "first_payment",
+                                "max_payment", "due_now", "installments", "maturity",
+                                "total_to_pay", "capitalized", "deferred", "waived",
+                                "forgiven", "history")} == {
+        "as_of": "2026-04-20", "currency": "CNY",
+        "changes": ["capitalize arrears", "extend +6"], "first_payment": "404.89",
+        "max_payment": "404.99", "due_now": "0.00", "installments": 15,
+        "maturity": "2027-07-15", "total_to_pay": "6073.45",
+        "capitalized": {"principal": "1000.00", "fee": "72.00"}, "deferred": "0.00",
+        "waived": {}, "forgiven": "0.00", "history": ["2026-04-20"]}
+    assert doc["change_terms"] == [
+        {"change": "capitalize_arrears",
+         "components": {"tuple": ["principal", "interest", "fee"]}},
+        {"change": "extend_term", "periods": 6, "maturity": None, "annual_rate": None,
+         "periodic_rate": None, "fee_rate": None}]
+    doc = seed_option("reduce_float_fraction_defer_spread").to_dict()
+    assert doc["change_terms"][0]["fraction"] == {"float": "0.5"}
+    assert doc["change_terms"][0]["shortfall"] == "defer"
+
+
+def test_a_restored_restructuring_services_and_restructures_as_the_original() -> None:
+    option = seed_option("capitalize_extend")
+    back = persistence.loads(persistence.dumps(option))
+    later = [("2026-05-15", "404.89")]
+    assert loan_state(back.schedule, later, as_of="2026-07-01") == \
+        loan_state(option.schedule, later, as_of="2026-07-01")
+    again = restructure(back.schedule, [ExtendTerm(periods=2)], payments=later,
+                        as_of="2026-07-01")
+    assert again == restructure(option.schedule, [ExtendTerm(periods=2)], payments=later,
+                                as_of="2026-07-01")
+    assert str(again.schedule[-1].payment) == "351.03"
+
+
+def test_a_restored_plan_schedule_services_and_restructures_as_the_original() -> None:
+    schedule = seed_plan().schedule()
+    back = persistence.loads(persistence.dumps(schedule))
+    assert loan_state(back, SEED_PAYMENTS, as_of="2026-04-20") == \
+        loan_state(schedule, SEED_PAYMENTS, as_of="2026-04-20")
+    assert restructure(back, OPTIONS["capitalize_extend"], payments=SEED_PAYMENTS,
+                       as_of="2026-04-20") == seed_option("capitalize_extend")
+
+
+def test_a_tampered_summary_is_refused() -> None:
+    err = refused("restructuring.first_payment",
+                  restructuring_doc() | {"first_payment": "300.00"}, Restructuring.from_dict)
+    assert "('404.89')" in str(err)
+    refused("restructuring.changes", restructuring_doc() | {"changes": ["waive fees"]},
+            Restructuring.from_dict)
+
+
+def test_a_tampered_restructured_schedule_is_refused() -> None:
+    doc = restructuring_doc()
+    # interest and fee of row 3 swapped a cent: the row reconciles, the balances too
+    assert (doc["schedule"]["interest"][2], doc["schedule"]["fee"][2]) == ("0.00", "33.43")
+    doc["schedule"]["interest"][2], doc["schedule"]["fee"][2] = "0.01", "33.42"
+    err = refused("restructuring.schedule.interest[2]", doc, Restructuring.from_dict)
+    assert str(err) == ("restructuring.schedule.interest[2]: must be what the stored changes "
+                        "give on the stored position (0.00) (got '0.01')")
+    doc = restructuring_doc()
+    doc["schedule"]["principal_paid"][2] = "371.45"  # and the payment with it
+    doc["schedule"]["payment"][2] = "404.88"
+    refused("restructuring.schedule.balance[2]", doc, Restructuring.from_dict)
+
+
+def test_a_tampered_change_or_position_is_refused() -> None:
+    doc = restructuring_doc()
+    doc["change_terms"][1]["periods"] = 7  # the stored schedule has 6 more
+    refused("restructuring.schedule.due_dates[15]", doc, Restructuring.from_dict)
+    doc = restructuring_doc()
+    doc["change_terms"][1]["change"] = "extend"
+    refused("restructuring.change_terms[1].change", doc, Restructuring.from_dict)
+    doc = restructuring_doc()
+    doc["change_terms"][1]["periods"] = 6.0
+    refused("restructuring.change_terms[1].periods", doc, Restructuring.from_dict)
+    doc = restructuring_doc()
+    doc["change_terms"][1]["fee_rate"] = {"float": "nan"}
+    refused("restructuring.change_terms[1].fee_rate.float", doc, Restructuring.from_dict)
+    doc = restructuring_doc()
+    doc["position"]["arrears"]["fee"] = 72.0
+    refused("restructuring.position.arrears.fee", doc, Restructuring.from_dict)
+    doc = restructuring_doc()
+    doc["position"]["remaining"]["payment"][0] = "1.00"
+    refused("restructuring.position.remaining.payment[0]", doc, Restructuring.from_dict)
+
+
+# ------------------------------------------------------------- comparisons
+
+
+def seed_comparison() -> Comparison:
+    return compare(seed_plan().schedule(), [OPTIONS["capitalize_extend"],
+                                            OPTIONS["reduce_amount"],
+                                            OPTIONS["holiday_accrue_reamortize"]],
+                   discount_rate="0.05", payments=SEED_PAYMENTS, as_of="2026-04-20",
+                   monthly_income="1500", lpr="0.0345")
+
+
+def test_a_comparison_round_trips_through_json() -> None:
+    table = seed_comparison()
+    document = via_json(table.to_dict())
+    assert floats_in(document) == []
+    back = Comparison.from_dict(document)
+    assert back == table
+    assert back.to_text() == table.to_text() and back._repr_html_() == table._repr_html_()
+    assert repr(back) == repr(table)
+    assert [r.option for r in back.rows] == [r.option for r in table.rows]
+    assert document["best"] == 1 and document["rows"][1]["payment_to_income"] == \
+        str(table.rows[1].payment_to_income)
+    assert persistence.load(document) == table
+
+
+def test_a_tampered_comparison_is_refused() -> None:
+    doc = via_json(seed_comparison().to_dict())
+    err = refused("comparison.best", doc | {"best": 2}, Comparison.from_dict)
+    assert "(1)" in str(err)
+    doc = via_json(seed_comparison().to_dict())
+    doc["rows"][2]["name"] = "a better deal"
+    refused("comparison.rows[2].name", doc, Comparison.from_dict)
+    doc = via_json(seed_comparison().to_dict())
+    doc["rows"][2]["total_to_pay"] = 5896.0
+    refused("comparison.rows[2].total_to_pay", doc, Comparison.from_dict)
+    doc = via_json(seed_comparison().to_dict())
+    doc["rows"][3]["option"]["first_payment"] = "1.00"
+    refused("comparison.rows[3].option.first_payment", doc, Comparison.from_dict)
