@@ -497,10 +497,10 @@ def test_servicing_a_negatively_amortizing_schedule() -> None:
     paid = [(s.due_dates[k], s[k].payment) for k in range(30)]
     state = loan_state(s, paid, as_of=s.due_dates[29])
     assert state.outstanding_principal == s[29].balance
-    # paying the payoff quote the next day settles everything
-    quote = state.payoff_amount
-    after = loan_state(s, [*paid, (s.due_dates[29] + timedelta(days=1), quote)],
-                       as_of=s.due_dates[29] + timedelta(days=1))
+    # paying the next day's payoff quote that day settles everything
+    nxt = s.due_dates[29] + timedelta(days=1)
+    quote = loan_state(s, paid, as_of=nxt).payoff_amount
+    after = loan_state(s, [*paid, (nxt, quote)], as_of=nxt)
     assert after.outstanding_principal == 0
 
 

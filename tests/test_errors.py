@@ -15,14 +15,17 @@ from bnpl_restructure.errors import (
     ConvergenceError,
     CurrencyMismatchError,
     InvalidArgumentError,
+    InvalidDocumentError,
     InvalidTermsError,
     NoSolutionError,
     RestructureNotAllowedError,
 )
 
 ALL_ERRORS = [BnplError, ConvergenceError, CurrencyMismatchError, InvalidArgumentError,
-              InvalidTermsError, NoSolutionError, RestructureNotAllowedError]
-ARGUMENT_ERRORS = [InvalidArgumentError, InvalidTermsError, CurrencyMismatchError]
+              InvalidDocumentError, InvalidTermsError, NoSolutionError,
+              RestructureNotAllowedError]
+ARGUMENT_ERRORS = [InvalidArgumentError, InvalidTermsError, CurrencyMismatchError,
+                   InvalidDocumentError]
 
 
 def test_all_lists_every_exception_class_of_the_module() -> None:

@@ -436,8 +436,11 @@ def test_re_age_policy_and_mechanics() -> None:
 
 def test_restructuring_on_a_due_date_keeps_its_principal() -> None:
     # On 2026-03-15 installment 2 falls due unpaid: 5,500.00 is still owed in all.
+    # (with no rebate on early payoff, paying off owes every remaining fee, as the plan
+    # that does not change does)
     s = seed_plan().schedule()
-    state = loan_state(s, [("2026-02-15", "536.00")], as_of="2026-03-15")
+    state = loan_state(s, [("2026-02-15", "536.00")], as_of="2026-03-15",
+                       terms=ServicingTerms(early_payoff="no_rebate"))
     pos = position(state)
     assert pos.outstanding == 550_000 == s.currency.to_minor(state.outstanding_principal)
     same = restructure(pos, [])

@@ -169,10 +169,15 @@ def test_early_payoff_under_each_fee_rule(rule: str, quote: str) -> None:
 def test_paying_an_installment_early_credits_the_next() -> None:
     s = _flat()
     paid = [(f"2026-0{m}-10", "106") for m in (2, 3, 4)] + [("2026-04-10", "106")]
-    state = loan_state(s, paid, as_of="2026-04-25")
+    no_rebate = ServicingTerms(early_payoff="no_rebate")
+    state = loan_state(s, paid, as_of="2026-04-25", terms=no_rebate)
     assert state.outstanding_principal == D("800.00")  # installment 4 paid early
     assert state.remaining is not None and state.remaining.first_number == 5
     assert state.payoff_amount == D("848.00")
+    # the default (finance charge earned to the day): 800.00 principal + the fee of the
+    # period in progress pro rata (Apr 10..May 10, 15 of 30 days: 6.00 x 15/30 = 3.00)
+    # less installment 4's fee, collected early (6.00): 797.00
+    assert loan_state(s, paid, as_of="2026-04-25").payoff_amount == D("797.00")
     # its charge was collected, so the current period owes nothing more under
     # current_period
     assert loan_state(s, paid, as_of="2026-04-25", terms=ServicingTerms(
@@ -215,7 +220,8 @@ def test_prepayment_reduces_or_shortens_through_the_core() -> None:
     # Under "no rebate" (all future interest due on early payoff) a prepayment saves no
     # interest: what the re-run plan no longer charges is kept on the next installment.
     kept = loan_state(s, pay, as_of="2026-02-15",
-                      terms=ServicingTerms(overpayment="prepay_reduce"))
+                      terms=ServicingTerms(overpayment="prepay_reduce",
+                                           early_payoff="no_rebate"))
     assert kept.remaining is not None
     saved = sum(s.interest[1:]) - sum(reduce.remaining.interest)
     assert kept.remaining.payment[0] == 7768 + saved
@@ -232,7 +238,7 @@ def test_prepaying_all_principal_follows_the_early_payoff_rule() -> None:
     # stays owed, with the next installment, so a prepayment cannot undercut the quote.
     a = Plan.annuity("1200", annual_rate="0.12", installments=12, start="2026-01-15"
                      ).schedule()
-    terms = ServicingTerms(overpayment="prepay_reduce")
+    terms = ServicingTerms(overpayment="prepay_reduce", early_payoff="no_rebate")
     quote = payoff_quote(a, as_of="2026-01-20", terms=terms)
     assert quote == D("1279.42")  # 12 x 106.62 - 0.02 (the last installment is 106.60)
     for paid in ("1200.00", "1199.99", "600.00"):
@@ -405,7 +411,7 @@ def test_splitting_a_payment_on_one_day_changes_nothing(
     split = [*received[:-1], (day, first), (day, amount - first)]
     whole = loan_state(s, received, as_of=as_of, terms=terms)
     parts = loan_state(s, split, as_of=as_of, terms=terms)
-    assert whole.to_dict() | {"ledger": None} == parts.to_dict() | {"ledger": None}
+    assert whole.report() | {"ledger": None} == parts.report() | {"ledger": None}
 
 
 @given(plans(kinds=SMALL, max_installments=8, currency=MINOR_UNIT_CURRENCIES),
@@ -502,5 +508,8 @@ def test_typed_errors_for_terms_and_currency() -> None:
 
 def test_payoff_quote_matches_state_and_components_are_named() -> None:
     s = _flat()
-    assert payoff_quote(s, as_of="2026-01-10") == D("1272.00")
+    # on day one nothing is earned yet: the default quote is the principal alone
+    assert payoff_quote(s, as_of="2026-01-10") == D("1200.00")
+    assert payoff_quote(s, as_of="2026-01-10", terms=ServicingTerms(
+        early_payoff="no_rebate")) == D("1272.00")
     assert set(loan_state(s, as_of="2026-01-10").paid) == set(COMPONENTS)

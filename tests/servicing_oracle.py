@@ -1,3 +1,7 @@
+# ruff: noqa
+# The servicing module as it was before the replay became event-driven (bnpl_restructure
+# 0.x, commit aa0e8c8): a day-by-day reference that tests/test_servicing_replay.py checks
+# the event replay against. Kept as it was; not part of the library.
 """Servicing: payments applied by a waterfall, arrears, penalties, late fees, payoff quotes.
 
 :func:`loan_state` replays dated payments against a schedule and tells where the loan
@@ -57,14 +61,19 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
-from ._context import in_library_context
-from .calendar import parse_date
-from .core import PaymentRule, Period, Program, level_payment, run_single
-from .errors import CurrencyMismatchError, InvalidArgumentError, InvalidTermsError, parse_enum
-from .money import Currency, format_money, parse_money, to_decimal
-from .rates import parse_rate
-from .rounding import RoundingMode, RoundingPolicy, round_ratio
-from .schedule import Schedule
+from bnpl_restructure._context import in_library_context
+from bnpl_restructure.calendar import parse_date
+from bnpl_restructure.core import PaymentRule, Period, Program, level_payment, run_single
+from bnpl_restructure.errors import (
+    CurrencyMismatchError,
+    InvalidArgumentError,
+    InvalidTermsError,
+    parse_enum,
+)
+from bnpl_restructure.money import Currency, format_money, parse_money, to_decimal
+from bnpl_restructure.rates import parse_rate
+from bnpl_restructure.rounding import RoundingMode, RoundingPolicy, round_ratio
+from bnpl_restructure.schedule import Schedule
 
 __all__ = [
     "COMPONENTS",

@@ -1,0 +1,197 @@
+"""Lossless, versioned documents for servicing: :class:`~.terms.ServicingTerms` and
+:class:`~.state.LoanState` (see :mod:`bnpl_restructure.persistence` for the envelope).
+
+A state's document holds its figures (the report a reader or a dashboard wants) and its
+history (schedule, terms, payments, charges, day). Reading it replays the history, which
+is what makes the restored state able to go on (be serviced, restructured, stored
+again), and checks that the figures stored are the figures the history gives: a document
+edited by hand, or by a buggy writer, is refused rather than believed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import InvalidArgumentError, InvalidDocumentError
+from ..persistence import (
+    build,
+    check_keys,
+    envelope,
+    open_envelope,
+    path,
+    read_bool,
+    read_date,
+    read_decimal,
+    read_enum,
+    read_fraction,
+    read_int,
+    read_list,
+    read_mapping,
+    read_optional,
+    read_str,
+    write_enum,
+    write_fraction,
+)
+from ..schedule import Schedule
+from .records import Charge, Payment
+from .state import LoanState, loan_state
+from .terms import (
+    ChargeDating,
+    EarlyPayoff,
+    LateFee,
+    LateFeeBase,
+    Overpayment,
+    PaymentOrder,
+    PenaltyBase,
+    PenaltyStart,
+    ServicingTerms,
+)
+
+_ENUMS: dict[str, type[Any]] = {
+    "penalty_base": PenaltyBase, "penalty_start": PenaltyStart,
+    "charge_dating": ChargeDating, "order": PaymentOrder, "overpayment": Overpayment,
+    "early_payoff": EarlyPayoff, "late_fee_base": LateFeeBase}
+_FLAGS = ("count_due_date", "count_payment_date", "late_fee_at_most_payment_due")
+_AMOUNTS = ("penalty_minimum_per_day", "late_fee_cap_per_installment",
+            "late_fee_cap_per_plan")
+_FEE_FIELDS = ("days_past_due", "amount", "percent", "every", "order_at_least",
+               "order_below")
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def terms_body(terms: ServicingTerms) -> dict[str, Any]:
+    """The fields of a :class:`ServicingTerms` as JSON values."""
+    body: dict[str, Any] = {"name": terms.name, "grace_days": terms.grace_days,
+                            "penalty_rate": write_fraction(terms.penalty_rate)}
+    body.update({name: write_enum(getattr(terms, name)) for name in _ENUMS})
+    body.update({name: getattr(terms, name) for name in _FLAGS})
+    body.update({name: _text(getattr(terms, name)) for name in _AMOUNTS})
+    body["late_fee_cap_percent"] = None if terms.late_fee_cap_percent is None else \
+        write_fraction(terms.late_fee_cap_percent)
+    body["max_late_fees"] = terms.max_late_fees
+    body["late_fees"] = [{"days_past_due": f.days_past_due, "amount": _text(f.amount),
+                          "percent": write_fraction(f.percent), "every": f.every,
+                          "order_at_least": _text(f.order_at_least),
+                          "order_below": _text(f.order_below)} for f in terms.late_fees]
+    body["waterfall"] = list(terms.waterfall)
+    body["delinquency_buckets"] = list(terms.delinquency_buckets)
+    return body
+
+
+def terms_to_dict(terms: ServicingTerms) -> dict[str, Any]:
+    return envelope("servicing_terms", terms_body(terms))
+
+
+def read_terms(body: Mapping[str, Any], where: str) -> ServicingTerms:
+    """A :class:`ServicingTerms` from its fields (errors name ``where.field``)."""
+    check_keys(body, ServicingTerms.__dataclass_fields__, where)
+    values: dict[str, Any] = {
+        "name": read_str(body, "name", where),
+        "grace_days": read_int(body, "grace_days", where),
+        "penalty_rate": read_fraction(body, "penalty_rate", where),
+        "late_fee_cap_percent": read_optional(read_fraction, body, "late_fee_cap_percent",
+                                              where),
+        "max_late_fees": read_optional(read_int, body, "max_late_fees", where),
+    }
+    values.update({name: read_enum(body, name, kind, where) for name, kind in _ENUMS.items()})
+    values.update({name: read_bool(body, name, where) for name in _FLAGS})
+    values.update({name: read_optional(read_decimal, body, name, where) for name in _AMOUNTS})
+    values["penalty_minimum_per_day"] = values["penalty_minimum_per_day"] or 0
+    fees = []
+    for k, _ in enumerate(read_list(body, "late_fees", where)):
+        at = path(path(where, "late_fees"), k)
+        fee = read_mapping(body["late_fees"], k, path(where, "late_fees"))
+        check_keys(fee, _FEE_FIELDS, at)
+        fees.append(build(at, LateFee, days_past_due=read_int(fee, "days_past_due", at),
+                          amount=read_decimal(fee, "amount", at),
+                          percent=read_fraction(fee, "percent", at),
+                          every=read_optional(read_int, fee, "every", at),
+                          order_at_least=read_optional(read_decimal, fee, "order_at_least",
+                                                       at),
+                          order_below=read_optional(read_decimal, fee, "order_below", at)))
+    values["late_fees"] = tuple(fees)
+    values["waterfall"] = tuple(read_str(body["waterfall"], k, path(where, "waterfall"))
+                                for k, _ in enumerate(read_list(body, "waterfall", where)))
+    values["delinquency_buckets"] = tuple(
+        read_int(body["delinquency_buckets"], k, path(where, "delinquency_buckets"))
+        for k, _ in enumerate(read_list(body, "delinquency_buckets", where)))
+    return build(where, ServicingTerms, **values)
+
+
+def terms_from_dict(document: Any) -> ServicingTerms:
+    return read_terms(open_envelope(document, "servicing_terms"), "servicing_terms")
+
+
+# ------------------------------------------------------------------------ states
+
+
+_HISTORY = ("schedule", "terms", "payments", "charges")
+
+
+def state_to_dict(state: LoanState) -> dict[str, Any]:
+    if state.schedule is None or state.terms is None:
+        raise InvalidArgumentError("state", "was built without its history; only a state "
+                                   "from loan_state() can be stored losslessly")
+    history = {
+        "schedule": state.schedule.to_dict(),
+        "terms": terms_body(state.terms),
+        "payments": [{"date": p.date.isoformat(), "amount": format(p.amount, "f")}
+                     for p in state.payments],
+        "charges": [{"date": c.date.isoformat(), "name": c.name,
+                     "amount": format(c.amount, "f"), "installment": c.installment}
+                    for c in state.charges],
+    }
+    return envelope("loan_state", {**state.report(), "history": history})
+
+
+def _nested(where: str, error: InvalidArgumentError) -> InvalidDocumentError:
+    return InvalidDocumentError(path(where, error.argument), error.message, **(
+        {} if error.received is None else {"received": error.received}))
+
+
+def state_from_dict(document: Any) -> LoanState:
+    where = "loan_state"
+    body = open_envelope(document, where)
+    history = read_mapping(body, "history", where)
+    at = path(where, "history")
+    check_keys(history, _HISTORY, at)
+    try:
+        schedule = Schedule.from_dict(read_mapping(history, "schedule", at))
+    except InvalidArgumentError as exc:
+        raise _nested(at, exc) from None
+    terms = read_terms(read_mapping(history, "terms", at), path(at, "terms"))
+    payments = []
+    for k, _ in enumerate(read_list(history, "payments", at)):
+        item = read_mapping(history["payments"], k, path(at, "payments"))
+        here = path(path(at, "payments"), k)
+        check_keys(item, ("date", "amount"), here)
+        payments.append(build(here, Payment, date=read_date(item, "date", here),
+                              amount=read_decimal(item, "amount", here)))
+    charges = []
+    for k, _ in enumerate(read_list(history, "charges", at)):
+        item = read_mapping(history["charges"], k, path(at, "charges"))
+        here = path(path(at, "charges"), k)
+        check_keys(item, ("date", "name", "amount", "installment"), here)
+        charges.append(build(here, Charge, date=read_date(item, "date", here),
+                             name=read_str(item, "name", here),
+                             amount=read_decimal(item, "amount", here),
+                             installment=read_optional(read_int, item, "installment", here)))
+    as_of = read_date(body, "as_of", where)
+    try:
+        state = loan_state(schedule, payments, as_of=as_of, terms=terms, charges=charges)
+    except InvalidArgumentError as exc:
+        raise _nested(at, exc) from None
+    figures = {k: v for k, v in body.items() if k != "history"}
+    report = state.report()
+    for name in sorted(set(figures) | set(report)):
+        if figures.get(name) != report.get(name):
+            raise InvalidDocumentError(
+                path(where, name), "does not follow from the loan's history (its schedule, "
+                "terms, payments and charges give "
+                f"{report.get(name)!r}): the document was altered",
+                received=figures.get(name))
+    return state
