@@ -34,7 +34,8 @@ from bnpl_restructure.servicing import (
 from tests.test_servicing import MINOR_UNIT_CURRENCIES, PRESETS, SMALL
 
 D = Decimal
-_NEW_FIELDS = ("late_fee_base", "delinquency_buckets")
+_NEW_FIELDS = ("late_fee_base", "delinquency_buckets", "rebate_deferral",
+               "allow_rule_of_78_over_61_months")
 
 MORE_TERMS = [
     *PRESETS,
@@ -176,3 +177,97 @@ def test_a_restored_state_goes_on_and_restructures_like_the_original() -> None:
     assert back.apply(("2026-04-21", "300")) == state.apply(("2026-04-21", "300"))
     assert restructure(back, [ExtendTerm(periods=3)]).schedule == restructure(
         state, [ExtendTerm(periods=3)]).schedule
+
+
+# ------------------------------------------------------------ paid as scheduled
+
+
+@given(st.integers(100, 10**7), st.integers(0, 3000), st.integers(1, 24), st.integers(0, 200),
+       st.sampled_from(["no_rebate", "current_period", "accrued_to_date", "rule_of_78"]),
+       st.integers(0, 40), st.sampled_from(["annuity", "equal_principal", "interest_only"]))
+def test_paid_exactly_as_scheduled_leaves_no_credit_and_no_arrears(
+        cents: int, bp: int, n: int, fee: int, rule: str, days: int, kind: str) -> None:
+    plan = getattr(Plan, kind)(D(cents) / 100, annual_rate=D(bp) / 10_000, installments=n,
+                               start="2026-01-31", fee=D(fee) / 100)
+    s = plan.schedule()
+    paid = [(d, s.currency.to_major(p)) for d, p in zip(s.due_dates, s.payment, strict=True)
+            if p]
+    terms = ServicingTerms(early_payoff=rule)
+    for k, due in enumerate(s.due_dates):
+        later = due + timedelta(days=days)
+        as_of = min(later, s.due_dates[k + 1] - timedelta(days=1)) if k + 1 < n else later
+        state = loan_state(s, [p for p in paid if p[0] <= due], as_of=as_of, terms=terms)
+        assert state.credit_balance == 0 and state.overdue == ()
+        assert state.unpaid_penalty == state.unpaid_late_fees == 0
+    assert state.is_settled and state.total_paid == s.currency.to_major(sum(s.payment))
+
+
+def test_a_scheduled_payment_is_not_an_early_payoff() -> None:
+    # 1.00 over 18 months at 0% with a 0.01 monthly fee: installment 18 is 0.00 principal
+    # + 0.01 fee. On 2027-06-30 installment 17 is paid as scheduled; nothing else is owed
+    # that day (the 18th fee is not earned yet), yet the payment pays installment 17 and
+    # does not settle the loan: installment 18 stays, and paying it leaves no credit (it
+    # used to cancel the 18th fee and leave a 0.01 credit).
+    s = Plan.annuity("1.00", annual_rate=0, installments=18, start="2026-01-31",
+                     fee="0.01").schedule()
+    assert (s[17].principal, s[17].fee) == (D("0.00"), D("0.01"))
+    paid = [(d, s.currency.to_major(p)) for d, p in zip(s.due_dates, s.payment, strict=True)]
+    before = loan_state(s, paid[:17], as_of=s.due_dates[16])
+    assert before.remaining is not None and len(before.remaining) == 1
+    after = loan_state(s, paid, as_of=s.due_dates[17])
+    assert after.credit_balance == 0 and after.is_settled
+
+
+def test_any_scheduled_installment_can_be_paid() -> None:
+    big = Plan.annuity("999999999999.99", annual_rate="0.35", installments=2,
+                       start="2026-01-31").schedule()
+    paid = [(d, big.currency.to_major(p)) for d, p in zip(big.due_dates, big.payment,
+                                                         strict=True)]
+    assert loan_state(big, paid, as_of=big.due_dates[-1]).is_settled
+
+
+# ------------------------------------------------------------ charges in histories
+
+
+@given(long_histories(), st.data())
+def test_money_is_conserved_with_dated_charges(
+        history: tuple[Schedule, list[tuple[date, Decimal]], date, ServicingTerms],
+        data: st.DataObject) -> None:
+    from bnpl_restructure.servicing import Charge
+    s, payments, as_of, terms = history
+    horizon = (as_of - s.start).days
+    days = sorted(data.draw(st.lists(st.integers(0, horizon), max_size=3)))
+    charges = [Charge(date=s.start + timedelta(days=d), name="nsf",
+                      amount=s.currency.to_major(data.draw(st.integers(1, 5000))),
+                      installment=data.draw(st.none() | st.integers(
+                          s.first_number, s.first_number + len(s) - 1)))
+               for d in days]
+    state = loan_state(s, payments, as_of=as_of, terms=terms, charges=charges)
+    ledger = state.ledger
+
+    def total(kind: str, component: str | None = None) -> Decimal:
+        return sum((e.amount for e in ledger if e.kind == kind
+                    and (component is None or e.component == component)), D(0))
+
+    assert state.charges_charged == total("charge") == sum((c.amount for c in charges), D(0))
+    assert state.total_paid == sum(state.paid.values()) + state.credit_balance
+    assert total("charge") - state.paid["charge"] >= state.unpaid_charges
+    received = [(d, a) for d, a in payments if d <= as_of]
+    if state.payoff_amount > 0:
+        after = loan_state(s, [*received, (as_of, state.payoff_amount)], as_of=as_of,
+                           terms=terms, charges=charges)
+        assert after.is_settled and after.credit_balance == 0
+        assert after.unpaid_charges == 0
+    # going on from the start with the charges given day by day equals the full replay
+    start = loan_state(s, as_of=s.start, terms=terms,
+                       charges=[c for c in charges if c.date == s.start])
+    later = [c for c in charges if c.date > s.start]
+    step = start
+    for day, amount in received:
+        if day == s.start:
+            step = step.apply((day, amount))
+            continue
+        step = step.apply((day, amount), charges=[c for c in later if c.date <= day])
+        later = [c for c in later if c.date > day]
+    step = step.on(as_of, charges=later)
+    assert step == state

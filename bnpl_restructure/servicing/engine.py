@@ -35,7 +35,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..core import PaymentRule, Period, Program, level_payment, run_single
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, InvalidTermsError
 from ..rounding import RoundingMode, RoundingPolicy, round_ratio
 from ..schedule import Schedule
 from .records import Charge, LedgerEvent, Payment
@@ -102,6 +102,13 @@ class _Installment:
             accrued_to=self.accrued_to, owner=owner)
 
 
+def _over_61_months(schedule: Schedule) -> bool:
+    """Whether the term (start to last due date) exceeds 61 months."""
+    start, last = schedule.start, schedule.due_dates[-1]
+    months = (last.year - start.year) * 12 + last.month - start.month
+    return months > 61 or (months == 61 and last.day > start.day)
+
+
 def _with(period: Period, **changes: Any) -> Period:
     values = {name: getattr(period, name) for name in period.__dataclass_fields__}
     values.update(changes)
@@ -166,6 +173,14 @@ class Engine:
                        cur.to_minor(t.amount, argument="late_fee.amount"), t.percent)
                       for t in terms.late_fees if t.applies_to(order_value)]
         self.grace = timedelta(days=terms.grace_days)
+        self.rebates: dict[Any, int] = {}  # contract rebates by installments paid or day
+        if terms.early_payoff is EarlyPayoff.RULE_OF_78 and \
+                not terms.allow_rule_of_78_over_61_months and _over_61_months(schedule):
+            raise InvalidTermsError(
+                "terms.early_payoff", "the rule of 78 is prohibited for a term over 61 "
+                "months (15 U.S.C. § 1615(b)); use 'actuarial', or set "
+                "allow_rule_of_78_over_61_months=True where the statute does not govern "
+                "the loan", received=terms.early_payoff.value)
         # inputs, in date order, and how many of each are applied
         self.payments: list[Payment] = []
         self.charge_inputs: list[Charge] = []
@@ -408,7 +423,9 @@ class Engine:
         inst = self.own(charge.installment or 0)
         minor = self.currency.to_minor(charge.amount)
         self.charged["charge"] += minor
-        self.charge(inst, "charge", minor, day, day, kind="charge", note=charge.name)
+        when = inst.due if charge.installment is not None and \
+            self.terms.charge_dating is ChargeDating.INSTALLMENT_DUE_DATE else day
+        self.charge(inst, "charge", minor, when, day, kind="charge", note=charge.name)
 
     # ------------------------------------------------------------ penalty interest
 
@@ -600,11 +617,30 @@ class Engine:
             if length <= 0:
                 return nxt
             return round_ratio(nxt * (day - opened).days, length, RoundingMode.HALF_UP)
+        if rule in (EarlyPayoff.ACTUARIAL, EarlyPayoff.UK_2004):
+            return max(self.charges_after[k0] - self.contract_rebate(day, k0), 0)
         # the plan's finance charge as it now stands (a reschedule may have changed it)
         k, n = len(insts) - k0, len(insts)
         rebate = round_ratio(self.charges_after[0] * k * (k + 1), n * (n + 1),
                              RoundingMode.HALF_UP)
         return max(self.charges_after[k0] - rebate, 0)  # never more than upcoming charges
+
+    def contract_rebate(self, day: date, paid: int) -> int:
+        """The actuarial or UK 2004 rebate of an early payoff on ``day`` (``paid``
+        installments due by then), on the contract's schedule (cached)."""
+        from ..early_settlement import _rebate_minor
+        uk = self.terms.early_payoff is EarlyPayoff.UK_2004
+        key = day if uk else paid
+        if key not in self.rebates:
+            self.rebates[key] = _rebate_minor(
+                self.schedule, day, method=self.terms.early_payoff.value,
+                paid_installments=paid, deferral=self.terms.rebate_deferral)
+        return self.rebates[key]
+
+    def payoff_rebate(self, day: date) -> int:
+        """Of the finance charges still scheduled after ``day``, what an early payoff on
+        ``day`` does not owe under the terms' rule."""
+        return self.charges_after[self.first_upcoming(day)] - self.rule_charge(day)
 
     def settlement(self, day: date) -> tuple[int, int]:
         """(what settles the loan on ``day``, the finance charge still to charge; negative
@@ -678,7 +714,11 @@ class Engine:
             self.book_penalties(day, day - ONE_DAY + timedelta(days=self.shift))
         amount, self.credit = amount + self.credit, 0
         quote, _ = self.settlement(day)
-        if amount >= quote:
+        due_now = sum(v for (when, _, _), v in self.buckets.items() if when <= day)
+        if amount >= quote and amount > due_now:
+            # an early payoff: more than is due today, and enough to settle (a payment of
+            # just what is due pays it, even when nothing else would be owed today: the
+            # installments to come stay as scheduled)
             left = self.settle(day, amount)
         else:
             left = self.allocate(day, amount, up_to=day)

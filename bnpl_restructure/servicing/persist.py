@@ -52,7 +52,8 @@ _ENUMS: dict[str, type[Any]] = {
     "penalty_base": PenaltyBase, "penalty_start": PenaltyStart,
     "charge_dating": ChargeDating, "order": PaymentOrder, "overpayment": Overpayment,
     "early_payoff": EarlyPayoff, "late_fee_base": LateFeeBase}
-_FLAGS = ("count_due_date", "count_payment_date", "late_fee_at_most_payment_due")
+_FLAGS = ("count_due_date", "count_payment_date", "late_fee_at_most_payment_due",
+          "allow_rule_of_78_over_61_months")
 _AMOUNTS = ("penalty_minimum_per_day", "late_fee_cap_per_installment",
             "late_fee_cap_per_plan")
 _FEE_FIELDS = ("days_past_due", "amount", "percent", "every", "order_at_least",
@@ -79,6 +80,7 @@ def terms_body(terms: ServicingTerms) -> dict[str, Any]:
                           "order_below": _text(f.order_below)} for f in terms.late_fees]
     body["waterfall"] = list(terms.waterfall)
     body["delinquency_buckets"] = list(terms.delinquency_buckets)
+    body["rebate_deferral"] = terms.rebate_deferral
     return body
 
 
@@ -119,6 +121,9 @@ def read_terms(body: Mapping[str, Any], where: str) -> ServicingTerms:
     values["delinquency_buckets"] = tuple(
         read_int(body["delinquency_buckets"], k, path(where, "delinquency_buckets"))
         for k, _ in enumerate(read_list(body, "delinquency_buckets", where)))
+    deferral = body.get("rebate_deferral", "one_month")
+    values["rebate_deferral"] = read_int(body, "rebate_deferral", where) if isinstance(
+        deferral, int) else read_str(body, "rebate_deferral", where)
     return build(where, ServicingTerms, **values)
 
 

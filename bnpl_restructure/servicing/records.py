@@ -49,10 +49,13 @@ class Charge:
     """A named charge added to the loan on a date: a returned payment (NSF) fee, a
     snooze or extension fee, a collection fee.
 
-    ``installment``: the number of the installment it is added to (it is then paid
-    with that installment's money in the waterfall, and counts in its overdue amount),
-    or ``None`` for the loan as a whole. It falls due on ``date`` and takes the place of
-    the ``"charge"`` component in :attr:`ServicingTerms.waterfall`.
+    ``installment``: the number of the installment it is added to, or ``None`` for the
+    loan as a whole. A charge to the loan falls due on ``date``; a charge to an
+    installment is payable with it, like its penalty and late fees
+    (:attr:`ServicingTerms.charge_dating`: dated on the installment's due date, so a fee
+    added to an installment still to come is owed when it falls due; or on ``date``).
+    Among an installment's parts it takes the place of ``"charge"`` in
+    :attr:`ServicingTerms.waterfall`.
 
     >>> Charge(date="2026-03-02", name="nsf", amount="15.00")
     Charge(date=datetime.date(2026, 3, 2), name='nsf', amount=Decimal('15.00'), \

@@ -57,7 +57,7 @@ class OverdueInstallment:
 _MONEY_FIELDS = ("amount_financed", "outstanding_principal", "unpaid_interest",
                  "unpaid_fees", "unpaid_penalty", "unpaid_late_fees", "unpaid_charges",
                  "penalty_charged", "late_fees_charged", "charges_charged",
-                 "credit_balance", "total_paid", "payoff_amount")
+                 "credit_balance", "total_paid", "payoff_amount", "payoff_rebate")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -70,8 +70,10 @@ class LoanState:
     ``penalty_charged`` / ``late_fees_charged`` / ``charges_charged``: charged so far.
     ``credit_balance``: money received beyond what is owed. ``paid``: allocations by
     component (net of refunds). ``payoff_amount``: what settles the loan if paid on
-    ``as_of``, under the terms' early-payoff rule. ``days_past_due`` / ``bucket``: of the
-    oldest installment late beyond its grace days, buckets as the terms set them.
+    ``as_of``, under the terms' early-payoff rule; ``payoff_rebate``: of the finance
+    charges still scheduled after ``as_of``, what that payoff does not owe.
+    ``days_past_due`` / ``bucket``: of the oldest installment late beyond its grace days,
+    buckets as the terms set them.
     ``remaining``: the plan still to come (installments due after ``as_of``, as
     rescheduled); ``schedule``, ``terms``, ``payments``, ``charges``: what it was
     replayed from.
@@ -100,6 +102,7 @@ class LoanState:
     terms_name: str = "custom"
     unpaid_charges: Decimal = Decimal(0)
     charges_charged: Decimal = Decimal(0)
+    payoff_rebate: Decimal = Decimal(0)
     schedule: Schedule | None = field(default=None, repr=False)
     terms: ServicingTerms | None = field(default=None, repr=False)
     payments: tuple[Payment, ...] = field(default=(), repr=False)
@@ -383,7 +386,8 @@ def _state(seen: Engine, day_of: date, quote: int, engine: Engine,
         charges_charged=major(seen.charged["charge"]),
         credit_balance=major(seen.credit), total_paid=major(seen.total_paid),
         paid={c: major(v) for c, v in seen.paid.items()}, overdue=tuple(overdue),
-        days_past_due=dpd, payoff_amount=major(quote), ledger=tuple(seen.ledger),
+        days_past_due=dpd, payoff_amount=major(quote),
+        payoff_rebate=major(seen.payoff_rebate(day_of)), ledger=tuple(seen.ledger),
         terms_name=terms.name, schedule=sched, terms=terms, payments=payments,
         charges=charges, _engine=engine, _view=seen)
 

@@ -98,7 +98,15 @@ class EarlyPayoff(enum.Enum):
     ``ACCRUED_TO_DATE``: the period in progress pro rata by days (actuarial).
     ``RULE_OF_78``: all of them less the sum-of-digits rebate
     ``F × k(k+1) / (n(n+1))`` (F the plan's total finance charge, k installments not yet
-    due of n).
+    due of n); refused on a term over 61 months (15 U.S.C. § 1615(b)) unless
+    ``allow_rule_of_78_over_61_months``.
+    ``ACTUARIAL``: all of them less the unearned charge by the actuarial method of
+    15 U.S.C. § 1615(d) (the charge earned at the loan's own rate on its declining
+    balance; :mod:`bnpl_restructure.precomputed`), for precomputed (add-on, flat-fee)
+    loans.
+    ``UK_2004``: all of them less the rebate of the UK Consumer Credit (Early
+    Settlement) Regulations 2004 (SI 2004/1483 reg 4, with the settlement date deferred
+    by ``rebate_deferral``; :mod:`bnpl_restructure.early_settlement`).
 
     The default is ``ACCRUED_TO_DATE``: a borrower who pays off early owes interest and
     fees only up to the day (EU Consumer Credit Directive 2008/48/EC art. 16(1), the UK
@@ -110,6 +118,8 @@ class EarlyPayoff(enum.Enum):
     CURRENT_PERIOD = "current_period"
     ACCRUED_TO_DATE = "accrued_to_date"
     RULE_OF_78 = "rule_of_78"
+    ACTUARIAL = "actuarial"
+    UK_2004 = "uk_2004"
 
 
 def _money_or_none(value: Any, argument: str) -> Decimal | None:
@@ -218,12 +228,15 @@ class ServicingTerms:
     early_payoff: EarlyPayoff = EarlyPayoff.ACCRUED_TO_DATE
     late_fee_base: LateFeeBase = LateFeeBase.INSTALLMENT
     delinquency_buckets: tuple[int, ...] = (30, 60, 90)
+    rebate_deferral: str | int = "one_month"
+    allow_rule_of_78_over_61_months: bool = False
 
     def __post_init__(self) -> None:
         put = object.__setattr__
         if not isinstance(self.name, str):
             raise InvalidArgumentError("name", "must be a string", received=self.name)
-        for flag in ("count_due_date", "count_payment_date", "late_fee_at_most_payment_due"):
+        for flag in ("count_due_date", "count_payment_date", "late_fee_at_most_payment_due",
+                     "allow_rule_of_78_over_61_months"):
             if not isinstance(getattr(self, flag), bool):
                 raise InvalidArgumentError(flag, "must be True or False",
                                            received=getattr(self, flag))
@@ -282,6 +295,17 @@ class ServicingTerms:
                                        "days past due, each >= 1, e.g. (30, 60, 90)",
                                        received=bounds)
         put(self, "delinquency_buckets", tuple(bounds))
+        from ..early_settlement import Deferral
+        deferral = Deferral.parse(self.rebate_deferral)
+        put(self, "rebate_deferral", deferral if isinstance(deferral, int) else
+            deferral.value)
+        if self.early_payoff in (EarlyPayoff.ACTUARIAL, EarlyPayoff.UK_2004) and \
+                self.overpayment is not Overpayment.CREDIT_NEXT:
+            raise InvalidArgumentError(
+                "overpayment", f"must be 'credit_next' with early_payoff="
+                f"'{self.early_payoff.value}': that rebate is defined on the contract's "
+                "schedule, which a prepayment against principal would re-run",
+                received=self.overpayment.value)
 
     def bucket(self, days_past_due: int) -> str:
         """The delinquency bucket of ``days_past_due`` under :attr:`delinquency_buckets`
