@@ -35,7 +35,8 @@ from tests.test_servicing import MINOR_UNIT_CURRENCIES, PRESETS, SMALL
 
 D = Decimal
 _NEW_FIELDS = ("late_fee_base", "delinquency_buckets", "rebate_deferral",
-               "allow_rule_of_78_over_61_months")
+               "allow_rule_of_78_over_61_months", "interest", "compounding", "annual_rate",
+               "day_count")
 
 MORE_TERMS = [
     *PRESETS,
@@ -63,9 +64,21 @@ def _oracle_terms(terms: ServicingTerms) -> Any:
     return oracle.ServicingTerms(**values)
 
 
+DAILY_TERMS = [
+    ServicingTerms(interest="daily"),
+    ServicingTerms(interest="daily", compounding="due_dates", day_count="act/360",
+                   overpayment="prepay_reduce", penalty_rate=Fraction(1, 2000)),
+    ServicingTerms(interest="daily", compounding="daily", overpayment="prepay_shorten",
+                   early_payoff="no_rebate", late_fees=(LateFee(days_past_due=5,
+                                                                amount=D(3)),)),
+    ServicingTerms.jd_baitiao().with_(interest="daily", early_payoff="current_period",
+                                      order="vertical"),
+]
+
+
 @st.composite
-def long_histories(draw: st.DrawFn) -> tuple[Schedule, list[tuple[date, Decimal]], date,
-                                              ServicingTerms]:
+def long_histories(draw: st.DrawFn, terms: list[ServicingTerms] = MORE_TERMS
+                   ) -> tuple[Schedule, list[tuple[date, Decimal]], date, ServicingTerms]:
     from bnpl_restructure.testing.strategies import plans
     s = draw(plans(kinds=SMALL, max_installments=10, currency=MINOR_UNIT_CURRENCIES)
              ).schedule()
@@ -76,7 +89,7 @@ def long_histories(draw: st.DrawFn) -> tuple[Schedule, list[tuple[date, Decimal]
                  s.currency.to_major(draw(st.integers(1, max(1, total // 3)))))
                 for o in offsets]
     as_of = s.start + timedelta(days=draw(st.integers(0, horizon + 200)))
-    return s, payments, as_of, draw(st.sampled_from(MORE_TERMS))
+    return s, payments, as_of, draw(st.sampled_from(terms))
 
 
 def _penalty_by_installment(ledger: Any) -> Counter[Any]:
@@ -115,7 +128,7 @@ def test_the_event_replay_gives_the_day_by_day_figures(
     assert new == old
 
 
-@given(long_histories(), st.data())
+@given(long_histories(MORE_TERMS + DAILY_TERMS), st.data())
 def test_going_on_from_a_state_equals_a_full_replay(
         history: tuple[Schedule, list[tuple[date, Decimal]], date, ServicingTerms],
         data: st.DataObject) -> None:
@@ -229,7 +242,7 @@ def test_any_scheduled_installment_can_be_paid() -> None:
 # ------------------------------------------------------------ charges in histories
 
 
-@given(long_histories(), st.data())
+@given(long_histories(MORE_TERMS + DAILY_TERMS), st.data())
 def test_money_is_conserved_with_dated_charges(
         history: tuple[Schedule, list[tuple[date, Decimal]], date, ServicingTerms],
         data: st.DataObject) -> None:

@@ -35,14 +35,18 @@ from fractions import Fraction
 from typing import Any
 
 from ..core import PaymentRule, Period, Program, level_payment, run_single
+from ..daycount import DayCount
 from ..errors import InvalidArgumentError, InvalidTermsError
+from ..plans import Plan
 from ..rounding import RoundingMode, RoundingPolicy, round_ratio
 from ..schedule import Schedule
+from .accrual import DailyInterest
 from .records import Charge, LedgerEvent, Payment
 from .terms import (
     COMPONENTS,
     ChargeDating,
     EarlyPayoff,
+    InterestMethod,
     LateFeeBase,
     Overpayment,
     PaymentOrder,
@@ -100,6 +104,27 @@ class _Installment:
             pending=self.pending, penalty_exact=self.penalty_exact,
             penalty_booked=self.penalty_booked, late_fee_total=self.late_fee_total,
             accrued_to=self.accrued_to, owner=owner)
+
+
+def _daily_interest(schedule: Schedule, terms: ServicingTerms) -> DailyInterest | None:
+    """The daily-interest accrual of ``terms`` on ``schedule`` (``None``: precomputed)."""
+    if terms.interest is not InterestMethod.DAILY:
+        return None
+    plan = schedule.source if isinstance(schedule.source, Plan) else None
+    rate = terms.annual_rate
+    if rate is None:
+        if plan is None:
+            raise InvalidTermsError("terms.annual_rate", "is needed for daily interest on a "
+                                    "schedule not made by Plan.schedule() (its rate is "
+                                    "unknown)", received=None)
+        rate = plan.nominal_annual_rate
+    day_count = terms.day_count
+    if day_count is None:
+        day_count = DayCount.ACT_365_FIXED if plan is None or \
+            plan.day_count is DayCount.PER_PERIOD else plan.day_count
+    program = schedule.program
+    mode = program.interest_rounding if program is not None else RoundingMode.HALF_UP
+    return DailyInterest(rate, day_count, terms.compounding, schedule.start, mode)
 
 
 def _over_61_months(schedule: Schedule) -> bool:
@@ -174,6 +199,11 @@ class Engine:
                       for t in terms.late_fees if t.applies_to(order_value)]
         self.grace = timedelta(days=terms.grace_days)
         self.rebates: dict[Any, int] = {}  # contract rebates by installments paid or day
+        self.daily = _daily_interest(schedule, terms)
+        if self.daily is not None:  # interest unknown until it falls due; principal too
+            for number in self.order:
+                inst = self.by_number[number]
+                inst.principal = inst.interest = inst.capitalized = 0
         if terms.early_payoff is EarlyPayoff.RULE_OF_78 and \
                 not terms.allow_rule_of_78_over_61_months and _over_61_months(schedule):
             raise InvalidTermsError(
@@ -192,6 +222,8 @@ class Engine:
         self.owing: list[int] = []                       # called installments (a heap)
         self.accruing: dict[int, None] = {}    # late, penalty accrued lazily
         self.uncalled_now = sum(i.principal_now for i in self.installments)
+        if self.daily is not None:
+            self.uncalled_now = schedule.principal  # principal not charged to any yet
         self.early_called: dict[int, None] = {}
         self.day: date | None = None  # the day in progress (its end-of-day steps to come)
         self._index()
@@ -230,6 +262,8 @@ class Engine:
         other.owing = list(self.owing)
         other.accruing = dict(self.accruing)
         other.early_called = dict(self.early_called)
+        if self.daily is not None:
+            other.daily = self.daily.copy()
         return other
 
     def _index(self) -> None:
@@ -325,7 +359,20 @@ class Engine:
         self.log(day, "rebate", minor - left, inst.number, component, note)
 
     def call(self, inst: _Installment, day: date, *, early: bool, note: str = "") -> None:
-        """Charge an installment's scheduled parts (on its due date, or early)."""
+        """Charge an installment's scheduled parts (on its due date, or early); under daily
+        interest, its parts are found now: the interest accrued since the last one first
+        (at most the installment), the rest of its scheduled amount principal (the last
+        installment: all the principal left)."""
+        if self.daily is not None:
+            self.accrue_interest(day)
+            room = max(inst.payment - inst.fee, 0)
+            if inst.number == self.order[-1]:
+                inst.interest = self.daily.book()
+                inst.principal = self.uncalled_now
+            else:
+                inst.interest = self.daily.book(room)
+                inst.principal = min(room - inst.interest, self.uncalled_now)
+            inst.payment = inst.principal + inst.interest + inst.fee
         inst.called = True
         inst.early = early
         self.uncalled_now -= inst.principal_now
@@ -642,11 +689,39 @@ class Engine:
         ``day`` does not owe under the terms' rule."""
         return self.charges_after[self.first_upcoming(day)] - self.rule_charge(day)
 
+    def accrue_interest(self, day: date) -> None:
+        """Daily interest: accrue through ``day`` on what is unpaid now."""
+        if self.daily is not None:
+            self.daily.accrue(day, self.owed_total["principal"] + self.uncalled_now,
+                              self.owed_total["interest"])
+
+    def book_interest(self, day: date, note: str) -> None:
+        """Daily interest accrued and not booked yet falls due today, on the next
+        installment (or the last, when none is to come)."""
+        if self.daily is None or not self.order:
+            return
+        self.accrue_interest(day)
+        amount = self.daily.book()
+        if amount:
+            k0 = self.first_upcoming(day)
+            number = self.order[min(k0, len(self.order) - 1)]
+            inst = self.own(number)
+            inst.interest += amount
+            inst.payment += amount
+            self.charge(inst, "interest", amount, day, day, note=note)
+
     def settlement(self, day: date) -> tuple[int, int]:
         """(what settles the loan on ``day``, the finance charge still to charge; negative
         when charges collected early exceed what the rule keeps)."""
         early = [i for i in map(self.by_number.__getitem__, self.early_called)
                  if i.due > day]
+        if self.daily is not None:  # interest to the day; the rule applies to fees
+            collected = sum(i.paid["fee"] for i in early)
+            owed_early = sum(i.owed["fee"] for i in early)
+            net = self.rule_charge(day) - collected - owed_early
+            self.accrue_interest(day)
+            return (sum(self.owed_total.values()) + self.uncalled_now + self.daily.pending()
+                    + net - self.credit, net)
         collected = sum(i.paid["interest"] + i.paid["fee"] for i in early)
         owed_early = sum(i.owed["interest"] + i.owed["fee"] for i in early)
         net = self.rule_charge(day) - collected - owed_early
@@ -658,9 +733,13 @@ class Engine:
         """Charge what settling on ``day`` owes (principal of upcoming installments, the
         rule's finance charge), forgive the rest, pay it; returns what is left over."""
         _, net = self.settlement(day)
+        self.book_interest(day, note="payoff: interest to the day")
         upcoming = [self.own(n) for n in self.order[self.first_upcoming(day):]]
         uncalled = [inst for inst in upcoming if not inst.called]
-        principal = sum(i.principal_now for i in uncalled)
+        principal = self.uncalled_now if self.daily is not None else sum(
+            i.principal_now for i in uncalled)
+        if self.daily is not None and uncalled:
+            uncalled[0].principal = principal
         for inst in uncalled:
             inst.called = inst.early = True
             self.uncalled_now -= inst.principal_now
@@ -671,6 +750,8 @@ class Engine:
             for component in ("interest", "fee"):
                 scheduled = getattr(inst, component) if not inst.paid[component] + \
                     inst.owed[component] else 0
+                if self.daily is not None and component == "interest":
+                    continue  # owed to the day, booked above
                 take = min(max(net, 0), scheduled)
                 self.charge(inst, component, take, day, day, note="payoff")
                 net -= take if net > 0 else 0
@@ -712,6 +793,9 @@ class Engine:
         """Apply a payment (with any credit balance held from before)."""
         if self.penalties:
             self.book_penalties(day, day - ONE_DAY + timedelta(days=self.shift))
+        if self.daily is not None and self.order and \
+                day > self.by_number[self.order[-1]].due:
+            self.book_interest(day, note="accrued since the last due date")
         amount, self.credit = amount + self.credit, 0
         quote, _ = self.settlement(day)
         due_now = sum(v for (when, _, _), v in self.buckets.items() if when <= day)
@@ -729,6 +813,8 @@ class Engine:
                 uncalled = (n for n in self.order[k0:] if not self.by_number[n].called)
                 if self.terms.overpayment is Overpayment.CREDIT_NEXT:
                     left = self.credit_next(day, left, uncalled)
+                elif self.daily is not None:
+                    left = self.prepay_daily(day, left, [self.own(n) for n in uncalled])
                 else:
                     future = [self.own(n) for n in uncalled]
                     if future and sum(i.principal for i in future):
@@ -744,6 +830,33 @@ class Engine:
             self.call(self.own(number), day, early=True, note="paid early")
             left = self.allocate(day, left)
         return left
+
+    def prepay_daily(self, day: date, extra: int, future: list[_Installment]) -> int:
+        """Daily interest: ``extra`` pays the interest accrued to the day, then principal
+        not yet due (the interest it would have earned is saved); the installments to come
+        keep their amounts (``PREPAY_SHORTEN``: the plan ends sooner) or are re-levelled
+        over the same dates at the contract rate (``PREPAY_REDUCE``)."""
+        if not future or not self.uncalled_now:
+            return extra
+        holder = future[0]
+        self.book_interest(day, note="interest to the day of a prepayment")
+        extra = self.allocate(day, extra)
+        applied = min(extra, self.uncalled_now)
+        if applied:
+            self.charge(holder, "principal", applied, day, day, note="prepaid principal")
+            self.allocate_to(day, holder.number, "principal", applied)
+            self.uncalled_now -= applied
+        if self.terms.overpayment is Overpayment.PREPAY_REDUCE and self.uncalled_now:
+            program = self.schedule.program
+            periods = {p.due: p for p in program.periods} if program is not None else {}
+            factors = [periods[i.due].factor if i.due in periods else Fraction(0)
+                       for i in future]
+            level = level_payment(self.uncalled_now, factors, mode=RoundingMode.HALF_UP)
+            for inst in future:
+                inst.payment = int(level) + inst.fee
+        self.log(day, "reschedule", 0, note=f"{self.terms.overpayment.value}: "
+                 f"{self.major(applied)} of principal prepaid")
+        return extra - applied
 
     def reschedule(self, day: date, extra: int, future: list[_Installment]) -> int:
         """Prepay principal and re-run the rest of the plan through the core: shortened
@@ -825,6 +938,10 @@ class Engine:
         seen = self.clone()
         if seen.penalties:
             seen.book_penalties(day, day - ONE_DAY + timedelta(days=seen.shift))
+        if seen.daily is not None:
+            seen.accrue_interest(day)
+            if seen.order and day > seen.by_number[seen.order[-1]].due:
+                seen.book_interest(day, note="accrued since the last due date")
         quote, _ = seen.settlement(day)
         return seen, max(quote, 0)
 

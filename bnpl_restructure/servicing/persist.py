@@ -38,7 +38,9 @@ from .records import Charge, Payment
 from .state import LoanState, loan_state
 from .terms import (
     ChargeDating,
+    Compounding,
     EarlyPayoff,
+    InterestMethod,
     LateFee,
     LateFeeBase,
     Overpayment,
@@ -51,7 +53,8 @@ from .terms import (
 _ENUMS: dict[str, type[Any]] = {
     "penalty_base": PenaltyBase, "penalty_start": PenaltyStart,
     "charge_dating": ChargeDating, "order": PaymentOrder, "overpayment": Overpayment,
-    "early_payoff": EarlyPayoff, "late_fee_base": LateFeeBase}
+    "early_payoff": EarlyPayoff, "late_fee_base": LateFeeBase,
+    "interest": InterestMethod, "compounding": Compounding}
 _FLAGS = ("count_due_date", "count_payment_date", "late_fee_at_most_payment_due",
           "allow_rule_of_78_over_61_months")
 _AMOUNTS = ("penalty_minimum_per_day", "late_fee_cap_per_installment",
@@ -81,6 +84,9 @@ def terms_body(terms: ServicingTerms) -> dict[str, Any]:
     body["waterfall"] = list(terms.waterfall)
     body["delinquency_buckets"] = list(terms.delinquency_buckets)
     body["rebate_deferral"] = terms.rebate_deferral
+    body["annual_rate"] = None if terms.annual_rate is None else write_fraction(
+        terms.annual_rate)
+    body["day_count"] = None if terms.day_count is None else terms.day_count.value
     return body
 
 
@@ -121,6 +127,8 @@ def read_terms(body: Mapping[str, Any], where: str) -> ServicingTerms:
     values["delinquency_buckets"] = tuple(
         read_int(body["delinquency_buckets"], k, path(where, "delinquency_buckets"))
         for k, _ in enumerate(read_list(body, "delinquency_buckets", where)))
+    values["annual_rate"] = read_optional(read_fraction, body, "annual_rate", where)
+    values["day_count"] = read_optional(read_str, body, "day_count", where)
     deferral = body.get("rebate_deferral", "one_month")
     values["rebate_deferral"] = read_int(body, "rebate_deferral", where) if isinstance(
         deferral, int) else read_str(body, "rebate_deferral", where)

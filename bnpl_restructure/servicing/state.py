@@ -394,13 +394,24 @@ def _state(seen: Engine, day_of: date, quote: int, engine: Engine,
 
 def _remaining(replay: Engine, day_of: date) -> Schedule | None:
     """The plan still to come: installments due after ``day_of`` with what is left of
-    them (an installment paid early in part keeps only its unpaid rest)."""
+    them (an installment paid early in part keeps only its unpaid rest; under daily
+    interest, the installments not due yet as they will be if paid on their due dates)."""
     rows = []
+    daily = replay.daily.copy() if replay.daily is not None else None
+    left = replay.uncalled_now
+    last = replay.order[-1] if replay.order else None
     for inst in replay.installments:
         if inst.due <= day_of:
             continue
         if inst.called:
             parts = [inst.owed[c] for c in ("principal", "interest", "fee")]
+        elif daily is not None:  # daily interest: projected, paid on the due dates
+            daily.accrue(inst.due, left, 0)
+            room = max(inst.payment - inst.fee, 0)
+            interest = daily.book() if inst.number == last else daily.book(room)
+            principal = left if inst.number == last else min(room - interest, left)
+            left -= principal
+            parts = [principal, interest, inst.fee]
         else:
             parts = [inst.principal, inst.interest, inst.fee]
         if any(parts):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from ..daycount import DayCount
 from ..errors import InvalidArgumentError, parse_enum
 from ..money import to_decimal
 from ..rates import parse_rate
@@ -20,7 +21,9 @@ from ..rates import parse_rate
 __all__ = [
     "COMPONENTS",
     "ChargeDating",
+    "Compounding",
     "EarlyPayoff",
+    "InterestMethod",
     "LateFee",
     "LateFeeBase",
     "Overpayment",
@@ -135,6 +138,34 @@ def _fraction_of(value: Any, argument: str) -> Fraction:
     return parse_rate(value, argument=argument)
 
 
+class InterestMethod(enum.Enum):
+    """How contractual interest is charged while the loan is serviced.
+
+    ``PRECOMPUTED``: as the schedule computed it, per period, whatever the payment dates
+    (add-on and flat-fee installment credit, BNPL plans; paying late costs penalty and
+    fees, not interest; paying early saves interest only by the early-payoff rule).
+    ``DAILY``: declining-balance simple interest on the actual days between payments
+    (Apache Fineract's interest recalculation, US simple-interest installment loans):
+    interest accrues each day on the unpaid principal at the annual rate under the day
+    count; each installment falls due for its scheduled amount, of which the interest
+    accrued since the last one comes first (the rest is principal); an early payment
+    saves interest, a late one costs more, and the last installment settles what is left.
+    """
+
+    PRECOMPUTED = "precomputed"
+    DAILY = "daily"
+
+
+class Compounding(enum.Enum):
+    """Under ``DAILY`` interest, what unpaid interest earns: ``NONE`` (simple interest on
+    principal only), ``DUE_DATES`` (interest due and unpaid bears interest, from its due
+    date), ``DAILY`` (accrued interest compounds every day)."""
+
+    NONE = "none"
+    DUE_DATES = "due_dates"
+    DAILY = "daily"
+
+
 class LateFeeBase(enum.Enum):
     """What a late fee's ``percent`` is a percentage of: the installment's unpaid
     ``PRINCIPAL`` only, its unpaid ``PRINCIPAL_AND_INTEREST``, or the whole unpaid
@@ -230,6 +261,10 @@ class ServicingTerms:
     delinquency_buckets: tuple[int, ...] = (30, 60, 90)
     rebate_deferral: str | int = "one_month"
     allow_rule_of_78_over_61_months: bool = False
+    interest: InterestMethod = InterestMethod.PRECOMPUTED
+    compounding: Compounding = Compounding.NONE
+    annual_rate: Fraction | None = None
+    day_count: DayCount | None = None
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -295,6 +330,29 @@ class ServicingTerms:
                                        "days past due, each >= 1, e.g. (30, 60, 90)",
                                        received=bounds)
         put(self, "delinquency_buckets", tuple(bounds))
+        put(self, "interest", parse_enum(InterestMethod, self.interest, argument="interest"))
+        put(self, "compounding", parse_enum(Compounding, self.compounding,
+                                            argument="compounding"))
+        if self.annual_rate is not None:
+            put(self, "annual_rate", parse_rate(self.annual_rate, argument="annual_rate"))
+        if self.day_count is not None:
+            put(self, "day_count", DayCount.parse(self.day_count))
+            if self.day_count is DayCount.PER_PERIOD:
+                raise InvalidArgumentError("day_count", "must count days (act/365f, act/360, "
+                                           "act/act or 30/360) for daily interest",
+                                           received="per_period")
+        if self.interest is InterestMethod.PRECOMPUTED and (
+                self.annual_rate is not None or self.day_count is not None
+                or self.compounding is not Compounding.NONE):
+            raise InvalidArgumentError("interest", "must be 'daily' for annual_rate, "
+                                       "day_count or compounding to apply",
+                                       received=self.interest.value)
+        if self.interest is InterestMethod.DAILY and self.early_payoff in (
+                EarlyPayoff.ACTUARIAL, EarlyPayoff.UK_2004, EarlyPayoff.RULE_OF_78):
+            raise InvalidArgumentError(
+                "early_payoff", "must be accrued_to_date, current_period or no_rebate under "
+                "daily interest (interest is owed to the day; the rule applies to fees)",
+                received=self.early_payoff.value)
         from ..early_settlement import Deferral
         deferral = Deferral.parse(self.rebate_deferral)
         put(self, "rebate_deferral", deferral if isinstance(deferral, int) else
