@@ -81,6 +81,7 @@ def test_the_payoff_quote_owes_interest_to_the_day_only() -> None:
     # 1,105.64 x 12% x 10/365 = 3.6350 -> 3.63: the payoff is 1,109.27
     state = loan_state(s, _paid(s)[:1], as_of="2026-02-25", terms=DAILY)
     assert (state.outstanding_principal, state.payoff_amount) == (D("1105.64"), D("1109.27"))
+    assert state.accrued_interest == D("3.63") and state.unpaid_interest == 0
     settled = loan_state(s, [*_paid(s)[:1], ("2026-02-25", "1109.27")], as_of="2026-02-25",
                          terms=DAILY)
     assert settled.is_settled and settled.credit_balance == 0

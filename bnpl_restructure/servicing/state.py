@@ -57,7 +57,8 @@ class OverdueInstallment:
 _MONEY_FIELDS = ("amount_financed", "outstanding_principal", "unpaid_interest",
                  "unpaid_fees", "unpaid_penalty", "unpaid_late_fees", "unpaid_charges",
                  "penalty_charged", "late_fees_charged", "charges_charged",
-                 "credit_balance", "total_paid", "payoff_amount", "payoff_rebate")
+                 "credit_balance", "total_paid", "payoff_amount", "payoff_rebate",
+                 "accrued_interest")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -72,6 +73,8 @@ class LoanState:
     component (net of refunds). ``payoff_amount``: what settles the loan if paid on
     ``as_of``, under the terms' early-payoff rule; ``payoff_rebate``: of the finance
     charges still scheduled after ``as_of``, what that payoff does not owe.
+    ``accrued_interest``: under daily interest, interest accrued to ``as_of`` and not due
+    yet (it falls due with the next installment; a payoff owes it).
     ``days_past_due`` / ``bucket``: of the oldest installment late beyond its grace days,
     buckets as the terms set them.
     ``remaining``: the plan still to come (installments due after ``as_of``, as
@@ -103,6 +106,7 @@ class LoanState:
     unpaid_charges: Decimal = Decimal(0)
     charges_charged: Decimal = Decimal(0)
     payoff_rebate: Decimal = Decimal(0)
+    accrued_interest: Decimal = Decimal(0)
     schedule: Schedule | None = field(default=None, repr=False)
     terms: ServicingTerms | None = field(default=None, repr=False)
     payments: tuple[Payment, ...] = field(default=(), repr=False)
@@ -387,7 +391,9 @@ def _state(seen: Engine, day_of: date, quote: int, engine: Engine,
         credit_balance=major(seen.credit), total_paid=major(seen.total_paid),
         paid={c: major(v) for c, v in seen.paid.items()}, overdue=tuple(overdue),
         days_past_due=dpd, payoff_amount=major(quote),
-        payoff_rebate=major(seen.payoff_rebate(day_of)), ledger=tuple(seen.ledger),
+        payoff_rebate=major(seen.payoff_rebate(day_of)),
+        accrued_interest=major(seen.daily.pending() if seen.daily is not None else 0),
+        ledger=tuple(seen.ledger),
         terms_name=terms.name, schedule=sched, terms=terms, payments=payments,
         charges=charges, _engine=engine, _view=seen)
 
