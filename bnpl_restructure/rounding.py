@@ -249,7 +249,7 @@ number of JPY (it has no minor unit); round it explicitly first (got Decimal('0.
             base = amount // parts
         else:  # a multiple of the increment, rounded by the payment mode
             base = round_ratio(amount, parts * increment, self.payment) * increment
-            if base == 0 or amount - (parts - 1) * base < 0:
+            if base == 0 or amount - (parts - 1) * base <= 0:
                 raise InvalidArgumentError(
                     "rounding.increment", f"is too large to split {amount} minor units "
                     f"into {parts} installments: an installment would be zero or "

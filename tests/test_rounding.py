@@ -495,3 +495,167 @@ def test_rounding_mode_parse_returns_members_unchanged() -> None:
         assert RoundingMode.parse(mode) is mode
         assert RoundingMode.parse(mode.value) is mode
         assert RoundingMode.parse(mode.name) is mode
+
+
+# ------------------------------------------------------------------ increment
+# (Killers of mutants that survived `mutmut run`: see docs/explanation/mutation-testing.md.)
+
+
+def test_increment_is_parsed_to_an_exact_decimal() -> None:
+    assert RoundingPolicy().increment is None
+    for text, step in [("0.10", Decimal("0.10")), ("0.5", Decimal("0.5")), ("1", Decimal(1)),
+                       ("20", Decimal(20))]:
+        policy = RoundingPolicy(increment=text)
+        assert type(policy.increment) is Decimal
+        assert policy.increment == step
+        assert str(policy.increment) == text  # kept as written, no float detour
+    assert repr(RoundingPolicy(increment="0.10", payment="up")) == (
+        "RoundingPolicy(payment='up', interest='half_up', balance='rounded', "
+        "residual='last', increment='0.10')")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "-0.01", Decimal("0.00")])
+def test_increment_must_be_positive(value: object) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        RoundingPolicy(increment=value)
+    assert str(info.value) == ("rounding.increment: must be positive (or None for the "
+                               f"currency's minor unit) (got {value!r})")
+    _assert_argument_error(info.value, "rounding.increment", value)
+
+
+def test_increment_must_be_a_decimal_number() -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        RoundingPolicy(increment="abc")
+    _assert_argument_error(info.value, "rounding.increment", "abc")
+
+
+def test_increment_cannot_be_combined_with_an_exact_balance() -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        RoundingPolicy(increment="1", balance="exact")
+    assert str(info.value) == (
+        "rounding.increment: cannot be combined with balance='exact': a spreadsheet-style "
+        "plan carries its payment unrounded; use balance='rounded' for installments in "
+        "multiples (got '1')")
+    assert info.value.received == "1"
+    # Carried precision rounds its payment, so an increment is fine there.
+    assert RoundingPolicy(increment="1", balance="carried").increment == 1
+
+
+def test_increment_in_minor_units() -> None:
+    assert RoundingPolicy().increment_in("CNY") == 1
+    assert RoundingPolicy().increment_in("JPY") == 1
+    assert RoundingPolicy(increment="0.10").increment_in("CNY") == 10
+    assert RoundingPolicy(increment="1").increment_in("USD") == 100
+    assert RoundingPolicy(increment="5").increment_in("JPY") == 5
+    with pytest.raises(InvalidArgumentError) as info:
+        RoundingPolicy(increment="0.5").increment_in("JPY")
+    _assert_argument_error(info.value, "rounding.increment", Decimal("0.5"))
+    with pytest.raises(InvalidArgumentError) as info:
+        RoundingPolicy(increment="0.001").increment_in("CNY")
+    assert info.value.argument == "rounding.increment"
+
+
+def test_pretty_printers_show_the_short_repr() -> None:
+    class Printer:
+        def __init__(self) -> None:
+            self.texts: list[str] = []
+
+        def text(self, value: str) -> None:
+            self.texts.append(value)
+
+    printer = Printer()
+    policy = RoundingPolicy(residual="first", increment="1")
+    policy._repr_pretty_(printer, False)
+    assert printer.texts == [repr(policy)]
+
+
+# ------------------------------------------------------------------ split: arguments, increment
+
+
+@pytest.mark.parametrize("parts", [0, -1, -5, True, False, 2.0, "3", None])
+def test_split_parts_must_be_a_positive_integer(parts: object) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        RoundingPolicy().split(100, parts)  # type: ignore[arg-type]
+    assert str(info.value) == f"parts: must be a positive integer (got {parts!r})"
+    _assert_argument_error(info.value, "parts", parts)
+
+
+@pytest.mark.parametrize("amount", [-1, -10**12])
+def test_split_amount_must_not_be_negative(amount: int) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        RoundingPolicy().split(amount, 3)
+    assert str(info.value) == f"amount: must not be negative (got {amount})"
+    _assert_argument_error(info.value, "amount", amount)
+
+
+@pytest.mark.parametrize(("payment", "residual", "expected"), [
+    # 1,250.00 in 3 in whole units (100 minor units): 1250 / 3 = 416.67 units.
+    ("half_up", "last", [41700, 41700, 41600]),    # 417, 417, 1250 - 834 = 416
+    ("up", "last", [41700, 41700, 41600]),
+    ("down", "last", [41600, 41600, 41800]),       # 416, 416, 1250 - 832 = 418
+    ("half_even", "first", [41600, 41700, 41700]),
+    ("down", "first", [41800, 41600, 41600]),
+])
+def test_split_in_multiples_of_an_increment(payment: str, residual: str,
+                                            expected: list[int]) -> None:
+    policy = RoundingPolicy(payment=payment, residual=residual, increment="1")
+    assert policy.split(125000, 3, increment=100) == expected
+
+
+def test_split_in_multiples_rounds_by_the_payment_mode_on_ties() -> None:
+    # 300.00 in 4 in multiples of 2.00 (200 minor units): 300 / 4 / 2 = 37.5 steps.
+    assert RoundingPolicy(increment="2").split(30000, 4, increment=200) == [
+        7600, 7600, 7600, 7200]                      # half-up: 38 steps = 76.00
+    assert RoundingPolicy(increment="2", payment="half_even").split(
+        30000, 4, increment=200) == [7600, 7600, 7600, 7200]  # 38 is even
+    assert RoundingPolicy(increment="2", payment="half_down").split(
+        30000, 4, increment=200) == [7400, 7400, 7400, 7800]  # 37 steps = 74.00
+
+
+@given(amount=st.integers(1, 10**9), parts=st.integers(1, 60),
+       increment=st.sampled_from([2, 5, 10, 100, 500]), mode=st.sampled_from(MODES),
+       residual=st.sampled_from(list(Residual)))
+def test_split_in_multiples_properties(amount: int, parts: int, increment: int,
+                                       mode: RoundingMode, residual: Residual) -> None:
+    policy = RoundingPolicy(payment=mode, residual=residual, increment="0.02")
+    expected_base = round_ratio(amount, parts * increment, mode) * increment
+    try:
+        shares = policy.split(amount, parts, increment=increment)
+    except InvalidArgumentError as err:
+        assert err.argument == "rounding.increment"
+        # refused only when an installment would be zero or negative
+        assert expected_base == 0 or amount - (parts - 1) * expected_base <= 0
+        return
+    assert sum(shares) == amount
+    assert all(type(s) is int and s > 0 for s in shares)  # no zero installment
+    others = shares[:-1] if residual is Residual.LAST else shares[1:]
+    assert all(s == expected_base for s in others)
+    assert expected_base % increment == 0
+
+
+def test_split_increment_too_large_is_refused() -> None:
+    policy = RoundingPolicy(increment="2")
+    # 1.50 in 2 in multiples of 2.00: 1.50 / 4.00 rounds to 0 steps -> zero installments.
+    with pytest.raises(InvalidArgumentError) as info:
+        policy.split(150, 2, increment=200)
+    assert str(info.value) == (
+        "rounding.increment: is too large to split 150 minor units into 2 installments: "
+        "an installment would be zero or negative; use a smaller increment "
+        "(got Decimal('2'))")
+    assert info.value.received == Decimal("2")
+    # 11.00 in 7: 2.00 each (0.79 steps rounds to 1) leaves 11 - 12 = -1.00 for the last.
+    with pytest.raises(InvalidArgumentError, match="split 1100 minor units into 7"):
+        policy.split(1100, 7, increment=200)
+    # 5.00 in 3: 2.00, 2.00 and 1.00 is fine.
+    assert policy.split(500, 3, increment=200) == [200, 200, 100]
+    assert RoundingPolicy(increment="2", residual="first").split(500, 3, increment=200) == [
+        100, 200, 200]
+
+
+def test_split_increment_leaving_a_zero_installment_is_refused() -> None:
+    # 10.00 in 6 in multiples of 2.00: 2.00 x 5 = 10.00 leaves a zero last installment;
+    # the increment documentation makes that a typed error, like a negative one.
+    with pytest.raises(InvalidArgumentError, match="split 1000 minor units into 6"):
+        RoundingPolicy(increment="2").split(1000, 6, increment=200)
+    with pytest.raises(InvalidArgumentError, match="split 200 minor units into 2"):
+        RoundingPolicy(increment="2", residual="first").split(200, 2, increment=200)
