@@ -10,32 +10,40 @@ Examples
 Plan.flat_fee(CNY 1,200.00, fee 0.5%/period, 12 × monthly, 2024-02-10..2025-01-10)
 """
 
+from . import persistence
 from .adjustable import AdjustableSchedule, RateChange, RatePath
 from .apr import cn_annualized_rate, eu_aprc, fee_rate_table, irr, reg_z_apr, xirr
 from .calendar import Frequency
 from .core import PaymentRule, Period, Program, UnpaidInterest
 from .daycount import DayCount
 from .disclosure import Disclosure, disclose
-from .errors import BnplError
+from .early_settlement import UkEarlySettlement, uk_2004_settlement
+from .errors import BnplError, InvalidArgumentError, InvalidDocumentError
 from .money import Currency
 from .plans import LastInstallment, OddDays, PaymentBasis, Plan, PlanKind, PlannedRow
 from .precomputed import EarningMethod, PrecomputedLoan
 from .rates import RateConvention
 from .rounding import BalancePrecision, Residual, RoundingMode, RoundingPolicy
 from .schedule import Installment, Schedule
+from .servicing import Charge, LoanState, Payment, ServicingTerms, loan_state, payoff_quote
 
 __all__ = [
     "AdjustableSchedule",
     "BalancePrecision",
     "BnplError",
+    "Charge",
     "Currency",
     "DayCount",
     "Disclosure",
     "EarningMethod",
     "Frequency",
     "Installment",
+    "InvalidArgumentError",
+    "InvalidDocumentError",
     "LastInstallment",
+    "LoanState",
     "OddDays",
+    "Payment",
     "PaymentBasis",
     "PaymentRule",
     "Period",
@@ -51,13 +59,19 @@ __all__ = [
     "RoundingMode",
     "RoundingPolicy",
     "Schedule",
+    "ServicingTerms",
+    "UkEarlySettlement",
     "UnpaidInterest",
     "cn_annualized_rate",
     "disclose",
     "eu_aprc",
     "fee_rate_table",
     "irr",
+    "loan_state",
+    "payoff_quote",
+    "persistence",
     "reg_z_apr",
+    "uk_2004_settlement",
     "xirr",
 ]
 
