@@ -432,3 +432,171 @@ def test_to_major_is_exact_for_any_int(minor: int, code: str) -> None:
 def test_a_column_of_zeros_keeps_the_exponent() -> None:
     assert [str(v) for v in Currency.of("BHD")._majors((0, 0))] == ["0.000", "0.000"]
     assert [str(v) for v in Currency.of("JPY")._majors((0,))] == ["0"]
+
+
+# ------------------------------------------------------------------ exact error messages
+# (Killers of mutants that survived `mutmut run`: see docs/explanation/mutation-testing.md.)
+
+
+def _raises(call: object, *args: object, **kwargs: object) -> InvalidArgumentError:
+    with pytest.raises(InvalidArgumentError) as info:
+        call(*args, **kwargs)  # type: ignore[operator]
+    return info.value
+
+
+@pytest.mark.parametrize(("make", "text"), [
+    (lambda: Currency("cny", exponent=2), "code: must be an ISO 4217 code of three upper-case "
+     "letters such as 'CNY' (got 'cny')"),
+    (lambda: Currency("CNY", exponent=5), "exponent: must be an int from 0 to 4 (the decimals "
+     "of the currency's minor unit) (got 5)"),
+    (lambda: Currency("CNY", exponent=-1), "exponent: must be an int from 0 to 4 (the decimals "
+     "of the currency's minor unit) (got -1)"),
+    (lambda: Currency.of("XXX"), "currency: must be a Currency or one of the ISO 4217 codes "
+     "CNY, USD, EUR, GBP, HKD, AUD, CAD, JPY, KRW, BHD, KWD (construct other currencies with "
+     "Currency(code, exponent=...)) (got 'XXX')"),
+    (lambda: CNY.to_major(1.5), "minor: must be an int count of minor units (got 1.5)"),
+    (lambda: CNY.to_major(True), "minor: must be an int count of minor units (got True)"),
+    (lambda: format_money(1.5, "CNY"), "minor: must be an int count of minor units (got 1.5)"),
+    (lambda: format_money(False, "CNY"),
+     "minor: must be an int count of minor units (got False)"),
+    (lambda: to_decimal(True, argument="rate"), "rate: must be a number, not a bool (got True)"),
+    (lambda: to_decimal(Decimal("NaN"), argument="rate"),
+     "rate: must be a finite number (NaN and infinity are refused) (got Decimal('NaN'))"),
+    (lambda: to_decimal(float("inf"), argument="rate"),
+     "rate: must be a finite number (NaN and infinity are refused) (got inf)"),
+    (lambda: to_decimal("1,000", argument="fee"), "fee: must be a plain decimal number without "
+     "thousands separators, e.g. '1000.00' (got '1,000')"),
+    (lambda: to_decimal("1_000", argument="fee"), "fee: must be a plain decimal number without "
+     "thousands separators, e.g. '1000.00' (got '1_000')"),
+    (lambda: to_decimal("12a", argument="fee"), "fee: must be a decimal number such as "
+     "'1234.56' (finite; ASCII digits) (got '12a')"),
+    (lambda: to_decimal("1e9999999999999999999", argument="fee"),
+     "fee: must be a finite number of a sensible size (got '1e9999999999999999999')"),
+    (lambda: to_decimal([1], argument="fee"),
+     "fee: must be a Decimal, str, int, float or Fraction, not list (got [1])"),
+    (lambda: to_decimal(Fraction(1, 3), argument="rate"),
+     "rate: must have a finite decimal expansion (a Fraction whose denominator has no prime "
+     "factor other than 2 and 5) (got Fraction(1, 3))"),
+    (lambda: parse_money("-1", "CNY", argument="principal"),
+     "principal: must not be negative (got '-1')"),
+    (lambda: parse_money(Decimal(0), "CNY", argument="principal"),
+     "principal: must be greater than zero (got Decimal('0'))"),
+    (lambda: parse_money(10**12 + 1, "USD", argument="principal"),
+     "principal: must not exceed MAX_AMOUNT = 1,000,000,000,000 USD in absolute value "
+     "(is it in minor units by mistake?) (got 1000000000001)"),
+    (lambda: CNY.to_minor("0.005", argument="fee"),
+     "fee: must have at most 2 decimal places for CNY; round it explicitly first (got '0.005')"),
+    (lambda: JPY.to_minor("0.5", argument="fee"), "fee: must be a whole number of JPY (it has "
+     "no minor unit); round it explicitly first (got '0.5')"),
+    (lambda: CNY.to_minor(Decimal("1E-50"), argument="fee"), "fee: must have at most 2 "
+     "decimal places for CNY; round it explicitly first (got Decimal('1E-50'))"),
+    (lambda: CNY.to_minor(Decimal("1E+98"), argument="fee"), "fee: is too large to be an "
+     "amount (10**100 minor units or more) (got Decimal('1E+98'))"),
+    (lambda: CNY.to_minor("abc", argument="fee"),
+     "fee: must be a decimal number such as '1234.56' (finite; ASCII digits) (got 'abc')"),
+])
+def test_error_messages_are_exact(make: object, text: str) -> None:
+    err = _raises(make)
+    assert str(err) == text
+    assert err.argument == text.split(":")[0]
+
+
+def test_currency_exponent_bounds_are_inclusive() -> None:
+    assert Currency("XTS", exponent=0).minor_per_major == 1
+    assert Currency("CLF", exponent=4).minor_per_major == 10_000
+    assert Currency("CLF", exponent=4).to_major(12345) == Decimal("1.2345")
+
+
+def test_to_decimal_huge_exponent_is_refused_whatever_the_callers_context() -> None:
+    import decimal
+
+    with decimal.localcontext() as ctx:
+        ctx.traps[decimal.InvalidOperation] = False  # the caller's context must not matter
+        err = _raises(to_decimal, "1e9999999999999999999", argument="fee")
+    assert err.argument == "fee"
+
+
+@pytest.mark.parametrize(("fraction", "text"), [
+    (Fraction(3, 125), "0.024"),        # five-heavy denominator: 3 places
+    (Fraction(-3, 8), "-0.375"),
+    (Fraction(7, 1), "7"),
+    (Fraction(0, 1), "0"),              # no negative zero
+    (Fraction(1, 2**10 * 5**3), "0.0000078125"),   # 1 / 128000
+])
+def test_fraction_to_decimal_is_exact_and_minimal(fraction: Fraction, text: str) -> None:
+    assert str(to_decimal(fraction, argument="rate")) == text
+
+
+def test_fraction_to_decimal_with_huge_denominators_stays_exact() -> None:
+    # Denominators past float range: the factor counting must stay in integers.
+    for fraction in (Fraction(1, 2**1100), Fraction(-3, 5**500), Fraction(7, 10**400)):
+        value = to_decimal(fraction, argument="rate")
+        assert Fraction(value) == fraction
+
+
+@pytest.mark.parametrize(("value", "currency"), [
+    (Decimal("1E+50"), CNY), (Decimal("-1E+50"), CNY), (Decimal("1000E+41"), JPY),
+    (Decimal("-2.5E+60"), BHD), (Decimal("123456789" + "0" * 40 + ".25"), CNY),
+    (Decimal("-7" + "0" * 45 + ".5"), USD), (Decimal("1E+97"), CNY), (Decimal("1.2E+41"), KRW),
+])
+def test_to_minor_of_huge_amounts_is_exact(value: Decimal, currency: Currency) -> None:
+    # Beyond the one-division fast path (|adjusted| > 40): digit by digit, still exact.
+    expected = Fraction(value) * currency.minor_per_major
+    assert expected.denominator == 1
+    minor = currency.to_minor(value)
+    assert type(minor) is int
+    assert minor == expected.numerator
+    assert currency.to_minor(value, argument="x") == minor
+
+
+@pytest.mark.parametrize("value", [Decimal("0E-50"), Decimal("-0E-60"), Decimal("0E+50"),
+                                   Decimal("0.000E-45")])
+def test_to_minor_of_zero_with_a_far_exponent_is_zero(value: Decimal) -> None:
+    assert CNY.to_minor(value) == 0
+    assert JPY.to_minor(value) == 0
+
+
+def test_to_minor_largest_amount_is_just_below_the_digit_limit() -> None:
+    assert CNY.to_minor(Decimal("9.99E+97")) == 999 * 10**97   # 100 digits
+    assert CNY.to_minor(Decimal("1E+97")) == 10**99
+    err = _raises(CNY.to_minor, Decimal("1.0E+98"), argument="fee")
+    assert err.received == Decimal("1.0E+98")
+
+
+def test_to_minor_errors_carry_argument_and_received() -> None:
+    err = _raises(CNY.to_minor, "0.005", argument="fee")
+    assert (err.argument, err.received) == ("fee", "0.005")
+    err = _raises(CNY.to_minor, Decimal("1E-50"))
+    assert (err.argument, err.received) == ("amount", Decimal("1E-50"))
+    err = _raises(CNY.to_minor, "x1", argument="fee")
+    assert (err.argument, err.received) == ("fee", "x1")
+
+
+def test_to_major_of_int_subclasses_and_huge_ints() -> None:
+    class Minor(int):
+        pass
+
+    assert str(CNY.to_major(Minor(0))) == "0.00"
+    assert str(CNY.to_major(Minor(-5))) == "-0.05"
+    assert str(JPY.to_major(Minor(7))) == "7"
+    huge = 10**60 + 1
+    assert Fraction(CNY.to_major(huge)) == Fraction(huge, 100)
+    assert str(CNY.to_major(-huge)) == "-" + str(huge)[:-2] + "." + str(huge)[-2:]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (0, 0), (1, 100), (5, 500), ("0", 0), (Decimal("0.00"), 0), ("1.00", 100), (0.5, 50),
+])
+def test_parse_money_with_zero_allowed(value: object, expected: int) -> None:
+    assert parse_money(value, "CNY", argument="fee", allow_zero=True) == expected
+
+
+def test_parse_money_errors_carry_the_received_value() -> None:
+    for value in ("-1", -1, Decimal("-0.01")):
+        assert _raises(parse_money, value, "CNY", argument="fee").received == value
+    for value in (0, "0.00", Decimal(0)):
+        assert _raises(parse_money, value, "CNY", argument="fee").received == value
+    err = _raises(parse_money, "-1000000000000.01", "CNY", argument="fee", allow_negative=True)
+    assert err.received == "-1000000000000.01"
+    assert parse_money("-1000000000000", "CNY", argument="fee", allow_negative=True) == (
+        -10**14)
