@@ -279,8 +279,13 @@ class Engine:
         self.charges_after = [0] * (n + 1)
         self.principal_after = [0] * (n + 1)
         for k in range(n - 1, -1, -1):
-            self.charges_after[k] = self.charges_after[k + 1] + insts[k].charges
+            self.charges_after[k] = self.charges_after[k + 1] + self.finance(insts[k])
             self.principal_after[k] = self.principal_after[k + 1] + insts[k].principal_now
+
+    def finance(self, inst: _Installment) -> int:
+        """The finance charges of ``inst`` an early-payoff rule weighs: its interest and
+        fee, or under daily interest its fee alone (interest is owed to the day)."""
+        return inst.fee if self.daily is not None else inst.charges
 
     def major(self, minor: int) -> Decimal:
         return self.currency.to_major(minor)
@@ -655,7 +660,7 @@ class Engine:
         if rule is EarlyPayoff.NO_REBATE:
             return self.charges_after[k0]
         at = self.by_number
-        nxt = at[insts[k0]].charges
+        nxt = self.finance(at[insts[k0]])
         if rule is EarlyPayoff.CURRENT_PERIOD:
             return nxt
         if rule is EarlyPayoff.ACCRUED_TO_DATE:
