@@ -415,7 +415,7 @@ def test_the_library_contexts_share_settings_and_copy_nothing_from_the_default()
                        ("DivisionByZero", "InvalidOperation", "Overflow"))
     assert PRECISION == 28
     own = {"rates": (rates._CONTEXT, 40), "regz": (regz._CONTEXT, 50),
-           "restructure": (rs._NPV_CONTEXT, 34)}
+           "restructure": (rs.comparison._NPV_CONTEXT, 34)}
     for ctx, prec in own.values():
         assert _settings(ctx) == (prec, *library[1:])
     with _tampered_default_context():

@@ -1,0 +1,470 @@
+"""The changes: each a rewrite of the draft of the remaining plan."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from ..apr import format_rate
+from ..calendar import Frequency, parse_date
+from ..core import PaymentRule, Period, Program, UnpaidInterest, run_batch
+from ..errors import (
+    InvalidArgumentError,
+    RestructureNotAllowedError,
+    parse_enum,
+)
+from ..money import format_money, parse_money
+from ..rates import parse_rate
+from ..rounding import RoundingMode, round_ratio
+from .positions import ARREARS, Position, _Draft, _more_dues, _original_fee_rate, _plus, _Special
+from .run import _compile
+
+
+class Shortfall(enum.Enum):
+    """The part of the normal payment a reduced payment does not pay: ``CAPITALIZE``
+    (stays principal, earns interest), ``DEFER`` (moved to a non-interest-bearing
+    balance, repaid at the end or spread), ``WAIVE`` (forgiven)."""
+
+    CAPITALIZE = "capitalize"
+    DEFER = "defer"
+    WAIVE = "waive"
+
+
+class HolidayInterest(enum.Enum):
+    """Interest during a payment holiday: ``CAPITALIZE`` (added to principal), ``ACCRUE``
+    (kept without interest and collected first by later payments), ``WAIVE``."""
+
+    CAPITALIZE = "capitalize"
+    ACCRUE = "accrue"
+    WAIVE = "waive"
+
+
+_UNPAID = {HolidayInterest.CAPITALIZE: UnpaidInterest.CAPITALIZE,
+           HolidayInterest.ACCRUE: UnpaidInterest.CARRY,
+           HolidayInterest.WAIVE: UnpaidInterest.WAIVE}
+
+
+class Change:
+    """Base of the typed changes; ``apply`` rewrites a draft."""
+
+    kind = "change"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:  # pragma: no cover
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """A short description for tables."""
+        return self.kind.replace("_", " ")
+
+
+def _count(value: Any, argument: str, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidArgumentError(argument, f"must be an integer >= {minimum}",
+                                   received=value)
+    return value
+
+
+def _new_rate(pos: Position, annual_rate: Any, periodic_rate: Any) -> Fraction | None:
+    if annual_rate is not None and periodic_rate is not None:
+        raise InvalidArgumentError("periodic_rate", "give annual_rate or periodic_rate, "
+                                   "not both", received=periodic_rate)
+    if periodic_rate is not None:
+        return parse_rate(periodic_rate, argument="periodic_rate", plain_limit=Fraction(1, 10))
+    if annual_rate is not None:
+        freq = pos.remaining.frequency or Frequency.MONTHLY
+        return parse_rate(annual_rate, argument="annual_rate") / freq.periods_per_year
+    return None
+
+
+def _scaled(factors: Sequence[Fraction], new: Fraction, regular: Fraction) -> list[Fraction]:
+    """Factors at a new periodic rate: scaled by new/old (day counts and odd periods
+    keep their shape), or the new rate itself where the old was zero."""
+    if regular == 0:
+        return [new] * len(factors)
+    return [f * new / regular for f in factors]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtendTerm(Change):
+    """Term extension (展期): ``periods`` more installments, or a new ``maturity``; the
+    rate unchanged or new; the installment recomputed in the plan's own method (a flat
+    fee on the outstanding principal at ``fee_rate`` a period, by default the plan's)."""
+
+    periods: int | None = None
+    maturity: date | str | None = None
+    annual_rate: Any = None
+    periodic_rate: Any = None
+    fee_rate: Any = None
+    kind = "extend_term"
+
+    def describe(self) -> str:
+        """E.g. ``extend +6``."""
+        what = f"+{self.periods}" if self.periods is not None else f"to {self.maturity}"
+        if self.fee_rate is not None:
+            fee = parse_rate(self.fee_rate, argument="fee_rate")
+            return f"extend {what} at fee {format_rate(fee, 3)}"
+        rate = self.annual_rate if self.annual_rate is not None else self.periodic_rate
+        if rate is None:
+            return f"extend {what}"
+        return f"extend {what} at {format_rate(parse_rate(rate, argument='annual_rate'), 3)}"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        if (self.periods is None) == (self.maturity is None):
+            raise InvalidArgumentError("periods", "give either periods (more installments) "
+                                       "or maturity (a new last due date)",
+                                       received=(self.periods, self.maturity))
+        if self.periods is not None:
+            extra = _more_dues(pos, draft.dues[-1], _count(self.periods, "periods"))
+        else:
+            assert self.maturity is not None
+            until = parse_date(self.maturity, argument="maturity")
+            if until <= draft.dues[-1]:
+                raise InvalidArgumentError("maturity", "must be after the current maturity "
+                                           f"({draft.dues[-1].isoformat()})",
+                                           received=until.isoformat())
+            extra = tuple(d for d in _more_dues(pos, draft.dues[-1], 600) if d <= until)
+            if not extra:
+                raise InvalidArgumentError("maturity", "adds no due date",
+                                           received=until.isoformat())
+        factors = list(draft.factors) + [draft.factors[-1]] * len(extra)
+        if draft.method == "flat" and (self.annual_rate or self.periodic_rate) is not None:
+            raise InvalidArgumentError("annual_rate", "a flat-fee plan's cost is its fee: "
+                                       "give fee_rate", received=self.annual_rate)
+        rate = _new_rate(pos, self.annual_rate, self.periodic_rate)
+        if rate is not None:
+            regular = max(draft.factors, key=draft.factors.count)
+            factors = _scaled(factors, rate, regular)
+        fees = list(draft.fees) + [draft.fees[-1] if draft.method != "flat" else 0] * len(extra)
+        if (draft.method == "flat" and any(draft.fees)) or self.fee_rate is not None:
+            # a flat fee on the outstanding principal for the new term (fees waived
+            # before stay waived)
+            fee_rate = (draft.fee_rate or _original_fee_rate(pos)) if self.fee_rate is None \
+                else parse_rate(self.fee_rate, argument="fee_rate")
+            each = draft.principal * fee_rate
+            fee = round_ratio(each.numerator, each.denominator, RoundingMode.HALF_UP)
+            # re-price the regular installments (and the new ones); holidays and rows
+            # whose fee was cut keep theirs
+            usual = max((f for f in draft.fees if f), key=draft.fees.count, default=0)
+            fees = [fee if f == usual else f for f in draft.fees] + [fee] * len(extra)
+            draft = replace(draft, fee_rate=fee_rate)
+        return replace(draft, dues=draft.dues + extra, factors=tuple(factors),
+                       fees=tuple(fees), special=draft.special + (None,) * len(extra),
+                       reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReducePayment(Change):
+    """A lower payment (``amount`` in major units, or ``fraction`` of the current one)
+    for ``periods`` installments, then back to the normal payment (re-amortized when the
+    shortfall was capitalized); ``periods=None`` makes it permanent, with the number of
+    installments solved. ``shortfall``: capitalize, defer (repaid at the end, or spread
+    over the installments after the reduced ones with ``spread=True``) or waive."""
+
+    amount: Any = None
+    fraction: Any = None
+    periods: int | None = None
+    shortfall: Shortfall | str = Shortfall.CAPITALIZE
+    spread: bool = False
+    kind = "reduce_payment"
+
+    def describe(self) -> str:
+        """E.g. ``pay 50% ×3 (defer)``."""
+        if self.amount is not None:
+            how = str(self.amount)
+        else:  # any form parse_rate reads: 0.5, "50%", Fraction(1, 2)
+            percent = parse_rate(self.fraction, argument="fraction") * 100
+            how = f"{percent.numerator // percent.denominator}%" if (
+                percent.denominator == 1) else f"{float(percent):.4g}%"
+        span = "for good" if self.periods is None else f"×{self.periods}"
+        mode = parse_enum(Shortfall, self.shortfall, argument="shortfall").value
+        return f"pay {how} {span} ({mode})"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        mode = parse_enum(Shortfall, self.shortfall, argument="shortfall")
+        current, _ = _compile(pos, replace(draft, arrears={}))
+        regular = [k for k, spec in enumerate(draft.special) if spec is None
+                   and all(k != j for j, _ in draft.shortfall)]
+        normal = current.payment[regular[0] if regular else 0]  # the plan as changed so far
+        if (self.amount is None) == (self.fraction is None):
+            raise InvalidArgumentError("amount", "give either amount or fraction",
+                                       received=(self.amount, self.fraction))
+        if self.amount is not None:
+            reduced = parse_money(self.amount, pos.currency, argument="amount")
+        else:
+            share = parse_rate(self.fraction, argument="fraction")
+            cut = share * normal
+            reduced = round_ratio(cut.numerator, cut.denominator, RoundingMode.HALF_UP)
+        if reduced >= normal:
+            raise InvalidArgumentError("amount", "must be less than the current payment "
+                                       f"({format_money(normal, pos.currency)})",
+                                       received=format_money(reduced, pos.currency))
+        n = len(draft.dues)
+        if self.periods is None:
+            return _permanent(pos, draft, reduced, mode)
+        count = _count(self.periods, "periods")
+        if count >= n:
+            raise RestructureNotAllowedError(
+                f"a reduced payment for {count} periods leaves no regular installment of "
+                f"the {n} remaining: make it permanent (periods=None) or extend the term")
+        if mode is Shortfall.CAPITALIZE:
+            special = list(draft.special)
+            for k in range(count):
+                fee = draft.fees[k]
+                if reduced < fee:
+                    raise RestructureNotAllowedError(
+                        f"the reduced payment {format_money(reduced, pos.currency)} does "
+                        f"not cover the fee due ({format_money(fee, pos.currency)})")
+                special[k] = _Special(rule=PaymentRule.AMOUNT, amount=reduced - fee,
+                                      unpaid=UnpaidInterest.CAPITALIZE, total=reduced)
+            return replace(draft, special=tuple(special), reamortize=True)
+        return replace(draft, shortfall=tuple((k, reduced) for k in range(count)),
+                       shortfall_mode=mode.value, shortfall_spread=self.spread)
+
+
+def _permanent(pos: Position, draft: _Draft, reduced: int, mode: Shortfall) -> _Draft:
+    """A permanent lower payment: the number of installments solved through the core."""
+    if mode is not Shortfall.CAPITALIZE:
+        raise InvalidArgumentError("shortfall", "a permanent reduced payment keeps all the "
+                                   "principal interest-bearing: use 'capitalize'",
+                                   received=mode.value)
+    fee = draft.fees[-1]  # the regular fee (the first rows may be holidays or cuts)
+    net = reduced - fee
+    interest = draft.principal * draft.factors[0]
+    if net <= 0 or net <= interest:
+        raise RestructureNotAllowedError(
+            f"the reduced payment {format_money(reduced, pos.currency)} does not cover the "
+            f"interest and fee due each period: the balance would never be repaid")
+    more = _more_dues(pos, draft.dues[-1], 1200)
+    dues = draft.dues + more
+    factors = list(draft.factors) + [draft.factors[-1]] * len(more)
+    fees = [fee] * len(dues)
+    trial = Program(principal=draft.principal, periods=tuple(
+        Period(due=d, factor=f, rule=PaymentRule.AMOUNT, amount=net, fee=fee)
+        for d, f in zip(dues, factors, strict=True)))
+    cols = run_batch([trial]).loan(0)
+    paid_off = next((k for k, b in enumerate(cols.balance) if b == 0), None)
+    if paid_off is None:
+        raise RestructureNotAllowedError("the reduced payment does not repay the loan within "
+                                         "100 years")
+    n = paid_off + 1
+    special = [_Special(rule=PaymentRule.AMOUNT, amount=net,
+                        unpaid=UnpaidInterest.CAPITALIZE)] * (n - 1) + [None]
+    return replace(draft, dues=dues[:n], factors=tuple(factors[:n]), fees=tuple(fees[:n]),
+                   special=tuple(special), reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentHoliday(Change):
+    """A payment holiday (宽限期): ``periods`` installments with nothing due
+    (``interest_only=False``) or interest only; the holiday's interest capitalized,
+    accrued (collected first by later payments, without interest) or waived; then the
+    plan ``shift``-ed by the holiday (maturity moves) or re-amortized within the
+    original maturity (``shift=False``). At most ``max_periods`` (default 6)."""
+
+    periods: int = 1
+    interest_only: bool = False
+    interest: HolidayInterest | str = HolidayInterest.CAPITALIZE
+    shift: bool = True
+    max_periods: int = 6
+    kind = "payment_holiday"
+
+    def describe(self) -> str:
+        """E.g. ``holiday 2 (capitalize, shift)``."""
+        how = parse_enum(HolidayInterest, self.interest, argument="interest").value
+        kind = "interest-only" if self.interest_only else "holiday"
+        return f"{kind} {self.periods} ({how}, {'shift' if self.shift else 'reamortize'})"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        count = _count(self.periods, "periods")
+        if count > self.max_periods:
+            raise RestructureNotAllowedError(
+                f"periods: a payment holiday of {count} periods is longer than the "
+                f"{self.max_periods} allowed (the lender's max_periods)")
+        how = parse_enum(HolidayInterest, self.interest, argument="interest")
+        rule = PaymentRule.INTEREST_ONLY if self.interest_only else PaymentRule.NOTHING
+        holiday = _Special(rule=rule, amount=0, unpaid=_UNPAID[how])
+        n = len(draft.dues)
+        if any(k < count for k, _ in draft.shortfall) and not self.shift:
+            raise RestructureNotAllowedError("a holiday cannot fall on periods whose payment "
+                                             "was reduced: put the holiday first")
+        if self.shift:
+            draft = replace(draft, shortfall=tuple((k + count, r) for k, r in draft.shortfall),
+                            first_interest=draft.first_interest,
+                            first_fee=draft.first_fee)
+            extra = _more_dues(pos, draft.dues[-1], count)
+            dues = draft.dues + extra
+            factors = draft.factors + (draft.factors[-1],) * count
+            fees = (0,) * count + draft.fees  # fees move with their installments
+            special = (holiday,) * count + draft.special
+        else:
+            if count >= n:
+                raise RestructureNotAllowedError(
+                    f"a {count}-period holiday leaves no installment of the {n} remaining "
+                    "to repay within the original maturity: shift the plan instead")
+            dues, factors = draft.dues, draft.factors
+            waived = sum(draft.fees[:count])
+            fees = (0,) * count + draft.fees[count:]
+            special = (holiday,) * count + draft.special[count:]
+            draft = replace(draft, waived=_plus(draft.waived, "fee", waived))
+        return replace(draft, dues=dues, factors=factors, fees=fees, special=special,
+                       reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReduceRate(Change):
+    """A lower rate (``annual_rate`` nominal, or ``periodic_rate``) for ``periods``
+    installments or for good (``None``); for a flat-fee plan, a lower ``fee_rate`` (a
+    period, on the outstanding principal)."""
+
+    annual_rate: Any = None
+    periodic_rate: Any = None
+    fee_rate: Any = None
+    periods: int | None = None
+    kind = "reduce_rate"
+
+    def describe(self) -> str:
+        """E.g. ``rate 8%/yr`` or ``fee 0.3%/period``."""
+        span = "" if self.periods is None else f" ×{self.periods}"
+        def percent(value: Any, argument: str, places: int) -> str:
+            text = format_rate(parse_rate(value, argument=argument), places).rstrip("%")
+            return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
+        if self.fee_rate is not None:
+            return f"fee {percent(self.fee_rate, 'fee_rate', 3)}/period{span}"
+        if self.annual_rate is not None:
+            return f"rate {percent(self.annual_rate, 'annual_rate', 3)}/yr{span}"
+        return f"rate {percent(self.periodic_rate, 'periodic_rate', 4)}/period{span}"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        n = len(draft.dues)
+        count = n if self.periods is None else min(_count(self.periods, "periods"), n)
+        if draft.method == "flat":
+            if self.fee_rate is None:
+                raise InvalidArgumentError("fee_rate", "a flat-fee plan's cost is its fee: "
+                                           "give the new fee_rate", received=None)
+            fee_rate = parse_rate(self.fee_rate, argument="fee_rate")
+            each = draft.principal * fee_rate
+            fee = round_ratio(each.numerator, each.denominator, RoundingMode.HALF_UP)
+            if any(fee > f for f in draft.fees[:count] if f):
+                raise InvalidArgumentError("fee_rate", "must not raise the fee (now "
+                                           f"{format_money(max(draft.fees), pos.currency)} a "
+                                           "period)", received=str(self.fee_rate))
+            fees = tuple(fee if k < count and f else f for k, f in enumerate(draft.fees))
+            return replace(draft, fees=fees, fee_rate=fee_rate if count == n else
+                           draft.fee_rate, reamortize=True)
+        rate = _new_rate(pos, self.annual_rate, self.periodic_rate)
+        if rate is None:
+            raise InvalidArgumentError("annual_rate", "give the new annual_rate or "
+                                       "periodic_rate", received=None)
+        regular = max(draft.factors, key=draft.factors.count)
+        if rate > regular:
+            raise InvalidArgumentError("annual_rate", "must not be above the current rate",
+                                       received=str(self.annual_rate or self.periodic_rate))
+        scaled = _scaled(draft.factors, rate, regular)
+        factors = tuple(scaled[k] if k < count else f for k, f in enumerate(draft.factors))
+        return replace(draft, factors=factors, reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaiveFees(Change):
+    """Waive fees: the remaining plan's ``future`` fees, and overdue ``fees``,
+    ``penalties`` and ``late_fees`` (each True by default)."""
+
+    future: bool = True
+    fees: bool = True
+    penalties: bool = True
+    late_fees: bool = True
+    kind = "waive_fees"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        waived, arrears = dict(draft.waived), dict(draft.arrears)
+        for flag, component in ((self.fees, "fee"), (self.penalties, "penalty"),
+                                (self.late_fees, "late_fee")):
+            if flag and arrears.get(component):
+                waived = _plus(waived, component, arrears.pop(component))
+        fees = draft.fees
+        if self.future:
+            waived = _plus(waived, "fee", sum(fees))
+            fees = (0,) * len(fees)
+        return replace(draft, fees=fees, waived=waived, arrears=arrears)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForgivePrincipal(Change):
+    """Forgive part of the principal not yet due: ``amount`` (major units) or
+    ``fraction``; the rest is re-amortized over the same installments."""
+
+    amount: Any = None
+    fraction: Any = None
+    kind = "forgive_principal"
+
+    def describe(self) -> str:
+        """E.g. ``forgive 500``."""
+        return f"forgive {self.amount if self.amount is not None else self.fraction}"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        if (self.amount is None) == (self.fraction is None):
+            raise InvalidArgumentError("amount", "give amount or fraction (not both)",
+                                       received=(self.amount, self.fraction))
+        if self.amount is not None:
+            cut = parse_money(self.amount, pos.currency, argument="amount")
+        else:
+            share = parse_rate(self.fraction, argument="fraction") * draft.principal
+            cut = round_ratio(share.numerator, share.denominator, RoundingMode.DOWN)
+        if cut > draft.principal:
+            raise InvalidArgumentError("amount", "must not exceed the principal not yet due "
+                                       f"({format_money(draft.principal, pos.currency)})",
+                                       received=format_money(cut, pos.currency))
+        return replace(draft, principal=draft.principal - cut, forgiven=draft.forgiven + cut,
+                       reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CapitalizeArrears(Change):
+    """Bring the account current by moving overdue amounts into the new plan's principal
+    (re-amortized). ``components`` default to principal, interest and fees; penalty and
+    late fees stay due (HAMP does not allow capitalizing late fees) unless listed."""
+
+    components: tuple[str, ...] = ("principal", "interest", "fee")
+    kind = "capitalize_arrears"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        unknown = set(self.components) - set(ARREARS)
+        if unknown:
+            raise InvalidArgumentError("components", f"must be among {ARREARS}",
+                                       received=sorted(unknown))
+        arrears, capitalized, principal = dict(draft.arrears), dict(draft.capitalized), \
+            draft.principal
+        for component in self.components:
+            amount = arrears.pop(component, 0)
+            if amount:
+                capitalized = _plus(capitalized, component, amount)
+                principal += amount
+        return replace(draft, principal=principal, arrears=arrears, capitalized=capitalized,
+                       reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeferPrincipal(Change):
+    """Principal forbearance: move ``amount`` (major units) of the interest-bearing
+    principal to a non-interest-bearing balance repaid with the last installment."""
+
+    amount: Any
+    kind = "defer_principal"
+
+    def describe(self) -> str:
+        """E.g. ``defer 1000``."""
+        return f"defer {self.amount}"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        cut = parse_money(self.amount, pos.currency, argument="amount")
+        if cut >= draft.principal:
+            raise InvalidArgumentError("amount", "must be less than the interest-bearing "
+                                       f"principal ({format_money(draft.principal, pos.currency)})",
+                                       received=format_money(cut, pos.currency))
+        return replace(draft, principal=draft.principal - cut, deferred=draft.deferred + cut,
+                       reamortize=True)

@@ -1,0 +1,314 @@
+"""Options side by side: :func:`compare` and :class:`Comparison`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+from .._context import in_library_context, make_context
+from ..apr import cn_annualized_rate, format_rate
+from ..calendar import Frequency
+from ..errors import (
+    BnplError,
+    InvalidArgumentError,
+)
+from ..money import Currency, format_money, parse_money
+from ..persistence import (
+    envelope,
+    open_envelope,
+)
+from ..rates import parse_rate
+from ..rounding import RoundingMode, round_ratio
+from ..schedule import Schedule
+from ..servicing import LoanState, ServicingTerms
+from .changes import Change
+from .positions import Position, position
+from .result import Restructuring, restructure
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComparisonRow:
+    """One option in a :class:`Comparison` (money in major units, rates as fractions)."""
+
+    name: str
+    first_payment: Decimal
+    max_payment: Decimal
+    average_payment: Decimal
+    payment_relief: Decimal
+    installments: int
+    maturity: date
+    due_now: Decimal
+    total_to_pay: Decimal
+    extra_cost: Decimal
+    annual_rate: Decimal | None
+    lender_npv: Decimal
+    npv_change: Decimal
+    payment_to_income: Decimal | None
+    affordable: bool | None
+    over_caps: tuple[str, ...]
+    option: Restructuring | None = field(default=None, compare=False, repr=False)
+
+    def __repr__(self) -> str:
+        return (f"<ComparisonRow {self.name}: first {self.first_payment:,}, max "
+                f"{self.max_payment:,}, total {self.total_to_pay:,}>")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comparison:
+    """Options side by side (first row: no change); ``best`` is the cheapest option for
+    the borrower that is affordable (when income is given) and within the rate caps."""
+
+    rows: tuple[ComparisonRow, ...]
+    currency: Currency
+    best: int | None  # index of the best row
+
+    def __repr__(self) -> str:
+        best = "none" if self.best is None else repr(self.rows[self.best].name)
+        return f"<Comparison of {len(self.rows)} options (no change first); best: {best}>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison as a JSON-safe document (kind ``"comparison"``): each row's
+        figures (money and rates as Decimal strings, never floats) with the option it
+        measures (a restructuring document's fields), the currency and the best row.
+
+        Examples
+        --------
+        >>> from bnpl_restructure import Plan
+        >>> from bnpl_restructure.restructure import ExtendTerm
+        >>> s = Plan.annuity("1200", annual_rate="0.12", installments=12,
+        ...                  start="2026-01-15").schedule()
+        >>> table = compare(s, [[ExtendTerm(periods=6)]], discount_rate="0.05",
+        ...                 as_of="2026-01-20")
+        >>> doc = table.to_dict()
+        >>> [row["name"] for row in doc["rows"]], doc["rows"][1]["first_payment"]
+        (['no change', 'extend +6'], '73.18')
+        >>> Comparison.from_dict(doc).to_text() == table.to_text()
+        True
+        """
+        from .persist import _comparison_body
+        return envelope("comparison", _comparison_body(self))
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> Comparison:
+        """The comparison a :meth:`to_dict` document holds (equal, the same table).
+
+        Raises
+        ------
+        InvalidDocumentError
+            A malformed document, one of another kind or a newer version, a ``best``
+            that is not the cheapest eligible row, or a row whose figures are not its
+            option's; the message names the field's path (``"comparison.rows[1].name"``).
+        """
+        from .persist import _comparison_from_body
+        return _comparison_from_body(open_envelope(document, "comparison"), "comparison")
+
+    _HEADER = ("option", "first", "max", "relief", "n", "maturity", "due now", "total",
+               "extra cost", "rate", "lender NPV", "ΔNPV", "PTI", "caps")
+
+    def _fmt(self, value: Decimal) -> str:
+        return format_money(self.currency.to_minor(value), self.currency)
+
+    def _cells(self) -> list[tuple[str, ...]]:
+        fmt = self._fmt
+        out: list[tuple[str, ...]] = []
+        for k, r in enumerate(self.rows):
+            mark = " *" if k == self.best else ""
+            out.append((r.name + mark, fmt(r.first_payment), fmt(r.max_payment),
+                        fmt(r.payment_relief), str(r.installments), r.maturity.isoformat(),
+                        fmt(r.due_now), fmt(r.total_to_pay), fmt(r.extra_cost),
+                        "—" if r.annual_rate is None else format_rate(r.annual_rate),
+                        fmt(r.lender_npv), fmt(r.npv_change),
+                        "—" if r.payment_to_income is None else format_rate(
+                            r.payment_to_income, 1) + (" ok" if r.affordable else " over"),
+                        ", ".join(r.over_caps) or "ok"))
+        return out
+
+    def to_text(self, columns: Sequence[str] | None = None) -> str:
+        """A plain-text table; ``*`` marks the best option. ``columns`` picks some of the
+        headers (the option's name always comes first), e.g. for a narrow terminal.
+
+        Examples
+        --------
+        >>> from bnpl_restructure.examples import seed_plan
+        >>> from bnpl_restructure.restructure import CapitalizeArrears, ExtendTerm
+        >>> from bnpl_restructure.servicing import loan_state
+        >>> state = loan_state(seed_plan().schedule(), [("2026-02-15", "536.00")],
+        ...                    as_of="2026-04-20")
+        >>> table = compare(state, [[CapitalizeArrears(), ExtendTerm(periods=6)]],
+        ...                 discount_rate="0.05")
+        >>> print(table.to_text(columns=("first", "n", "total")))
+        option                           first   n     total
+        no change *                     536.00   9  5,896.00
+        capitalize arrears + extend +6  404.89  15  6,073.45
+        """
+        keep = list(range(len(self._HEADER)))
+        if columns is not None:
+            unknown = [c for c in columns if c not in self._HEADER]
+            if unknown:
+                raise InvalidArgumentError("columns", f"must be among {self._HEADER}",
+                                           received=unknown)
+            keep = [0] + [self._HEADER.index(c) for c in columns if c != "option"]
+        rows = [tuple(row[i] for i in keep) for row in (self._HEADER, *self._cells())]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(keep))]
+        lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                           for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+                 for row in rows]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{h}</th>" for h in self._HEADER)
+        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+                       for row in self._cells())
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def to_pandas(self) -> Any:
+        """A data frame of the rows (needs pandas)."""
+        import pandas as pd
+
+        fields = [f for f in ComparisonRow.__dataclass_fields__ if f != "option"]
+        return pd.DataFrame([{f: getattr(r, f) for f in fields} for r in self.rows])
+
+
+#: Rate caps (annual rates, fractions) checked by :func:`compare` by default.
+RATE_CAPS = {"CN 24%": Fraction(24, 100), "CN 36%": Fraction(36, 100),
+             "US MLA 36%": Fraction(36, 100)}
+
+#: Payment-to-income thresholds: HAMP's 31% target; China's 50% (CBRC 2004 Art. 36).
+AFFORDABILITY = {"hamp": Fraction(31, 100), "cn_50": Fraction(50, 100),
+                 "cn_55": Fraction(55, 100)}
+
+
+@in_library_context
+def compare(loan: Schedule | LoanState | Position,
+            options: Sequence[Restructuring | Sequence[Change]], *, discount_rate: Any,
+            monthly_income: Any = None, affordability: Any = AFFORDABILITY["hamp"],
+            caps: dict[str, Any] | None = None, lpr: Any = None,
+            default_probability: Any = 0, redefault_probability: Any = 0,
+            recovery_rate: Any = 0, as_of: Any = None, payments: Iterable[Any] = (),
+            terms: ServicingTerms | None = None) -> Comparison:
+    """Options side by side with "no change".
+
+    Parameters
+    ----------
+    loan
+        The position (a LoanState, a Position, or a schedule with ``as_of``).
+    options
+        :class:`Restructuring` results, or lists of changes to apply.
+    discount_rate
+        Annual rate for the lender's net present value of the remaining cash flows
+        (HAMP NPV test: the change in NPV against "no change").
+    monthly_income
+        Borrower's monthly income (major units): payment-to-income is the maximum regular
+        installment a month over it, checked against ``affordability`` (31% HAMP target
+        by default; :data:`AFFORDABILITY` has the Chinese 50% / 55% limits).
+    caps
+        ``{name: annual rate}`` caps to check the new plan's annualized rate against
+        (default :data:`RATE_CAPS`); with ``lpr``, "4 × LPR" is added.
+    default_probability, redefault_probability, recovery_rate
+        The lender's NPV as the HAMP NPV test weighs it: "no change" defaults with
+        ``default_probability`` and an option with ``redefault_probability``, a default
+        recovering ``recovery_rate`` of the principal owed today; so
+        ``NPV = (1 - p) × PV(payments) + p × recovery × principal`` (all 0 by default:
+        the plain present value of the payments).
+
+    References
+    ----------
+    U.S. Treasury, Making Home Affordable Program Handbook, the NPV test: compare the
+    investor's NPV with and without the modification; a positive change favours it.
+    """
+    if isinstance(options, (Change, Restructuring)) or not isinstance(options, Sequence):
+        raise InvalidArgumentError("options", "must be a list of options, each a "
+                                   "Restructuring or a list of changes", received=options)
+    pos = position(loan, payments, as_of=as_of, terms=terms)
+    base = restructure(pos, [])
+    built = [base]
+    for k, o in enumerate(options):
+        if isinstance(o, Restructuring):
+            if o.position.as_of != pos.as_of:
+                raise InvalidArgumentError(f"options[{k}]", "was built on another date "
+                                           f"({o.position.as_of.isoformat()}) than the "
+                                           f"position ({pos.as_of.isoformat()})")
+            built.append(o)
+        elif isinstance(o, Sequence) and all(isinstance(c, Change) for c in o):
+            built.append(restructure(pos, list(o)))
+        else:
+            raise InvalidArgumentError(f"options[{k}]", "must be a Restructuring or a list "
+                                       "of changes, e.g. [CapitalizeArrears(), "
+                                       "ExtendTerm(periods=6)]", received=o)
+    cur = pos.currency
+    d = parse_rate(discount_rate, argument="discount_rate")
+    income = None if monthly_income is None else parse_money(
+        monthly_income, cur, argument="monthly_income")
+    threshold = parse_rate(affordability, argument="affordability")
+    limits = {k: parse_rate(v, argument="caps") for k, v in (caps or RATE_CAPS).items()}
+    if lpr is not None:
+        limits["4 × LPR"] = 4 * parse_rate(lpr, argument="lpr")
+    freq = pos.remaining.frequency or Frequency.MONTHLY
+    per_month = freq.periods_per_year / 12
+    p_default = parse_rate(default_probability, argument="default_probability")
+    p_redefault = parse_rate(redefault_probability, argument="redefault_probability")
+    recovery = parse_rate(recovery_rate, argument="recovery_rate")
+
+    def lender_npv(option: Restructuring, p: Fraction) -> int:
+        value = (1 - p) * _npv(option.schedule, d) + p * recovery * pos.outstanding
+        return round_ratio(value.numerator, value.denominator, RoundingMode.HALF_UP)
+
+    base_npv = lender_npv(base, p_default)
+    base_first = base._regular()[0]
+    base_total = sum(base.schedule.payment)
+    rows = []
+    for option in built:
+        s = option.schedule
+        regular = option._regular()
+        total = sum(s.payment)
+        npv = lender_npv(option, p_default if option is base else p_redefault)
+        try:  # the installment plan's own rate (amounts due today are not credit)
+            rate: Decimal | None = cn_annualized_rate(s.after(pos.as_of)).nominal
+        except (BnplError, ArithmeticError):  # no meaningful rate for these flows
+            rate = None
+        pti = None if income is None else Fraction(max(regular)) * per_month / income
+        rows.append(ComparisonRow(
+            name="no change" if option is base else option.name,
+            first_payment=cur.to_major(regular[0]), max_payment=cur.to_major(max(regular)),
+            average_payment=cur.to_major(round_ratio(sum(regular), len(regular),
+                                                     RoundingMode.HALF_UP)),
+            payment_relief=cur.to_major(base_first - regular[0]),
+            installments=len(option.installments), maturity=s.due_dates[-1],
+            due_now=option.due_now, total_to_pay=cur.to_major(total),
+            extra_cost=cur.to_major(total - base_total), annual_rate=rate,
+            lender_npv=cur.to_major(npv), npv_change=cur.to_major(npv - base_npv),
+            payment_to_income=None if pti is None else Decimal(pti.numerator) / Decimal(
+                pti.denominator),
+            affordable=None if pti is None else pti <= threshold,
+            over_caps=tuple(name for name, cap in limits.items()
+                            if rate is not None and Fraction(rate) > cap),
+            option=option))
+    eligible = [k for k, r in enumerate(rows) if r.affordable is not False and not r.over_caps]
+    best = min(eligible, key=lambda k: (rows[k].total_to_pay, rows[k].max_payment)) \
+        if eligible else None
+    return Comparison(rows=tuple(rows), currency=cur, best=best)
+
+
+_NPV_CONTEXT = make_context(34)
+
+
+def _npv(schedule: Schedule, annual_rate: Fraction) -> int:
+    """The lender's present value on the schedule's start of its payments, discounted
+    at ``annual_rate`` (effective, time in days / 365), rounded half-up to a minor unit.
+
+    Evaluated in 34-digit decimal arithmetic (the discount factors are irrational)."""
+    ctx = _NPV_CONTEXT
+    growth = ctx.add(Decimal(1), ctx.divide(Decimal(annual_rate.numerator),
+                                            Decimal(annual_rate.denominator)))
+    total = Decimal(0)
+    for due, pay in zip(schedule.due_dates, schedule.payment, strict=True):
+        years = ctx.divide(Decimal((due - schedule.start).days), Decimal(365))
+        total = ctx.add(total, ctx.divide(Decimal(pay), ctx.power(growth, years)))
+    return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP, context=ctx))
