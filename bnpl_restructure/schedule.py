@@ -58,6 +58,7 @@ from .persistence import (
     write_money,
 )
 from .records import read_rows
+from .rounding import RoundingPolicy
 
 if TYPE_CHECKING:  # pragma: no cover
     from .calendar import Frequency
@@ -340,6 +341,19 @@ class Schedule:
         if source is None or isinstance(source, Program):
             return source
         return source.program()
+
+    @property
+    def rounding_policy(self) -> RoundingPolicy:
+        """The rounding policy of the plan the rows came from, so that a payment
+        recomputed later (a prepayment, a restructuring) rounds as the plan does; a
+        schedule from a period program keeps its interest rounding, one from rows alone
+        the default policy."""
+        policy = getattr(self.source, "rounding", None)
+        if isinstance(policy, RoundingPolicy):
+            return policy
+        program = self.program
+        return RoundingPolicy() if program is None else RoundingPolicy(
+            interest=program.interest_rounding)
 
     # ---------------------------------------------------------------- sequence protocol
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bnpl_restructure import Plan, PlanKind
+from bnpl_restructure import Plan, PlanKind, Residual, RoundingPolicy
 from bnpl_restructure.errors import InvalidArgumentError, RestructureNotAllowedError
 from bnpl_restructure.examples import seed_plan
 from bnpl_restructure.restructure import (
@@ -35,7 +35,7 @@ from bnpl_restructure.restructure import (
     restructure,
 )
 from bnpl_restructure.schedule import Schedule
-from bnpl_restructure.servicing import ServicingTerms, loan_state
+from bnpl_restructure.servicing import LoanState, ServicingTerms, loan_state
 from bnpl_restructure.testing.invariants import check_schedule
 from bnpl_restructure.testing.strategies import plans
 
@@ -265,10 +265,12 @@ def test_a_longer_extension_never_raises_the_installment(
         long = restructure(pos, [CapitalizeArrears(), ExtendTerm(periods=max(a, b))])
     except RestructureNotAllowedError:
         return
-    assert long.first_payment <= short.first_payment
-    # the last installment of a split plan takes the split's leftover minor units (fewer
-    # than the installments), so only that much can exceed the shorter plan's largest
+    # the installment that takes a split's leftover minor units (fewer than the
+    # installments: the last, or the first when the plan's rounding policy puts the
+    # residual first) can exceed the shorter plan's by that much
     leftover = s.currency.to_major(len(long.installments))
+    first_leftover = leftover if s.rounding_policy.residual is Residual.FIRST else 0
+    assert long.first_payment <= short.first_payment + first_leftover
     assert long.max_payment <= short.max_payment + leftover
 
 
@@ -645,3 +647,57 @@ def test_no_change_reproduces_the_remaining_schedule(
 def test_a_reduced_payment_describes_its_fraction_in_any_form(fraction: object,
                                                              label: str) -> None:
     assert ReducePayment(fraction=fraction, periods=3).describe() == label
+
+
+# ----------------------------------------------------- the plan's own rounding policy
+
+
+def _rounded_annuity(rounding: RoundingPolicy) -> tuple[Schedule, LoanState]:
+    s = Plan.annuity("1200", annual_rate="0.12", installments=12, start="2026-01-15",
+                     rounding=rounding).schedule()
+    paid = [(d, s.currency.to_major(p)) for d, p in zip(s.due_dates[:3], s.payment[:3],
+                                                       strict=True)]
+    return s, loan_state(s, paid, as_of="2026-04-20")
+
+
+def test_recomputed_payments_round_as_the_plan_does() -> None:
+    # Whole-unit installments (increment 1.00): 1,200.00 at 1%/month over 12 pays 107.00;
+    # after three, 912.14 is left. Extended by 6 to 15 installments the level payment is
+    # 912.14 x 0.01 / (1 - 1.01^-15) = 65.7870..., a whole 66.00 (half-up), the last
+    # installment the rest.
+    s, state = _rounded_annuity(RoundingPolicy(increment="1"))
+    assert s.payment[:3] == (10700, 10700, 10700) and s.balance[2] == 91214
+    exact = Fraction(91214) * Fraction(1, 100) / (1 - Fraction(100, 101) ** 15)
+    assert 6578 < exact < 6579
+    new = restructure(state, [ExtendTerm(periods=6)]).schedule
+    assert new.payment[:-1] == (6600,) * 14 and new.payment[-1] < 6600
+    # Payments rounded up: 913.29 left, 913.29 x 0.01 / (1 - 1.01^-15) = 65.8699... -> 65.87
+    s, state = _rounded_annuity(RoundingPolicy(payment="up"))
+    assert s.balance[2] == 91329
+    assert restructure(state, [ExtendTerm(periods=6)]).schedule.payment[:2] == (6587, 6587)
+    # servicing re-levels a prepaid plan the same way: whole units
+    whole = Plan.annuity("1200", annual_rate="0.12", installments=12, start="2026-01-15",
+                         rounding=RoundingPolicy(increment="1")).schedule()
+    prepaid = loan_state(whole, [(whole.due_dates[0], "400")], as_of=whole.due_dates[0],
+                         terms=ServicingTerms(overpayment="prepay_reduce"))
+    assert prepaid.remaining is not None
+    assert all(p % 100 == 0 for p in prepaid.remaining.payment[:-1])
+    assert whole.rounding_policy == RoundingPolicy(increment="1")
+
+
+def test_extensions_reach_the_maturity_asked_or_say_why_not() -> None:
+    s, state = _rounded_annuity(RoundingPolicy())
+    # to a maturity: the last due date on or before it (the plan's 15th of the month)
+    far = restructure(state, [ExtendTerm(maturity="2061-06-30")]).schedule
+    assert far.due_dates[-1] == date(2061, 6, 15)
+    # 9 left (2026-05-15..2027-01-15), then monthly 2027-02-15..2061-06-15: 34 x 12 + 5
+    assert len(far) == 9 + (2061 - 2027) * 12 + 5
+    # beyond the plan limit (2,600 installments): a typed error naming the argument
+    with pytest.raises(InvalidArgumentError) as periods:
+        restructure(state, [ExtendTerm(periods=10_000)])
+    assert periods.value.argument == "periods" and "2600" in str(periods.value)
+    with pytest.raises(InvalidArgumentError) as maturity:
+        restructure(state, [ExtendTerm(maturity="2400-01-15")])
+    assert maturity.value.argument == "maturity" and "2600" in str(maturity.value)
+    most = restructure(state, [ExtendTerm(periods=2600 - 9)]).schedule
+    assert len(most) == 2600

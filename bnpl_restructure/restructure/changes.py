@@ -18,6 +18,7 @@ from ..errors import (
     parse_enum,
 )
 from ..money import format_money, parse_money
+from ..plans import MAX_INSTALLMENTS
 from ..rates import parse_rate
 from ..rounding import RoundingMode, round_ratio
 from .positions import ARREARS, Position, _Draft, _more_dues, _original_fee_rate, _plus, _Special
@@ -90,9 +91,12 @@ def _scaled(factors: Sequence[Fraction], new: Fraction, regular: Fraction) -> li
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExtendTerm(Change):
-    """Term extension (展期): ``periods`` more installments, or a new ``maturity``; the
-    rate unchanged or new; the installment recomputed in the plan's own method (a flat
-    fee on the outstanding principal at ``fee_rate`` a period, by default the plan's)."""
+    """Term extension (展期): ``periods`` more installments, or a new ``maturity`` (the
+    new last due date is the plan's last due date on or before it); the rate unchanged
+    or new; the installment recomputed in the plan's own method (a flat fee on the
+    outstanding principal at ``fee_rate`` a period, by default the plan's). A plan has
+    at most :data:`~bnpl_restructure.plans.MAX_INSTALLMENTS` installments: an extension
+    beyond that is refused, naming ``periods`` or ``maturity``."""
 
     periods: int | None = None
     maturity: date | str | None = None
@@ -117,8 +121,10 @@ class ExtendTerm(Change):
             raise InvalidArgumentError("periods", "give either periods (more installments) "
                                        "or maturity (a new last due date)",
                                        received=(self.periods, self.maturity))
+        room = MAX_INSTALLMENTS - len(draft.dues)
         if self.periods is not None:
-            extra = _more_dues(pos, draft.dues[-1], _count(self.periods, "periods"))
+            extra = _more_dues(pos, draft.dues[-1], _count(self.periods, "periods"),
+                               limit=room)
         else:
             assert self.maturity is not None
             until = parse_date(self.maturity, argument="maturity")
@@ -126,7 +132,7 @@ class ExtendTerm(Change):
                 raise InvalidArgumentError("maturity", "must be after the current maturity "
                                            f"({draft.dues[-1].isoformat()})",
                                            received=until.isoformat())
-            extra = tuple(d for d in _more_dues(pos, draft.dues[-1], 600) if d <= until)
+            extra = _more_dues(pos, draft.dues[-1], until=until, limit=room)
             if not extra:
                 raise InvalidArgumentError("maturity", "adds no due date",
                                            received=until.isoformat())
@@ -238,7 +244,8 @@ def _permanent(pos: Position, draft: _Draft, reduced: int, mode: Shortfall) -> _
         raise RestructureNotAllowedError(
             f"the reduced payment {format_money(reduced, pos.currency)} does not cover the "
             f"interest and fee due each period: the balance would never be repaid")
-    more = _more_dues(pos, draft.dues[-1], 1200)
+    room = MAX_INSTALLMENTS - len(draft.dues)
+    more = _more_dues(pos, draft.dues[-1], min(1200, room), limit=room)
     dues = draft.dues + more
     factors = list(draft.factors) + [draft.factors[-1]] * len(more)
     fees = [fee] * len(dues)
@@ -249,7 +256,7 @@ def _permanent(pos: Position, draft: _Draft, reduced: int, mode: Shortfall) -> _
     paid_off = next((k for k, b in enumerate(cols.balance) if b == 0), None)
     if paid_off is None:
         raise RestructureNotAllowedError("the reduced payment does not repay the loan within "
-                                         "100 years")
+                                         f"{len(more)} more installments")
     n = paid_off + 1
     special = [_Special(rule=PaymentRule.AMOUNT, amount=net,
                         unpaid=UnpaidInterest.CAPITALIZE)] * (n - 1) + [None]
@@ -295,7 +302,8 @@ class PaymentHoliday(Change):
             draft = replace(draft, shortfall=tuple((k + count, r) for k, r in draft.shortfall),
                             first_interest=draft.first_interest,
                             first_fee=draft.first_fee)
-            extra = _more_dues(pos, draft.dues[-1], count)
+            extra = _more_dues(pos, draft.dues[-1], count,
+                               limit=MAX_INSTALLMENTS - len(draft.dues))
             dues = draft.dues + extra
             factors = draft.factors + (draft.factors[-1],) * count
             fees = (0,) * count + draft.fees  # fees move with their installments

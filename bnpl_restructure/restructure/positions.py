@@ -16,6 +16,7 @@ from ..errors import (
     RestructureNotAllowedError,
 )
 from ..money import Currency, format_money
+from ..plans import MAX_INSTALLMENTS
 from ..schedule import Schedule
 from ..servicing import LoanState, ServicingTerms, loan_state
 
@@ -199,20 +200,39 @@ def _original_fee_rate(pos: Position) -> Fraction:
     return Fraction(pos.original.fee[0], pos.original.principal)
 
 
-def _more_dues(pos: Position, after: date, count: int) -> tuple[date, ...]:
-    """``count`` due dates after ``after``, on the plan's own calendar (anchored on its
-    start or its first due date, never on a clipped date)."""
+def _more_dues(pos: Position, after: date, count: int | None = None, *,
+               until: date | None = None, limit: int = MAX_INSTALLMENTS) -> tuple[date, ...]:
+    """``count`` due dates after ``after`` (or those up to ``until``), on the plan's own
+    calendar (anchored on its start or its first due date, never on a clipped date); more
+    than ``limit`` of them is refused, naming ``periods`` or ``maturity``."""
     freq = pos.remaining.frequency or Frequency.MONTHLY
     dues = list(pos.original.due_dates)
     if all(freq.advance(pos.opened, k + 1) == d for k, d in enumerate(dues)):
         anchor, offset = pos.opened, 1
     else:
         anchor, offset = dues[0], 0
+    argument = "periods" if until is None else "maturity"
+    wanted = count if count is not None else limit + 1
+    if wanted > limit and until is None:
+        raise InvalidArgumentError(argument, f"would add {wanted} installments; a plan "
+                                   f"has at most {MAX_INSTALLMENTS} (this one may add "
+                                   f"{limit} more)", received=count)
     out: list[date] = []
     k = len(dues) + offset
-    while len(out) < count:
-        day = freq.advance(anchor, k)
+    while len(out) < wanted:
+        try:
+            day = freq.advance(anchor, k)
+        except (OverflowError, ValueError):
+            raise InvalidArgumentError(argument, "runs past the last representable date "
+                                       "(9999-12-31)", received=count if until is None
+                                       else until.isoformat()) from None
+        if until is not None and day > until:
+            return tuple(out)
         if day > after:
             out.append(day)
         k += 1
+    if until is not None:
+        raise InvalidArgumentError(argument, f"would need more than {limit} more "
+                                   f"installments; a plan has at most {MAX_INSTALLMENTS}",
+                                   received=until.isoformat())
     return tuple(out)

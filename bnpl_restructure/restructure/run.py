@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from ..core import PaymentRule, Period, Program, level_payment, run_batch
+from ..core import PaymentRule, Period, Program, run_batch
 from ..errors import (
     RestructureNotAllowedError,
 )
 from ..money import format_money
-from ..rounding import RoundingMode, RoundingPolicy
+from ..plans import _level_payment
 from ..schedule import Schedule
 from .positions import Position, _Draft
 
@@ -66,7 +66,7 @@ def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
     if to_repay:
         after = [k for k in range(n) if k > last_reduced]
         if draft.shortfall_spread and after:
-            repay = dict(zip(after, RoundingPolicy().split(to_repay, len(after)),
+            repay = dict(zip(after, pos.original.rounding_policy.split(to_repay, len(after)),
                              strict=True))
         else:
             repay = {n - 1: to_repay}
@@ -165,15 +165,19 @@ def _run(pos: Position, draft: _Draft) -> dict[str, list[int]]:
         cols = run_batch([Program(principal=draft.principal, periods=tuple(periods),
                                   interest_rounding=mode)]).loan(0)
         opening, carried = cols.balance[-1], cols.arrears[-1]
-    factors = list(draft.factors[first_normal:])
+    factors = tuple(draft.factors[first_normal:])
+    # the plan's own rounding: its payment mode, and whole units when it has an increment
+    policy = pos.original.rounding_policy
+    increment = policy.increment_in(pos.currency)
     if draft.method == "level":
-        pay = level_payment(opening + carried, factors, mode=RoundingMode.HALF_UP)
+        pay = _level_payment(opening + carried, factors, mode=policy.payment, balloon=0,
+                             increment=increment)
         rules = [(PaymentRule.AMOUNT, pay)] * len(factors)
     elif draft.method == "interest_only":
         rules = [(PaymentRule.INTEREST_ONLY, 0)] * len(factors)
     else:
         rules = [(PaymentRule.PRINCIPAL, s)
-                 for s in RoundingPolicy().split(opening, len(factors))]
+                 for s in policy.split(opening, len(factors), increment=increment)]
     rules[-1] = (PaymentRule.PAYOFF, 0)
     for j, (rule, amount) in enumerate(rules):
         k = first_normal + j

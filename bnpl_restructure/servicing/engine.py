@@ -34,11 +34,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..core import PaymentRule, Period, Program, level_payment, run_single
+from ..core import PaymentRule, Period, Program, run_single
 from ..daycount import DayCount
 from ..errors import InvalidArgumentError, InvalidTermsError
-from ..plans import Plan
-from ..rounding import RoundingMode, RoundingPolicy, round_ratio
+from ..plans import Plan, _level_payment
+from ..rounding import RoundingMode, round_ratio
 from ..schedule import Schedule
 from .accrual import DailyInterest
 from .records import Charge, LedgerEvent, Payment
@@ -856,9 +856,11 @@ class Engine:
             periods = {p.due: p for p in program.periods} if program is not None else {}
             factors = [periods[i.due].factor if i.due in periods else Fraction(0)
                        for i in future]
-            level = level_payment(self.uncalled_now, factors, mode=RoundingMode.HALF_UP)
+            policy = self.schedule.rounding_policy
+            level = _level_payment(self.uncalled_now, tuple(factors), mode=policy.payment,
+                                   balloon=0, increment=policy.increment_in(self.currency))
             for inst in future:
-                inst.payment = int(level) + inst.fee
+                inst.payment = level + inst.fee
         self.log(day, "reschedule", 0, note=f"{self.terms.overpayment.value}: "
                  f"{self.major(applied)} of principal prepaid")
         return extra - applied
@@ -889,14 +891,16 @@ class Engine:
         periods = [_with(p, amount=i.payment - i.fee) if p.rule is PaymentRule.AMOUNT
                    else _with(p, amount=i.principal) if p.rule is PaymentRule.PRINCIPAL
                    else p for p, i in zip(old, future, strict=True)]
-        if not shorten:
+        if not shorten:  # re-levelled as the plan rounds its payments
+            policy = self.schedule.rounding_policy
+            increment = policy.increment_in(self.currency)
             rules = {p.rule for p in old[:-1]}
             if rules <= {PaymentRule.AMOUNT}:
-                pay = level_payment(new_principal, [p.factor for p in old],
-                                    mode=RoundingMode.HALF_UP)
+                pay = _level_payment(new_principal, tuple(p.factor for p in old),
+                                     mode=policy.payment, balloon=0, increment=increment)
                 periods = [_with(p, amount=pay) for p in old[:-1]] + [old[-1]]
             elif rules <= {PaymentRule.PRINCIPAL}:
-                shares = RoundingPolicy().split(new_principal, len(old))
+                shares = policy.split(new_principal, len(old), increment=increment)
                 periods = [_with(p, rule=PaymentRule.PRINCIPAL, amount=s)
                            for p, s in zip(old[:-1], shares, strict=False)]
                 periods.append(old[-1])
