@@ -686,7 +686,7 @@ def test_recomputed_payments_round_as_the_plan_does() -> None:
 
 
 def test_extensions_reach_the_maturity_asked_or_say_why_not() -> None:
-    s, state = _rounded_annuity(RoundingPolicy())
+    _, state = _rounded_annuity(RoundingPolicy())
     # to a maturity: the last due date on or before it (the plan's 15th of the month)
     far = restructure(state, [ExtendTerm(maturity="2061-06-30")]).schedule
     assert far.due_dates[-1] == date(2061, 6, 15)
