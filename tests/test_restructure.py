@@ -19,12 +19,14 @@ from bnpl_restructure.restructure import (
     DeferPrincipal,
     ExtendTerm,
     ForgivePrincipal,
+    NoFeasibleOption,
     PaymentHoliday,
     ReAge,
     ReAgePolicy,
     ReducePayment,
     ReduceRate,
     WaiveFees,
+    best_option,
     compare,
     extend_term,
     find_option,
@@ -42,7 +44,7 @@ from bnpl_restructure.testing.strategies import plans
 D = Decimal
 
 
-def _seed_behind() -> tuple[Schedule, object]:
+def _seed_behind() -> tuple[Schedule, LoanState]:
     # The seed: 6,000.00 CNY, 12 x (500.00 + 36.00 fee) from 2026-01-15; only the first
     # installment paid; on 2026-04-20 installments 2 and 3 are overdue.
     s = seed_plan().schedule()
@@ -701,3 +703,56 @@ def test_extensions_reach_the_maturity_asked_or_say_why_not() -> None:
     assert maturity.value.argument == "maturity" and "2600" in str(maturity.value)
     most = restructure(state, [ExtendTerm(periods=2600 - 9)]).schedule
     assert len(most) == 2600
+
+
+# ---------------------------------------------------------------- the best option
+
+
+def test_the_best_option_is_the_cheapest_that_meets_the_target() -> None:
+    _, state = _seed_behind()
+    found = best_option(state, target_payment="465.00", discount_rate="0.05",
+                        fee_rate_step="0.001", max_extension=6)
+    assert found and found.best is not None
+    totals = [r.row.total_to_pay for r in found.ranking]
+    assert totals == sorted(totals) and [r.rank for r in found.ranking] == list(
+        range(1, len(totals) + 1))
+    assert all(r.row.first_payment <= 465 and not r.row.over_caps for r in found.ranking)
+    assert all(r.reasons and r.rank is None for r in found.rejected)
+    assert all(r.row.first_payment > 465 for r in found.rejected
+               if r.reasons[0].startswith("payment above target"))
+    # 7 fee rates (0.6% down to 0 in 0.1% steps) x 7 extensions (0..6) were run
+    assert len(found.ranking) + len(found.rejected) + len(found.refused) == 7 * 7
+    # the HAMP waterfall's first option is among them, and costs no less than the best
+    first = find_option(state, target_payment="465.00", fee_rate_step="0.001")
+    assert not isinstance(first, NoFeasibleOption)
+    assert found.ranking[0].row.total_to_pay <= Decimal(str(sum(
+        first.schedule.payment))) / 100
+    npv = best_option(state, target_payment="465.00", discount_rate="0.05",
+                      fee_rate_step="0.001", max_extension=6, objective="lender_npv")
+    assert npv.best is not None
+    assert npv.ranking[0].row.lender_npv == max(r.row.lender_npv for r in found.ranking)
+    none = best_option(state, target_payment="10.00", discount_rate="0.05",
+                       fee_rate_step="0.001", max_extension=2)
+    assert not none and none.best is None and none.ranking == ()
+    assert "payment above target" in none.to_text()
+
+
+def test_searches_are_bounded() -> None:
+    _, state = _seed_behind()
+    annuity_state = loan_state(Plan.annuity("12000", annual_rate="0.18", installments=24,
+                                            start="2026-01-15").schedule(), [],
+                               as_of="2026-03-20")
+    for call, argument in (
+            (lambda: find_option(annuity_state, target_payment="100", rate_step="1e-30"),
+             "rate_step"),
+            (lambda: find_option(annuity_state, target_payment="100", rate_step="0.00001"),
+             "rate_step"),
+            (lambda: find_option(state, target_payment="100", fee_rate_step="0"),
+             "fee_rate_step"),
+            (lambda: best_option(annuity_state, target_payment="100", discount_rate="0.05",
+                                 max_extension=100), "max_extension"),
+            (lambda: best_option(annuity_state, target_payment="100", discount_rate="0.05",
+                                 max_candidates=0), "max_candidates")):
+        with pytest.raises(InvalidArgumentError) as info:
+            call()
+        assert info.value.argument == argument

@@ -77,11 +77,20 @@ from .result import (
     restructure,
     waive_fees,
 )
-from .search import NoFeasibleOption, find_option
+from .search import (
+    MAX_CANDIDATES,
+    NoFeasibleOption,
+    Objective,
+    OptionSearch,
+    RankedOption,
+    best_option,
+    find_option,
+)
 
 __all__ = [
     "AFFORDABILITY",
     "ARREARS",
+    "MAX_CANDIDATES",
     "RATE_CAPS",
     "CapitalizeArrears",
     "Change",
@@ -92,8 +101,11 @@ __all__ = [
     "ForgivePrincipal",
     "HolidayInterest",
     "NoFeasibleOption",
+    "Objective",
+    "OptionSearch",
     "PaymentHoliday",
     "Position",
+    "RankedOption",
     "ReAge",
     "ReAgeInterest",
     "ReAgePolicy",
@@ -102,6 +114,7 @@ __all__ = [
     "Restructuring",
     "Shortfall",
     "WaiveFees",
+    "best_option",
     "capitalize_arrears",
     "compare",
     "defer_principal",
