@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from fractions import Fraction
 
@@ -14,6 +15,7 @@ from bnpl_restructure.core import (
     Period,
     Program,
     UnpaidInterest,
+    exact_columns,
     execute,
     level_payment,
     run_batch,
@@ -161,3 +163,229 @@ def test_program_errors_name_the_argument() -> None:
         run_batch([])
     with pytest.raises(InvalidArgumentError, match="installments"):
         level_payment(100, [], mode=RoundingMode.HALF_UP)
+
+
+# ------------------------------------------------------------------ an independent oracle
+# (Killers of mutants that survived `mutmut run`: see docs/explanation/mutation-testing.md.)
+# The documented recurrence written out plainly on Python ints: interest paid =
+# min(due, cap), principal paid = min(target, balance, cap - interest paid) (FIXED:
+# cap - interest paid), the rest of the interest due capitalized, carried or waived.
+
+_RULES = (PaymentRule.AMOUNT, PaymentRule.PRINCIPAL, PaymentRule.INTEREST_ONLY,
+          PaymentRule.NOTHING, PaymentRule.PAYOFF)
+_FACTORS = (Fraction(0), Fraction(1, 100), Fraction(1, 3), Fraction(7, 1200),
+            Fraction(5, 2), Fraction(1, 10**20 + 7), Fraction(10**19 + 3, 10**21))
+
+
+def _oracle(program: Program) -> Columns:
+    from bnpl_restructure.rounding import round_ratio
+
+    balance, carried = program.principal, 0
+    cols: dict[str, list[int]] = {name: [] for name in Columns._fields}
+    for period in program.periods:
+        accrued = round_ratio(balance * period.factor.numerator, period.factor.denominator,
+                              program.interest_rounding)
+        due = carried + accrued
+        rule, amount = period.rule, int(period.amount)
+        cap = amount if rule in (PaymentRule.AMOUNT, PaymentRule.FIXED) else (
+            0 if rule is PaymentRule.NOTHING else due + balance)
+        target = {PaymentRule.PRINCIPAL: amount, PaymentRule.AMOUNT: balance,
+                  PaymentRule.PAYOFF: balance}.get(rule, 0)
+        interest = min(due, cap)
+        principal = (cap - interest if rule is PaymentRule.FIXED
+                     else min(target, balance, cap - interest))
+        left = due - interest
+        capitalized = left if period.unpaid is UnpaidInterest.CAPITALIZE else 0
+        waived = left if period.unpaid is UnpaidInterest.WAIVE else 0
+        carried = left if period.unpaid is UnpaidInterest.CARRY else 0
+        balance = balance - principal + capitalized
+        for name, value in (("payment", principal + interest + period.fee),
+                            ("principal", principal), ("interest", interest),
+                            ("fee", period.fee), ("balance", balance), ("accrued", accrued),
+                            ("capitalized", capitalized), ("waived", waived),
+                            ("arrears", carried)):
+            cols[name].append(value)
+    return Columns(*(tuple(cols[name]) for name in Columns._fields))
+
+
+def _random_program(rng: random.Random, mode: RoundingMode, *, huge: bool = False) -> Program:
+    n = rng.randint(1, 7)
+    principal = rng.choice([0, 1, 999, 100_000, 12_345_678]) * (10**6 if huge else 1)
+    periods = []
+    for k in range(n):
+        rule = PaymentRule.FIXED if k == n - 1 and rng.random() < 0.15 else rng.choice(_RULES)
+        amount = rng.choice([0, 1, 5_000, 30_000, 200_000]) * (10**6 if huge else 1)
+        periods.append(Period(due=date(2024, 1, 1 + k), factor=rng.choice(_FACTORS),
+                              rule=rule, amount=amount, fee=rng.choice([0, 0, 250]),
+                              unpaid=rng.choice(list(UnpaidInterest))))
+    return Program(principal=principal, periods=tuple(periods), interest_rounding=mode)
+
+
+@pytest.mark.parametrize("mode", list(RoundingMode))
+@pytest.mark.parametrize("huge", [False, True])
+def test_single_batch_and_oracle_agree_on_random_programs(mode: RoundingMode,
+                                                         huge: bool) -> None:
+    rng = random.Random(f"{mode.value}-{huge}")
+    programs = [_random_program(rng, mode, huge=huge) for _ in range(30)]
+    expected = [_oracle(p) for p in programs]
+    batch = run_batch(programs)  # padded, rules and unpaid codes differ loan by loan
+    for j, (program, want) in enumerate(zip(programs, expected, strict=True)):
+        assert run_single(program) == want
+        assert batch.loan(j, len(program.periods)) == want
+        assert run_batch([program]).loan(0) == want
+        for k in range(len(program.periods)):
+            assert want.payment[k] == want.principal[k] + want.interest[k] + want.fee[k]
+
+
+@pytest.mark.parametrize("unpaid", list(UnpaidInterest))
+@pytest.mark.parametrize("mode", [RoundingMode.HALF_UP, RoundingMode.HALF_EVEN,
+                                  RoundingMode.DOWN])
+def test_execute_with_one_unpaid_code_for_the_batch(unpaid: UnpaidInterest,
+                                                    mode: RoundingMode) -> None:
+    # A scalar unpaid code (no per-loan masks) gives what the per-period programs give.
+    rng = random.Random(f"{unpaid.name}-{mode.value}")
+    n_periods, n_loans = 5, 6
+    principal = [rng.choice([1_000, 100_000, 12_345_678]) for _ in range(n_loans)]
+    factors = [[rng.choice(_FACTORS[:5]) for _ in range(n_loans)] for _ in range(n_periods)]
+    rules = [[rng.choice(_RULES) for _ in range(n_loans)] for _ in range(n_periods)]
+    amounts = [[rng.choice([0, 700, 30_000]) for _ in range(n_loans)]
+               for _ in range(n_periods)]
+    result = execute(np.array(principal),
+                     factor_numerator=np.array([[f.numerator for f in r] for r in factors]),
+                     factor_denominator=np.array([[f.denominator for f in r]
+                                                  for r in factors]),
+                     rule=np.array(rules), amount=np.array(amounts), fee=125, unpaid=unpaid,
+                     interest_rounding=mode)
+    for j in range(n_loans):
+        program = Program(principal=principal[j], interest_rounding=mode, periods=tuple(
+            Period(due=date(2024, 1, 1 + k), factor=factors[k][j], rule=rules[k][j],
+                   amount=amounts[k][j], fee=125, unpaid=unpaid) for k in range(n_periods)))
+        assert result.loan(j) == _oracle(program)
+
+
+def test_execute_all_amount_batches_and_huge_principals() -> None:
+    # Every loan on AMOUNT (the fast path), int64 then past int64 in the middle of a run.
+    principal = np.array([10**15, 100_000, 7], dtype=np.int64)
+    result = execute(principal, factor_numerator=np.array([[1], [3], [10**4]]),
+                     factor_denominator=np.array([[100], [1000], [3]]),
+                     rule=PaymentRule.AMOUNT, amount=np.array([[5_000, 5_000, 5_000]]),
+                     unpaid=UnpaidInterest.CAPITALIZE)
+    for j in range(3):
+        program = Program(principal=int(principal[j]), periods=tuple(
+            Period(due=date(2024, 1, 1 + k), factor=f, rule=PaymentRule.AMOUNT, amount=5_000,
+                   unpaid=UnpaidInterest.CAPITALIZE)
+            for k, f in enumerate((Fraction(1, 100), Fraction(3, 1000), Fraction(10**4, 3)))))
+        assert result.loan(j) == _oracle(program)
+    assert result.balance.dtype == object  # 10**15 x 10**4 does not fit an int64
+
+
+def test_execute_shape_errors() -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        execute(np.array([[1]]), factor_numerator=1, factor_denominator=1,
+                rule=PaymentRule.PAYOFF)
+    assert str(info.value) == "principal: must be one-dimensional (one per loan) (got (1, 1))"
+    with pytest.raises(InvalidArgumentError) as info:
+        execute(np.array([1]), factor_numerator=np.ones((2, 2, 1), dtype=np.int64),
+                factor_denominator=1, rule=PaymentRule.PAYOFF)
+    assert str(info.value) == "rule: must broadcast to (periods, loans) (got (2, 2, 1))"
+
+
+def test_exact_columns_follow_the_exact_recurrence() -> None:
+    rng = random.Random("exact")
+    for _ in range(20):
+        program = _random_program(rng, RoundingMode.HALF_UP)
+        got = exact_columns(program)
+        balance, carried = Fraction(program.principal), Fraction(0)
+        for k, period in enumerate(program.periods):
+            accrued = balance * period.factor
+            due = carried + accrued
+            rule, amount = period.rule, Fraction(period.amount)
+            cap = amount if rule in (PaymentRule.AMOUNT, PaymentRule.FIXED) else (
+                0 if rule is PaymentRule.NOTHING else due + balance)
+            target = {PaymentRule.PRINCIPAL: amount, PaymentRule.AMOUNT: balance,
+                      PaymentRule.PAYOFF: balance}.get(rule, 0)
+            interest = min(due, cap)
+            principal = (cap - interest if rule is PaymentRule.FIXED
+                         else min(target, balance, cap - interest))
+            left = due - interest
+            cap_k = left if period.unpaid is UnpaidInterest.CAPITALIZE else 0
+            carried = left if period.unpaid is UnpaidInterest.CARRY else 0
+            balance = balance - principal + cap_k
+            assert got["payment_pi"][k] == principal + interest
+            assert got["interest"][k] == interest
+            assert got["balance"][k] == balance
+            assert got["accrued"][k] == accrued
+            assert got["capitalized"][k] == cap_k
+            assert got["waived"][k] == (left if period.unpaid is UnpaidInterest.WAIVE else 0)
+            assert got["arrears"][k] == carried
+        assert set(got) == {"payment_pi", "interest", "balance", "accrued", "capitalized",
+                            "waived", "arrears"}
+        assert all(len(column) == len(program.periods) for column in got.values())
+
+
+# ------------------------------------------------------------------ validation messages
+
+
+def _message(make: object) -> str:
+    with pytest.raises(InvalidArgumentError) as info:
+        make()  # type: ignore[operator]
+    return str(info.value)
+
+
+def test_period_validation_messages() -> None:
+    d = date(2024, 1, 1)
+    p = PaymentRule.PAYOFF
+    assert _message(lambda: Period(due=d, factor=0.01, rule=p)) == (
+        "factor: must be a fractions.Fraction (exact) (got 0.01)")
+    assert _message(lambda: Period(due=d, factor=Fraction(-1, 100), rule=p)) == (
+        "factor: must not be negative (got Fraction(-1, 100))")
+    for amount in (-1, 1.5, Fraction(-1, 2), True):
+        assert _message(lambda a=amount: Period(due=d, factor=R, rule=p, amount=a)) == (
+            f"amount: must be a non-negative int of minor units (got {amount!r})")
+    for fee in (-1, 1.5, Fraction(1, 2), True):
+        assert _message(lambda f=fee: Period(due=d, factor=R, rule=p, fee=f)) == (
+            f"fee: must be a non-negative int of minor units (got {fee!r})")
+    # zero is fine everywhere; codes are converted to members
+    period = Period(due=d, factor=Fraction(0), rule=int(PaymentRule.AMOUNT), amount=0, fee=0,
+                    unpaid=int(UnpaidInterest.WAIVE))
+    assert period.rule is PaymentRule.AMOUNT and period.unpaid is UnpaidInterest.WAIVE
+    assert Period(due=d, factor=R, rule=p, amount=Fraction(1, 3)).amount == Fraction(1, 3)
+
+
+def test_program_validation_messages() -> None:
+    d = date(2024, 1, 1)
+    one = (Period(due=d, factor=R, rule=PaymentRule.PAYOFF),)
+    assert _message(lambda: Program(principal=1.0, periods=one)) == (
+        "principal: must be an int of minor units (got 1.0)")
+    assert _message(lambda: Program(principal=True, periods=one)) == (
+        "principal: must be an int of minor units (got True)")
+    assert _message(lambda: Program(principal=-1, periods=one)) == (
+        "principal: must not be negative (got -1)")
+    assert _message(lambda: Program(principal=1, periods=())) == (
+        "periods: a program needs at least one period")
+    assert _message(lambda: Program(principal=1, periods=one, carried_payoff=True)) == (
+        "carried_payoff: needs exact_balance=True (the balance carried unrounded) (got True)")
+    fraction = (Period(due=d, factor=R, rule=PaymentRule.AMOUNT, amount=Fraction(1, 3)),
+                *one)
+    assert _message(lambda: Program(principal=1, periods=fraction)) == (
+        "periods[0].amount: must be an int of minor units (a Fraction needs "
+        "exact_balance=True) (got Fraction(1, 3))")
+    assert Program(principal=1, periods=fraction, exact_balance=True).periods == fraction
+    fixed = Period(due=d, factor=R, rule=PaymentRule.FIXED, amount=5)
+    message = ("periods[{k}].rule: FIXED (a level payment kept, the residual left as the "
+               "closing balance) is only allowed in the last period of a program with a "
+               "rounded balance (got 'FIXED')")
+    assert _message(lambda: Program(principal=1, periods=(fixed, *one))) == message.format(k=0)
+    assert _message(lambda: Program(principal=1, periods=(*one, fixed),
+                                    exact_balance=True)) == message.format(k=1)
+    assert Program(principal=1, periods=(*one, fixed)).periods[-1] is fixed
+    same_day = (Period(due=d, factor=R, rule=PaymentRule.AMOUNT), *one)
+    assert len(Program(principal=0, periods=same_day).periods) == 2  # equal dues are fine
+    program = Program(principal=1, periods=one, interest_rounding="down",
+                      payment_rounding="up")
+    assert (program.interest_rounding, program.payment_rounding) == (RoundingMode.DOWN,
+                                                                   RoundingMode.UP)
+    assert _message(lambda: Program(principal=1, periods=one, interest_rounding="x")).startswith(
+        "interest_rounding: ")
+    assert _message(lambda: Program(principal=1, periods=one, payment_rounding="x")).startswith(
+        "payment_rounding: ")
