@@ -593,3 +593,121 @@ def test_a_loan_rows_rate_is_the_same_bits_alone_or_batched(
     dated = days.astype("datetime64[D]")
     assert irr_many(amounts)[i] == irr_many(amounts[i:i + 1])[0]
     assert xirr_many(amounts, dated)[i] == xirr_many(amounts[i:i + 1], dated[i:i + 1])[0]
+
+
+# ------------------------------------------------------------------ mutation testing
+# (Killers of mutants that survived `mutmut run`: see docs/explanation/mutation-testing.md.)
+
+
+def test_solve_rates_error_messages_are_exact() -> None:
+    cases: list[tuple[Callable[[], Any], str]] = [
+        (lambda: solve_rates([[-1, 2]], [[0, 1, 2]]), "cash_flows: amounts, times and "
+         "fractions must have the same shape (got ((1, 2), (1, 3), None))"),
+        (lambda: solve_rates([[-1, 2]], [[0, 1]], [[0]], argument="x"), "x: amounts, times "
+         "and fractions must have the same shape (got ((1, 2), (1, 2), (1, 1)))"),
+        (lambda: solve_rates(np.ones((1, 1, 2)), np.ones((1, 1, 2))),
+         "cash_flows: must be a 2-D array (streams, flows) (got (1, 1, 2))"),
+        (lambda: solve_rates([[-1, 2]], [[0, 1]], [[0, np.inf]]),
+         "cash_flows: fractions must be finite"),
+        (lambda: _solve_ticks(np.ones(2), np.ones(2), scale=1.0, from_row_start=False,
+                              argument="x"),
+         "x: must be a 2-D array (streams, flows) (got (2,))"),
+        (lambda: _solve_ticks(np.ones((1, 2)), np.ones(3), scale=1.0, from_row_start=False,
+                              argument="x"),
+         "x: amounts, times and fractions must have the same shape (got ((1, 2), (3,), None))"),
+        (lambda: _solve_ticks(np.ones((1, 2)), np.ones(2), np.ones((2, 2)), scale=1.0,
+                              from_row_start=False, argument="x"),
+         "x: amounts, times and fractions must have the same shape "
+         "(got ((1, 2), (2,), (2, 2)))"),
+    ]
+    for call, text in cases:
+        with pytest.raises(InvalidArgumentError) as info:
+            call()
+        assert str(info.value) == text
+        assert info.value.argument == text.split(":")[0]
+    # finite fractions of the right shape are fine
+    assert solve_rates([[-1.0, 2.0]], [[0.0, 1.0]], [[0.0, 0.0]])[0] == pytest.approx(1.0)
+
+
+def test_error_messages_name_at_most_ten_rows() -> None:
+    with pytest.raises(NoSolutionError) as info:
+        solve_rates([[1.0, 2.0]] * 12, [[0.0, 1.0]] * 12)
+    assert str(info.value) == (
+        "cash_flows: no rate exists for rows [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]: the cash flows "
+        "never change sign (all payments zero, or no advance)")
+
+
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_fractions_give_closed_form_rates(use_fast: bool) -> None:
+    # -1000 now, +1105 one period and a half later (simple interest on the half):
+    # (1 + r/2)(1 + r) = 1.105, so r/2 r + 3/2 r - 0.105 = 0: r = -1.5 + sqrt(2.46).
+    # A second row without a fraction: 1100 a period later, r = 10%.
+    amounts = np.array([[-1000.0, 1105.0], [-1000.0, 1100.0], [-500.0, 552.5]])
+    times = np.array([[0.0, 1.0], [0.0, 1.0], [0.0, 1.0]])
+    fractions = np.array([[0.0, 0.5], [0.0, 0.0], [0.0, 0.5]])
+    rates = _solve_ticks(amounts, times, fractions, scale=1.0, from_row_start=False,
+                         argument="cash_flows", fast=use_fast)
+    root = -1.5 + np.sqrt(2.46)
+    assert rates[0] == pytest.approx(root, rel=1e-13)
+    assert rates[1] == pytest.approx(0.1, rel=1e-13)
+    assert rates[2] == pytest.approx(root, rel=1e-13)
+    public = solve_rates(amounts, times, fractions)
+    assert np.allclose(public, rates, rtol=1e-13, atol=0)
+
+
+def test_solve_rates_accepts_exact_numbers_and_ints() -> None:
+    from fractions import Fraction
+
+    want = solve_rates([[-1000.0, 1100.0]], [[0.0, 1.0]])
+    assert solve_rates([[-1000, 1100]], [[0, 1]])[0] == want[0]
+    assert solve_rates([[Fraction(-1000), Decimal(1100)]], [[Fraction(0), Fraction(1)]])[0] == (
+        want[0])
+    assert solve_rates([-1000, 1100], [0, 1])[0] == want[0]  # one row may be 1-D
+    with_fractions = solve_rates([[-1000, 1105]], [[0, 1]], [[Fraction(0), Fraction(1, 2)]])
+    assert with_fractions[0] == pytest.approx(-1.5 + np.sqrt(2.46), rel=1e-13)
+
+
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_two_flow_rows_have_closed_form_rates(use_fast: bool) -> None:
+    # -P at 0 and Q at t: r = (Q / P) ** (1 / t) - 1, for gains and losses, whole and
+    # fractional times, as one batch.
+    rng = np.random.default_rng(13)
+    p = rng.uniform(10, 10_000, 200)
+    q = p * rng.uniform(0.3, 3.0, 200)
+    t = np.where(np.arange(200) % 2 == 0, rng.integers(1, 40, 200), rng.uniform(0.1, 30, 200))
+    amounts = np.stack([-p, q], axis=1)
+    times = np.stack([np.zeros(200), t], axis=1)
+    rates = _solve_ticks(amounts, times, scale=1.0, from_row_start=False,
+                         argument="cash_flows", fast=use_fast)
+    expected = (q / p) ** (1 / t) - 1
+    assert np.allclose(rates, expected, rtol=1e-11, atol=1e-14)
+
+
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_two_payment_annuities_have_closed_form_rates(use_fast: bool) -> None:
+    # -P, then A at 1 and 2: with v = 1 / (1 + r), A v^2 + A v - P = 0.
+    p = np.array([1000.0, 1000.0, 1000.0, 250.0, 10.0])
+    a = np.array([600.0, 500.0, 450.0, 200.0, 50.0])
+    v = (-a + np.sqrt(a * a + 4 * a * p)) / (2 * a)
+    amounts = np.stack([-p, a, a], axis=1)
+    rates = _solve_ticks(amounts, np.arange(3, dtype=np.int64), scale=1.0,
+                         from_row_start=False, argument="cash_flows", fast=use_fast)
+    assert np.allclose(rates, 1 / v - 1, rtol=1e-12, atol=1e-15)
+    assert rates[1] == 0.0 or abs(rates[1]) <= 1e-15  # 500 + 500 = 1000: zero exactly
+
+
+@pytest.mark.parametrize(("rate", "places", "text"), [
+    (0.1234567890123456, 12, "0.123456789012"), (1 / 3, 12, "0.333333333333"),
+    (0.125, 2, "0.12"), (0.135, 2, "0.14"),   # ties to even on the float's shortest repr
+    (-0.0, 12, "0E-12"), (-1e-15, 12, "0E-12"),  # never a negative zero
+    (-0.05, 4, "-0.0500"), (12.5, 0, "12"), (2.0, 3, "2.000"),
+])
+def test_to_decimal_rate(rate: float, places: int, text: str) -> None:
+    assert str(solver.to_decimal_rate(rate, places)) == text
+
+
+def test_to_decimal_rate_refuses_non_finite_rates() -> None:
+    for rate in (float("nan"), float("inf"), -float("inf")):
+        with pytest.raises(ConvergenceError) as info:
+            solver.to_decimal_rate(rate)
+        assert str(info.value) == f"the solved rate is not a finite number ({rate!r})"
