@@ -598,7 +598,8 @@ def _publish_exact(principal: npt.NDArray[Any], rule: npt.NDArray[Any], fee: npt
     whose principal is whatever the published rows still owe, so principal parts add up
     to the amount financed plus capitalized interest; with ``carried_payoff`` that row
     pays ``round(exact balance + exact interest)`` instead (``payment_mode``), its
-    principal the payment less the interest cell.
+    principal the payment less the interest cell, and the interest cell never more than
+    that payment.
     """
     n_periods, n_loans = rule.shape
     out = {name: np.zeros((n_periods, n_loans), dtype=object) for name in _COLUMNS}
@@ -614,7 +615,11 @@ def _publish_exact(principal: npt.NDArray[Any], rule: npt.NDArray[Any], fee: npt
             paid = exact["payment_pi"][k, j]
             if carried_payoff and exact["balance"][k, j] == 0 and paid != 0:
                 # the payoff row: round(exact balance + exact interest), less the interest
-                principal_paid = rnd(paid, payment_mode) - interest
+                # cell, which never shows more than that payment (a cell rounded up past a
+                # payment rounded down would make the principal negative)
+                payoff = rnd(paid, payment_mode)
+                interest = min(interest, payoff)
+                principal_paid = payoff - interest
             elif exact["balance"][k, j] == 0:  # the payoff row, or rows after it
                 principal_paid = 0 if carried_payoff else owed + capitalized
             elif int(rule[k, j]) == PaymentRule.AMOUNT and paid != 0:

@@ -97,7 +97,8 @@ class BalancePrecision(enum.Enum):
     unrounded balance do: the level payment is rounded (``payment`` mode, and
     ``increment``) and paid as it is; the balance and each period's interest are carried
     unrounded and shown rounded (``interest`` mode), principal = payment − interest −
-    fee; the last installment is ``round(exact remaining balance + exact interest)``.
+    fee; the last installment is ``round(exact remaining balance + exact interest)``
+    (``payment`` mode), its interest cell never more than that installment.
     Rows reconcile; the principal cells add up to the amount financed up to the
     rounding of the interest cells, and the total of payments is the amount financed
     plus the exact total interest, rounded once.

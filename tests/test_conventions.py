@@ -497,6 +497,61 @@ def test_carried_precision_pays_tiny_installments_as_they_are() -> None:
     check_schedule(rows, allow_capitalization=True)
 
 
+def test_carried_payoff_interest_cell_never_exceeds_the_payoff() -> None:
+    """The payoff row of a carried schedule pays round(exact balance + exact interest)
+    (``payment`` mode); its interest cell, rounded by the ``interest`` mode on its own,
+    may round *up* past a payoff rounded *down*. The cell then shows the payoff, not
+    more (the negative principal was clamped to zero instead, which raised the payment:
+    0.03 paid on 0.02 whose exact total rounded once is 0.02; hypothesis' minimal case).
+
+    Independently, in cents: principal 2, periodic rate r = 0.01%/52 = 1/520000.
+    Level payment 2r / (1 - (1+r)^-3) = 0.666... -> half-up 1.
+    Row 1: interest 2r = 1/260000; balance 2 + 2r - 1 = 1 + 1/260000 = 260001/260000.
+    Row 2: interest 260001/135200000000; balance 260001/260000 - 1 + that interest
+           = 780001/135200000000 (0.0000058 cents).
+    Row 3 (payoff): balance x (1 + r) = 0.0000058 cents -> half-up 0.
+    Interest cells rounded up: 1, 1, and 1 capped at the payoff 0; principal cells are
+    payment - interest: 0, 0, 0 (each off by the up-rounding of its interest cell, under
+    a cent a row). Balance cells rounded up: 2, 1, 0. Total of payments 2 = the exact
+    total 2 + 0.0000077 rounded once. Rounded down instead, the interest cells are
+    0, 0, 0, so the principal cells are 1, 1, 0 and the balance cells 1, 0, 0."""
+    from fractions import Fraction
+
+    from bnpl_restructure.testing.invariants import check_schedule
+
+    def cell(value: Fraction, mode: str) -> int:  # value >= 0, to whole cents
+        return {"up": -(-value.numerator // value.denominator),
+                "down": value.numerator // value.denominator,
+                "half_up": (2 * value.numerator + value.denominator)
+                // (2 * value.denominator)}[mode]
+
+    rate = Fraction(1, 520000)
+    expected = {"up": ((1, 1, 0), (0, 0, 0), (1, 1, 0), (2, 1, 0)),
+                "down": ((1, 1, 0), (1, 1, 0), (0, 0, 0), (1, 0, 0)),
+                "half_up": ((1, 1, 0), (1, 1, 0), (0, 0, 0), (1, 0, 0))}
+    for mode, columns in expected.items():
+        rows = Plan.annuity("0.02", annual_rate="0.0001", installments=3,
+                            start="2000-01-01", first_due="2000-01-08", frequency="weekly",
+                            rounding=RoundingPolicy(payment="half_up", interest=mode,
+                                                    balance="carried")).schedule()
+        assert rows.program is not None and rows.program.periods[0].factor == rate
+        # the carried recurrence in Fractions, published cell by cell
+        balance, payments, principal, interest, balances = Fraction(2), [], [], [], []
+        for k in range(3):
+            exact_interest = balance * rate
+            pay = 1 if k < 2 else cell(balance + exact_interest, "half_up")
+            shown = min(cell(exact_interest, mode), pay)
+            balance += exact_interest - (pay if k < 2 else balance + exact_interest)
+            payments.append(pay)
+            interest.append(shown)
+            principal.append(pay - shown)
+            balances.append(cell(balance, mode))
+        assert (tuple(payments), tuple(principal), tuple(interest),
+                tuple(balances)) == columns
+        assert (rows.payment, rows.principal_paid, rows.interest, rows.balance) == columns
+        check_schedule(rows, allow_capitalization=True)
+
+
 # ------------------------------------------------ regressions from the review
 
 
