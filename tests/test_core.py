@@ -389,3 +389,57 @@ def test_program_validation_messages() -> None:
         "interest_rounding: ")
     assert _message(lambda: Program(principal=1, periods=one, payment_rounding="x")).startswith(
         "payment_rounding: ")
+
+
+def _exact_program(*, payment_rounding: str, carried_payoff: bool) -> Program:
+    periods = tuple(Period(due=date(2024, m, 1), factor=Fraction(1, 200),
+                           rule=PaymentRule.AMOUNT, amount=33_502, fee=100) for m in (1, 2))
+    return Program(principal=100_000, periods=(
+        *periods,
+        Period(due=date(2024, 3, 1), factor=Fraction(1, 200), rule=PaymentRule.PAYOFF),
+        Period(due=date(2024, 4, 1), factor=Fraction(1, 200), rule=PaymentRule.NOTHING)),
+        exact_balance=True, payment_rounding=payment_rounding, carried_payoff=carried_payoff)
+
+
+@pytest.mark.parametrize("carried", [False, True])
+def test_exact_balance_payoff_row_published_or_carried(carried: bool) -> None:
+    # Exact: B1 = 66998, B2 = 33830.99; the payoff row owes 33830.99 + 169.15495 =
+    # 34000.14495. Published rows: interest cells 500, 335 (334.99), 169 (169.15495);
+    # principal cells 33502 - 500 = 33002 and 33502 - 335 = 33167.
+    up = run_single(_exact_program(payment_rounding="up", carried_payoff=carried))
+    assert up.interest == (500, 335, 169, 0)
+    assert up.principal[:2] == (33_002, 33_167)
+    assert up.fee == (100, 100, 0, 0)
+    assert up.balance == (66_998, 33_831, 0, 0)
+    assert up.accrued == (500, 335, 169, 0)
+    if carried:   # round(exact balance + exact interest) = ceil(34000.14495) = 34001
+        assert up.payment[2:] == (34_001, 0)
+        assert up.principal[2:] == (33_832, 0)
+    else:         # what the published rows still owe: 100000 - 33002 - 33167 = 33831
+        assert up.payment[2:] == (34_000, 0)
+        assert up.principal[2:] == (33_831, 0)
+        assert sum(up.principal) == 100_000
+    half_up = run_single(_exact_program(payment_rounding="half_up", carried_payoff=carried))
+    assert half_up.payment == (33_602, 33_602, 34_000, 0)
+    assert half_up.capitalized == half_up.waived == half_up.arrears == (0, 0, 0, 0)
+
+
+def test_exact_balance_unpaid_interest_is_published_rounded() -> None:
+    # 1,000.00 at 1/3 a period (333.333...), nothing paid: capitalized, waived or carried.
+    for unpaid, column in ((UnpaidInterest.CAPITALIZE, "capitalized"),
+                           (UnpaidInterest.WAIVE, "waived"), (UnpaidInterest.CARRY, "arrears")):
+        program = Program(principal=100_000, exact_balance=True, periods=(
+            Period(due=date(2024, 1, 1), factor=Fraction(1, 3), rule=PaymentRule.NOTHING,
+                   unpaid=unpaid),
+            Period(due=date(2024, 2, 1), factor=Fraction(0), rule=PaymentRule.PAYOFF)))
+        rows = run_single(program)
+        assert getattr(rows, column)[0] == 33_333
+        assert rows.accrued[0] == 33_333
+        assert rows.payment[0] == rows.principal[0] == rows.interest[0] == 0
+        if unpaid is UnpaidInterest.CAPITALIZE:
+            assert rows.balance == (133_333, 0)
+            assert rows.payment[1] == 133_333  # principal cells add up to 1000 + 333.33
+        elif unpaid is UnpaidInterest.CARRY:
+            assert rows.payment[1] == 133_333 and rows.interest[1] == 33_333
+        else:
+            assert rows.payment[1] == 100_000
