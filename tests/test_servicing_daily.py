@@ -180,3 +180,81 @@ def test_on_time_daily_servicing_matches_the_schedule(cents: int, bp: int, n: in
     state = loan_state(s, _paid(s), as_of=s.due_dates[-1], terms=DAILY)
     assert state.is_settled and state.credit_balance == 0
     assert state.paid["interest"] == s.currency.to_major(sum(s.interest))
+
+
+# ------------------------------------------- found by review: regressions, with arithmetic
+
+
+def test_a_cent_more_on_one_installment_changes_no_interest() -> None:
+    # 1,000,000.00 at 24% over 12 (act/365f), every installment paid as scheduled but the
+    # first 0.01 more: the 0.01 pays installment 2 early in part; on its due date the
+    # interest accrued since comes first, so the loan costs the same interest and ends
+    # with the 0.01 as credit (it used to cost 2,469.76 less, the rest left as credit).
+    s = Plan.annuity("1000000", annual_rate="0.24", installments=12, start="2026-01-15",
+                     day_count="act/365f").schedule()
+    paid = _paid(s)
+    plus = [(paid[0][0], paid[0][1] + D("0.01")), *paid[1:]]
+    for compounding in ("none", "due_dates"):
+        terms = ServicingTerms(interest="daily", compounding=compounding)
+        exact = loan_state(s, paid, as_of=s.due_dates[-1], terms=terms)
+        more = loan_state(s, plus, as_of=s.due_dates[-1], terms=terms)
+        assert exact.paid["interest"] == more.paid["interest"] == D("134123.09")
+        assert more.credit_balance == D("0.01") and more.is_settled
+
+
+@pytest.mark.parametrize("overpayment", ["prepay_reduce", "prepay_shorten"])
+def test_a_prepayment_does_not_raise_the_next_installment(overpayment: str) -> None:
+    s = _loan()
+    terms = ServicingTerms(interest="daily", overpayment=overpayment)
+    # 300.00 on Feb 5 pays the interest to the day (1,200.00 x 12% x 21/365 = 8.28) and
+    # 291.72 of principal; installment 1 stays at most 106.59 and paying 106.59 on Feb 15
+    # leaves nothing overdue (it used to be 114.87, leaving 8.28 overdue)
+    early = loan_state(s, [("2026-02-05", "300.00")], as_of="2026-02-05", terms=terms)
+    assert early.paid["interest"] == D("8.28") and early.paid["principal"] == D("291.72")
+    assert early.remaining is not None and early.remaining.payment[0] <= 10659
+    later = loan_state(s, [("2026-02-05", "300.00"), ("2026-02-15", "106.59")],
+                       as_of="2026-02-20", terms=terms)
+    assert later.overdue == () and later.days_past_due == 0
+    part = loan_state(s, [("2026-02-05", "5.00"), ("2026-02-15", "101.59")],
+                      as_of="2026-02-20", terms=terms)
+    assert part.overdue == () and part.days_past_due == 0
+
+
+def test_the_quote_after_an_early_installment_is_principal_and_interest_to_the_day() -> None:
+    s = _loan()
+    # installment 1 paid on Feb 5 (8.28 interest, 98.31 principal): 1,101.69 left; on
+    # Feb 10, 5 days of interest: 1,101.69 x 12% x 5/365 = 1.8110 -> 1.81: 1,103.50
+    state = loan_state(s, [("2026-02-05", "106.59")], as_of="2026-02-10", terms=DAILY)
+    assert (state.outstanding_principal, state.accrued_interest, state.payoff_amount) == (
+        D("1101.69"), D("1.81"), D("1103.50"))
+
+
+def test_30_360_interest_does_not_depend_on_how_the_days_are_grouped() -> None:
+    # 100,000.00 at 24% on 30/360: Jan 15..Feb 15 is 30 days (2,000.00), but 16 + 15 when
+    # split at Jan 31; a 10.00 charge paid on Jan 31 must not add a day of interest
+    from bnpl_restructure.servicing import Charge
+    s = Plan.annuity("100000", annual_rate="0.24", installments=12, start="2026-01-15",
+                     day_count="30/360").schedule()
+    fee = Charge(date="2026-01-31", name="nsf", amount="10.00")
+    with_fee = loan_state(s, [("2026-01-31", "10.00")], as_of="2026-02-16", terms=DAILY,
+                          charges=[fee])
+    assert with_fee.overdue[0].interest == s[0].interest == D("2000.00")
+
+
+def test_a_far_day_under_daily_compounding_is_refused_not_overflowed() -> None:
+    s = _loan()
+    terms = ServicingTerms(interest="daily", compounding="daily")
+    with pytest.raises(InvalidArgumentError) as info:
+        loan_state(s, as_of="9999-12-31", terms=terms)
+    assert info.value.argument == "as_of"
+
+
+def test_remaining_ignores_the_callers_decimal_context() -> None:
+    import decimal
+    s = _loan()
+    terms = ServicingTerms(interest="daily", compounding="daily")
+    expected = loan_state(s, as_of="2026-02-20", terms=terms).remaining
+    with decimal.localcontext() as ctx:
+        ctx.prec = 4
+        ctx.traps[decimal.Inexact] = True
+        assert loan_state(s, as_of="2026-02-20", terms=terms).remaining == expected

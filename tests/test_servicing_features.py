@@ -289,3 +289,73 @@ def test_a_state_document_is_checked_against_its_history() -> None:
 def test_every_component_is_reported() -> None:
     state = loan_state(_flat(), as_of="2026-01-10")
     assert set(state.paid) == set(COMPONENTS) and "charge" in COMPONENTS
+
+
+# ------------------------------------------- found by review: regressions
+
+
+def test_a_same_day_charge_after_that_days_payments_is_refused() -> None:
+    s = _flat()
+    state = loan_state(s, as_of="2026-02-10").apply(("2026-02-10", "106.00"))
+    nsf = Charge(date="2026-02-10", name="nsf", amount="15.00")
+    with pytest.raises(InvalidArgumentError) as info:
+        state.apply(("2026-02-10", "5.00"), charges=[nsf])
+    assert info.value.argument == "charges"
+    # given with the day's first payment it equals a full replay
+    first = loan_state(s, as_of="2026-02-10").apply(("2026-02-10", "106.00"), charges=[nsf])
+    assert first == loan_state(s, [("2026-02-10", "106.00")], as_of="2026-02-10",
+                               charges=[nsf])
+
+
+def test_a_charge_to_an_installment_a_prepayment_removed_is_a_typed_error() -> None:
+    s = _flat()
+    terms = ServicingTerms(overpayment="prepay_shorten", early_payoff="no_rebate")
+    with pytest.raises(InvalidArgumentError) as info:
+        loan_state(s, [("2026-02-10", "800.00")], as_of="2026-03-05", terms=terms,
+                   charges=[Charge(date="2026-03-01", name="nsf", amount="5",
+                                   installment=12)])
+    assert info.value.argument == "charges" and "prepay_shorten" in str(info.value)
+
+
+def test_a_document_history_after_its_day_is_refused() -> None:
+    s = _flat()
+    doc = json.loads(json.dumps(loan_state(s, [("2026-02-10", "106.00")],
+                                           as_of="2026-02-20").to_dict()))
+    doc["history"]["payments"].append({"date": "2026-03-10", "amount": "1.00"})
+    with pytest.raises(InvalidDocumentError) as info:
+        LoanState.from_dict(doc)
+    assert info.value.argument == "loan_state.history.payments[1].date"
+
+
+def test_terms_documents_written_before_later_fields_existed_still_load() -> None:
+    doc = ServicingTerms.jd_baitiao().to_dict()
+    for name in ("interest", "compounding", "annual_rate", "day_count", "rebate_deferral",
+                 "allow_rule_of_78_over_61_months", "late_fee_base",
+                 "delinquency_buckets"):
+        del doc[name]
+    assert ServicingTerms.from_dict(doc) == ServicingTerms.jd_baitiao()
+
+
+@pytest.mark.parametrize(("kwargs", "argument"), [
+    ({"late_fees": None}, "late_fees"),
+    ({"late_fees": LateFee(days_past_due=1)}, "late_fees"),
+    ({"waterfall": None}, "waterfall"),
+    ({"delinquency_buckets": (x for x in (30, 60))}, "delinquency_buckets"),
+])
+def test_bad_terms_are_typed_errors(kwargs: dict[str, object], argument: str) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        ServicingTerms(**kwargs)  # type: ignore[arg-type]
+    assert info.value.argument == argument
+
+
+def test_bad_histories_are_typed_errors() -> None:
+    for call, argument in ((lambda: loan_state(_flat(), 5, as_of="2026-03-01"), "payments"),
+                           (lambda: loan_state(_flat(), as_of="2026-03-01", charges=5),
+                            "charges")):
+        with pytest.raises(InvalidArgumentError) as info:
+            call()  # type: ignore[no-untyped-call]
+        assert info.value.argument == argument
+    later = loan_state(_flat(), as_of="2026-03-01")
+    with pytest.raises(InvalidArgumentError) as before:
+        later.apply(("2026-02-01", "10"))
+    assert "the state's day" in str(before.value)

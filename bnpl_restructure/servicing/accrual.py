@@ -56,20 +56,28 @@ class DailyInterest:
         exact = self.exact
         return round_ratio(exact.numerator, exact.denominator, self.mode)
 
-    def accrue(self, day: date, principal: int, unpaid_interest: int) -> None:
+    def accrue(self, day: date, principal: int, unpaid_interest: int,
+               anchor: date | None = None) -> None:
         """Accrue the days from the last accrual to ``day`` on ``principal`` and, under
         compounding, on ``unpaid_interest`` (booked and unpaid) and the interest accrued
-        and not booked (daily compounding)."""
+        and not booked (daily compounding). ``anchor``: the start of the period the days
+        fall in (its last due date): the year fraction is measured from it, so a period
+        counts as its schedule counts it, however its days are grouped (30/360 counts
+        Jan 15..Feb 15 as 30 days, but 16 + 15 when split at Jan 31)."""
         if day <= self.since:
             return
-        fraction = self.day_count.year_fraction(self.since, day) * self.rate
+        start = self.since if anchor is None or anchor > self.since else anchor
+        years = self.day_count.year_fraction(start, day) - \
+            self.day_count.year_fraction(start, self.since)
+        fraction = years * self.rate
         base = principal
         if self.compounding is not Compounding.NONE:
             base += unpaid_interest
         if self.compounding is Compounding.DAILY and base + self.exact > 0:
             days = (day - self.since).days
-            per_day = Decimal(fraction.numerator) / Decimal(fraction.denominator) / days
-            growth = _SIXTY.power(_SIXTY.add(1, per_day), days) - 1
+            per_day = _SIXTY.divide(Decimal(fraction.numerator),
+                                    _SIXTY.multiply(Decimal(fraction.denominator), days))
+            growth = _SIXTY.subtract(_SIXTY.power(_SIXTY.add(1, per_day), days), 1)
             self.exact += (base + self.exact) * Fraction(growth)
         elif base > 0:
             self.exact += base * fraction

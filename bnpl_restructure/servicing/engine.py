@@ -172,6 +172,8 @@ class Engine:
                                          owner=self.token)  # charges to the loan
         self.open: dict[int, None] = {}  # numbers with money owed
         self.buckets: dict[tuple[date, int, str], int] = {}
+        self.queue: list[tuple[tuple[Any, ...], tuple[date, int, str]]] = []  # a heap
+        self.demand: tuple[date, date, set[int]] | None = None  # penalty booked on demand
         self.owed_total = dict.fromkeys(COMPONENTS, 0)
         self.ledger: list[LedgerEvent] = []
         self.paid = dict.fromkeys(COMPONENTS, 0)
@@ -251,6 +253,7 @@ class Engine:
         other.by_number = dict(self.by_number)
         other.open = dict(self.open)
         other.buckets = dict(self.buckets)
+        other.queue = list(self.queue)
         other.owed_total = dict(self.owed_total)
         other.ledger = list(self.ledger)
         other.paid = dict(self.paid)
@@ -305,6 +308,8 @@ class Engine:
         if minor <= 0:
             return
         key = (when, inst.number, component)
+        if key not in self.buckets:
+            heapq.heappush(self.queue, (self.order_key(key), key))
         self.buckets[key] = self.buckets.get(key, 0) + minor
         inst.owed[component] += minor
         self.owed_total[component] += minor
@@ -329,14 +334,27 @@ class Engine:
         return (self.rank[component], when, number)
 
     def allocate(self, day: date, amount: int, *, up_to: date | None = None) -> int:
-        """Pay charges in waterfall order (those dated on or before ``up_to``)."""
-        if amount == 0:
-            return 0
-        for key in sorted(self.buckets, key=self.order_key):
-            if amount == 0:
-                break
+        """Pay charges in waterfall order (those dated on or before ``up_to``): from the
+        queue of open charges, so a payment costs the charges it reaches, not all."""
+        queue, kept = self.queue, []
+        horizontal = self.terms.order is PaymentOrder.HORIZONTAL
+        demand = self.demand
+        while amount and queue:
+            entry = heapq.heappop(queue)
+            key = entry[1]
+            if key not in self.buckets:
+                continue  # paid or forgiven since it was queued
+            if demand is not None and key[1] in self.accruing and key[1] not in demand[2]:
+                # the payment reaches this installment: its penalty first, booked now
+                demand[2].add(key[1])
+                self.book_one(key[1], demand[0], demand[1])
+                heapq.heappush(queue, entry)
+                continue
+            kept.append(entry)
             when, number, component = key
             if up_to is not None and when > up_to:
+                if horizontal:
+                    break  # ordered by date first: nothing later is due either
                 continue
             take = min(amount, self.buckets[key])
             inst = self._take(key, take)
@@ -344,6 +362,9 @@ class Engine:
             self.paid[component] += take
             amount -= take
             self.log(day, "allocation", take, number, component)
+        for entry in kept:
+            if entry[1] in self.buckets:
+                heapq.heappush(queue, entry)
         return amount
 
     def allocate_to(self, day: date, number: int, component: str, minor: int) -> None:
@@ -368,15 +389,17 @@ class Engine:
         interest, its parts are found now: the interest accrued since the last one first
         (at most the installment), the rest of its scheduled amount principal (the last
         installment: all the principal left)."""
+        booked = 0  # interest booked to it before (a prepayment's interest to the day)
         if self.daily is not None:
             self.accrue_interest(day)
-            room = max(inst.payment - inst.fee, 0)
+            room = max(inst.payment - inst.fee - inst.interest, 0)
+            booked = inst.interest
             if inst.number == self.order[-1]:
-                inst.interest = self.daily.book()
+                inst.interest += self.daily.book()
                 inst.principal = self.uncalled_now
             else:
-                inst.interest = self.daily.book(room)
-                inst.principal = min(room - inst.interest, self.uncalled_now)
+                inst.interest += self.daily.book(room)
+                inst.principal = min(room - (inst.interest - booked), self.uncalled_now)
             inst.payment = inst.principal + inst.interest + inst.fee
         inst.called = True
         inst.early = early
@@ -385,7 +408,8 @@ class Engine:
             self.early_called[inst.number] = None
         heapq.heappush(self.owing, inst.number)
         for component in SCHEDULED:
-            self.charge(inst, component, getattr(inst, component), inst.due, day, note=note)
+            amount = getattr(inst, component) - (booked if component == "interest" else 0)
+            self.charge(inst, component, amount, inst.due, day, note=note)
 
     # ------------------------------------------------------------ the event loop
 
@@ -438,6 +462,8 @@ class Engine:
             if inst.early:
                 inst.early = False  # paid early in part: from today it is simply due
                 del self.early_called[inst.number]
+                if self.daily is not None:
+                    self.resplit(inst, day)
             else:
                 self.call(inst, day, early=False)
             self.late_from(inst)
@@ -472,6 +498,12 @@ class Engine:
             self.end_of_grace(day, self.own(number))
 
     def add_charge(self, day: date, charge: Charge) -> None:
+        if charge.installment is not None and charge.installment not in self.by_number:
+            raise InvalidArgumentError(
+                "charges", f"the charge dated {day.isoformat()} is to installment "
+                f"{charge.installment}, which a prepayment removed from the plan "
+                "(prepay_shorten): charge it to the loan (installment=None)",
+                received=charge.installment)
         inst = self.own(charge.installment or 0)
         minor = self.currency.to_minor(charge.amount)
         self.charged["charge"] += minor
@@ -572,25 +604,25 @@ class Engine:
     def book_penalties(self, day: date, through: date) -> None:
         """Charge the penalty accrued through ``through``: amount × rate × days, rounded
         half-up once per booking on the running total (no day's rounding is lost)."""
-        dated_by_charge = self.terms.charge_dating is ChargeDating.CHARGE_DATE
-        done = []
         for number in sorted(self.accruing):
-            inst = self.own(number)
-            self.accrue_to(inst, through)
-            if inst.pending:
-                inst.penalty_exact += inst.pending
-                inst.pending = Fraction(0)
-                total = inst.penalty_exact
-                rounded = round_ratio(total.numerator, total.denominator,
-                                      RoundingMode.HALF_UP)
-                amount = rounded - inst.penalty_booked
-                inst.penalty_booked = rounded
-                self.charged["penalty"] += amount
-                self.charge(inst, "penalty", amount, through if dated_by_charge else inst.due,
-                            day, kind="penalty", note=f"accrued through {through.isoformat()}")
-            if self.base_of(inst) == 0 and not inst.grace_penalty:
-                done.append(number)
-        for number in done:
+            self.book_one(number, day, through)
+
+    def book_one(self, number: int, day: date, through: date) -> None:
+        """:meth:`book_penalties` for one installment."""
+        inst = self.own(number)
+        self.accrue_to(inst, through)
+        if inst.pending:
+            inst.penalty_exact += inst.pending
+            inst.pending = Fraction(0)
+            total = inst.penalty_exact
+            rounded = round_ratio(total.numerator, total.denominator, RoundingMode.HALF_UP)
+            amount = rounded - inst.penalty_booked
+            inst.penalty_booked = rounded
+            self.charged["penalty"] += amount
+            dated_by_charge = self.terms.charge_dating is ChargeDating.CHARGE_DATE
+            self.charge(inst, "penalty", amount, through if dated_by_charge else inst.due,
+                        day, kind="penalty", note=f"accrued through {through.isoformat()}")
+        if self.base_of(inst) == 0 and not inst.grace_penalty:
             del self.accruing[number]
 
     # ------------------------------------------------------------ late fees
@@ -697,8 +729,41 @@ class Engine:
     def accrue_interest(self, day: date) -> None:
         """Daily interest: accrue through ``day`` on what is unpaid now."""
         if self.daily is not None:
+            k = bisect_right(self.dues, self.daily.since) - 1
+            anchor = self.dues[k] if k >= 0 else self.schedule.start
             self.daily.accrue(day, self.owed_total["principal"] + self.uncalled_now,
-                              self.owed_total["interest"])
+                              self.owed_total["interest"], anchor)
+
+    def resplit(self, inst: _Installment, day: date) -> None:
+        """Daily interest: an installment called early and paid in part falls due; the
+        interest accrued since it was called comes first, so as much of its unpaid
+        principal becomes interest (the principal goes back to the plan still to come)."""
+        self.accrue_interest(day)
+        if self.daily is None:
+            return
+        if inst.number == self.order[-1]:  # the last: all the interest, on top
+            amount = self.daily.book()
+            inst.interest += amount
+            inst.payment += amount
+            self.charge(inst, "interest", amount, day, day,
+                        note="accrued since it was paid early in part")
+            return
+        amount = self.daily.book(inst.owed["principal"])
+        if not amount:
+            return
+        left = amount
+        for key in sorted((k for k in self.buckets if k[1] == inst.number
+                           and k[2] == "principal"), reverse=True):
+            take = min(left, self.buckets[key])
+            self._take(key, take)
+            left -= take
+        inst.principal -= amount
+        inst.interest += amount
+        self.uncalled_now += amount
+        self.log(day, "rebate", amount, inst.number, "principal",
+                 note="re-split on its due date: interest accrued since it was paid early")
+        self.charge(inst, "interest", amount, day, day,
+                    note="accrued since it was paid early in part")
 
     def book_interest(self, day: date, note: str) -> None:
         """Daily interest accrued and not booked yet falls due today, on the next
@@ -712,7 +777,8 @@ class Engine:
             number = self.order[min(k0, len(self.order) - 1)]
             inst = self.own(number)
             inst.interest += amount
-            inst.payment += amount
+            if inst.called:  # one not due yet keeps its scheduled amount (interest first)
+                inst.payment += amount
             self.charge(inst, "interest", amount, day, day, note=note)
 
     def settlement(self, day: date) -> tuple[int, int]:
@@ -796,20 +862,31 @@ class Engine:
 
     def pay(self, day: date, amount: int) -> None:
         """Apply a payment (with any credit balance held from before)."""
-        if self.penalties:
-            self.book_penalties(day, day - ONE_DAY + timedelta(days=self.shift))
+        through = day - ONE_DAY + timedelta(days=self.shift)
+        # Penalty is booked before the payment is applied. With the usual order (oldest
+        # installment first, penalty dated with its installment) only the installments
+        # the payment reaches need it, and they are booked as it reaches them: a small
+        # payment on a long overdue plan costs what it pays, not the whole plan.
+        on_demand = self.penalties and self.terms.order is PaymentOrder.HORIZONTAL and \
+            self.terms.charge_dating is ChargeDating.INSTALLMENT_DUE_DATE
+        if self.penalties and not on_demand:
+            self.book_penalties(day, through)
         if self.daily is not None and self.order and \
                 day > self.by_number[self.order[-1]].due:
             self.book_interest(day, note="accrued since the last due date")
         amount, self.credit = amount + self.credit, 0
         quote, _ = self.settlement(day)
-        due_now = sum(v for (when, _, _), v in self.buckets.items() if when <= day)
-        if amount >= quote and amount > due_now:
+        if on_demand and amount >= quote and self.accruing:
+            self.book_penalties(day, through)  # perhaps a payoff: everything booked first
+            quote, _ = self.settlement(day)
+        if amount >= quote and amount > sum(
+                v for (when, _, _), v in self.buckets.items() if when <= day):
             # an early payoff: more than is due today, and enough to settle (a payment of
             # just what is due pays it, even when nothing else would be owed today: the
             # installments to come stay as scheduled)
             left = self.settle(day, amount)
         else:
+            self.demand = (day, through, set()) if on_demand else None
             left = self.allocate(day, amount, up_to=day)
             if left:
                 left = self.allocate(day, left)  # charges of installments paid early
@@ -824,6 +901,7 @@ class Engine:
                     future = [self.own(n) for n in uncalled]
                     if future and sum(i.principal for i in future):
                         left = self.reschedule(day, left, future)
+        self.demand = None
         if left:
             self.credit += left
             self.log(day, "credit", left, note="received beyond what is owed")

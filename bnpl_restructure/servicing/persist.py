@@ -94,9 +94,19 @@ def terms_to_dict(terms: ServicingTerms) -> dict[str, Any]:
     return envelope("servicing_terms", terms_body(terms))
 
 
+#: Fields added to the terms after the first documents were written: a document without
+#: them was written before they existed and means their defaults.
+_LATER = ("late_fee_base", "delinquency_buckets", "rebate_deferral",
+          "allow_rule_of_78_over_61_months", "interest", "compounding", "annual_rate",
+          "day_count")
+
+
 def read_terms(body: Mapping[str, Any], where: str) -> ServicingTerms:
     """A :class:`ServicingTerms` from its fields (errors name ``where.field``)."""
     check_keys(body, ServicingTerms.__dataclass_fields__, where)
+    defaults = ServicingTerms()
+    body = {**{name: _default_value(getattr(defaults, name)) for name in _LATER
+               if name not in body}, **body}
     values: dict[str, Any] = {
         "name": read_str(body, "name", where),
         "grace_days": read_int(body, "grace_days", where),
@@ -133,6 +143,15 @@ def read_terms(body: Mapping[str, Any], where: str) -> ServicingTerms:
     values["rebate_deferral"] = read_int(body, "rebate_deferral", where) if isinstance(
         deferral, int) else read_str(body, "rebate_deferral", where)
     return build(where, ServicingTerms, **values)
+
+
+def _default_value(value: Any) -> Any:
+    """A default term as its document writes it."""
+    if isinstance(value, tuple):
+        return list(value)
+    if hasattr(value, "value"):
+        return value.value
+    return value
 
 
 def terms_from_dict(document: Any) -> ServicingTerms:
@@ -194,6 +213,15 @@ def state_from_dict(document: Any) -> LoanState:
                              amount=read_decimal(item, "amount", here),
                              installment=read_optional(read_int, item, "installment", here)))
     as_of = read_date(body, "as_of", where)
+    dated: list[tuple[str, list[Payment] | list[Charge]]] = [("payments", payments),
+                                                            ("charges", charges)]
+    for name, items in dated:
+        for k, day in enumerate(item.date for item in items):
+            if day > as_of:
+                raise InvalidDocumentError(
+                    path(path(path(at, name), k), "date"), f"is after the state's day "
+                    f"({as_of.isoformat()}): a stored history holds only what was received",
+                    received=day.isoformat())
     try:
         state = loan_state(schedule, payments, as_of=as_of, terms=terms, charges=charges)
     except InvalidArgumentError as exc:

@@ -127,9 +127,10 @@ def _check_currency(record: Payment | Charge, currency: Currency, where: str) ->
                                     "schedule's currency", received=record.currency.code)
 
 
-def _check_date(day: date, previous: date | None, start: date, where: str) -> None:
+def _check_date(day: date, previous: date | None, start: date, where: str,
+                since: str = "the loan starts") -> None:
     if day < start:
-        raise InvalidTermsError(f"{where}.date", f"must not be before the loan starts "
+        raise InvalidTermsError(f"{where}.date", f"must not be before {since} "
                                 f"({start.isoformat()})", received=day.isoformat())
     if previous is not None and day < previous:
         raise InvalidArgumentError(f"{where}.date", "must be in date order (previous "
@@ -137,11 +138,13 @@ def _check_date(day: date, previous: date | None, start: date, where: str) -> No
 
 
 def read_payments(payments: Iterable[Any] | None, currency: Currency,
-                  start: date, *, argument: str = "payments") -> list[Payment]:
+                  start: date, *, argument: str = "payments",
+                  since: str = "the loan starts") -> list[Payment]:
     """Payments as given (:class:`Payment` or ``(date, amount[, currency])``) checked and
-    normalized: date order, not before ``start``, the schedule's currency, whole minor
-    units."""
-    if payments is None or isinstance(payments, (str, bytes, Mapping)):
+    normalized: date order, not before ``start`` (``since`` names it), the schedule's
+    currency, whole minor units."""
+    if payments is None or isinstance(payments, (str, bytes, Mapping)) or not isinstance(
+            payments, Iterable):
         raise InvalidArgumentError(argument, "must be a sequence of Payment objects or "
                                    "(date, amount[, currency]) tuples", received=payments)
     out: list[Payment] = []
@@ -158,17 +161,18 @@ def read_payments(payments: Iterable[Any] | None, currency: Currency,
                                        "currency]) tuple", received=item)
         _check_currency(payment, currency, where)
         minor = parse_money(payment.amount, currency, argument=f"{where}.amount")
-        _check_date(payment.date, out[-1].date if out else None, start, where)
+        _check_date(payment.date, out[-1].date if out else None, start, where, since)
         out.append(Payment(date=payment.date, amount=currency.to_major(minor),
                            currency=currency))
     return out
 
 
 def read_charges(charges: Iterable[Any] | None, currency: Currency, start: date,
-                 numbers: Sequence[int]) -> list[Charge]:
+                 numbers: Sequence[int], since: str = "the loan starts") -> list[Charge]:
     """Charges as given (:class:`Charge` objects), checked like payments; an installment
     number must be one of ``numbers`` (the schedule's, in order)."""
-    if charges is None or isinstance(charges, (str, bytes, Mapping)):
+    if charges is None or isinstance(charges, (str, bytes, Mapping)) or not isinstance(
+            charges, Iterable):
         raise InvalidArgumentError("charges", "must be a sequence of Charge objects",
                                    received=charges)
     out: list[Charge] = []
@@ -180,7 +184,7 @@ def read_charges(charges: Iterable[Any] | None, currency: Currency, start: date,
                                        "installment=])", received=charge)
         _check_currency(charge, currency, where)
         minor = parse_money(charge.amount, currency, argument=f"{where}.amount")
-        _check_date(charge.date, out[-1].date if out else None, start, where)
+        _check_date(charge.date, out[-1].date if out else None, start, where, since)
         known = set(numbers) if known is None else known
         if charge.installment is not None and charge.installment not in known:
             raise InvalidArgumentError(f"{where}.installment", "is not an installment of "

@@ -20,13 +20,15 @@ from .._context import in_library_context
 from ..calendar import parse_date
 from ..core import PaymentRule, Program
 from ..errors import InvalidArgumentError, InvalidTermsError
-from ..money import Currency, format_money
+from ..money import MAX_AMOUNT, Currency, format_money
 from ..schedule import Schedule
 from .engine import Engine, _Installment, _with
 from .records import Charge, LedgerEvent, Payment, read_charges, read_payments
 from .terms import COMPONENTS, ServicingTerms
 
 __all__ = ["LoanState", "OverdueInstallment", "loan_state", "payoff_quote"]
+
+_LARGEST = 10 ** 20  # minor units: far above MAX_AMOUNT, well within the decimal context
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,6 +121,7 @@ class LoanState:
         object.__setattr__(self, "paid", MappingProxyType(dict(self.paid)))
 
     @property
+    @in_library_context
     def remaining(self) -> Schedule | None:
         """The plan still to come: installments due after :attr:`as_of` with what is
         left of them, as rescheduled (``None`` when nothing is to come). Built when first
@@ -184,8 +187,9 @@ class LoanState:
         True
         """
         engine = self._continue()
-        new = read_payments([payment], self.currency, self.as_of, argument="payment")
-        more = _charges_through(engine, charges, self.as_of, new[0].date)
+        new = read_payments([payment], self.currency, self.as_of, argument="payment",
+                            since="the state's day")
+        more = self._more_charges(engine, charges, new[0].date)
         return _advance(self, engine, new[0].date, new, more)
 
     @in_library_context
@@ -197,8 +201,19 @@ class LoanState:
         if day < self.as_of:
             raise InvalidArgumentError("as_of", "must not be before the state's day "
                                        f"({self.as_of.isoformat()})", received=day.isoformat())
-        return _advance(self, engine, day, [], _charges_through(engine, charges,
-                                                                self.as_of, day))
+        return _advance(self, engine, day, [], self._more_charges(engine, charges, day))
+
+    def _more_charges(self, engine: Engine, charges: Iterable[Charge],
+                      day: date) -> list[Charge]:
+        more = _charges_through(engine, charges, self.as_of, day)
+        if any(c.date == self.as_of for c in more) and any(
+                p.date == self.as_of for p in self.payments):
+            raise InvalidArgumentError(
+                "charges", f"a charge dated {self.as_of.isoformat()} would come after that "
+                "day's payments, but a day's charges come before its payments: give it "
+                "with the day's first payment, or date it the next day",
+                received=self.as_of.isoformat())
+        return more
 
     # ------------------------------------------------------------ display
 
@@ -259,7 +274,8 @@ class LoanState:
 
 def _charges_through(engine: Engine, charges: Iterable[Charge], start: date,
                      day: date) -> list[Charge]:
-    more = read_charges(charges, engine.currency, start, engine.order)
+    more = read_charges(charges, engine.currency, start, engine.order,
+                        since="the state's day")
     late = [c for c in more if c.date > day]
     if late:
         raise InvalidArgumentError("charges", f"a charge dated {late[0].date} is after "
@@ -357,6 +373,11 @@ def loan_state(schedule: Schedule, payments: Iterable[Any] = (), *, as_of: Any,
 
 def _state(seen: Engine, day_of: date, quote: int, engine: Engine,
            payments: tuple[Payment, ...], charges: tuple[Charge, ...]) -> LoanState:
+    if quote > _LARGEST:  # interest compounding over centuries: beyond any amount
+        raise InvalidArgumentError(
+            "as_of", f"the loan would owe a {len(str(quote))}-digit number of minor units "
+            f"by then, beyond the largest amount the library handles ({MAX_AMOUNT} major "
+            "units); ask about an earlier day", received=day_of.isoformat())
     major = seen.major
     sched = seen.schedule
     terms = seen.terms
@@ -404,6 +425,8 @@ def _remaining(replay: Engine, day_of: date) -> Schedule | None:
     interest, the installments not due yet as they will be if paid on their due dates)."""
     rows = []
     daily = replay.daily.copy() if replay.daily is not None else None
+    past = [d for d in replay.dues if d <= day_of]
+    anchor = past[-1] if past else replay.schedule.start
     left = replay.uncalled_now
     last = replay.order[-1] if replay.order else None
     for inst in replay.installments:
@@ -412,11 +435,12 @@ def _remaining(replay: Engine, day_of: date) -> Schedule | None:
         if inst.called:
             parts = [inst.owed[c] for c in ("principal", "interest", "fee")]
         elif daily is not None:  # daily interest: projected, paid on the due dates
-            daily.accrue(inst.due, left, 0)
+            daily.accrue(inst.due, left, 0, anchor)
             room = max(inst.payment - inst.fee, 0)
             interest = daily.book() if inst.number == last else daily.book(room)
             principal = left if inst.number == last else min(room - interest, left)
             left -= principal
+            anchor = inst.due
             parts = [principal, interest, inst.fee]
         else:
             parts = [inst.principal, inst.interest, inst.fee]

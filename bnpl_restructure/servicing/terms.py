@@ -294,6 +294,10 @@ class ServicingTerms:
                                             argument="overpayment"))
         put(self, "early_payoff", parse_enum(EarlyPayoff, self.early_payoff,
                                              argument="early_payoff"))
+        if isinstance(self.late_fees, LateFee) or not isinstance(self.late_fees,
+                                                                 (tuple, list)):
+            raise InvalidArgumentError("late_fees", "must be a tuple of LateFee tiers",
+                                       received=self.late_fees)
         fees = tuple(self.late_fees)
         if not all(isinstance(f, LateFee) for f in fees):
             raise InvalidArgumentError("late_fees", "must be LateFee tiers", received=fees)
@@ -308,7 +312,7 @@ class ServicingTerms:
                 or self.max_late_fees < 0):
             raise InvalidArgumentError("max_late_fees", "must be a non-negative integer",
                                        received=self.max_late_fees)
-        if isinstance(self.waterfall, str):
+        if not isinstance(self.waterfall, (tuple, list)):
             raise InvalidArgumentError("waterfall", f"must be a tuple ordering each of "
                                        f"{COMPONENTS} once", received=self.waterfall)
         waterfall = tuple(self.waterfall)
@@ -323,7 +327,7 @@ class ServicingTerms:
         put(self, "late_fee_base", parse_enum(LateFeeBase, self.late_fee_base,
                                               argument="late_fee_base"))
         bounds = self.delinquency_buckets
-        if isinstance(bounds, (str, bytes)) or not all(
+        if not isinstance(bounds, (tuple, list)) or not all(
                 isinstance(b, int) and not isinstance(b, bool) for b in tuple(bounds)) or \
                 not bounds or list(bounds) != sorted(set(bounds)) or bounds[0] < 1:
             raise InvalidArgumentError("delinquency_buckets", "must be increasing whole "
