@@ -27,8 +27,8 @@ from bnpl_restructure import Plan, RoundingPolicy
 from bnpl_restructure.schedule import Schedule
 from bnpl_restructure.servicing import (
     LateFee,
-    Overpayment,
     LoanState,
+    Overpayment,
     ServicingTerms,
     loan_state,
 )
