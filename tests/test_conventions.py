@@ -586,3 +586,17 @@ def test_a_level_last_row_with_a_balloon_is_refused() -> None:
                                                    r"combined with a balloon"):
         Plan.annuity("10000", annual_rate="0.08", installments=12, start="2024-01-31",
                      balloon="5000", last_installment="level")
+
+
+def test_the_carried_check_adds_fees_after_rounding() -> None:
+    # 10.00 at 3% for one month with a 0.01 fee, payments rounded half-even: principal and
+    # interest are 10.025 exactly, rounded half-even to 10.02, plus the 0.01 fee: 10.03.
+    # Rounding the total with the fee in it (10.035 -> 10.04) is not what the library
+    # does, and the invariant check must not claim it is.
+    plan = Plan.annuity("10.00", annual_rate="0.03", installments=1, start="2000-01-01",
+                        fee="0.01", rounding=RoundingPolicy(payment="half_even",
+                                                           balance="carried"))
+    from bnpl_restructure.testing.invariants import check_schedule
+    s = plan.schedule()
+    assert s.payment == (1003,)
+    check_schedule(s, allow_capitalization=True)
