@@ -16,6 +16,7 @@ from bnpl_restructure.examples import seed_plan
 from bnpl_restructure.restructure import (
     CapitalizeArrears,
     Change,
+    ChangeRate,
     DeferPrincipal,
     ExtendTerm,
     ForgivePrincipal,
@@ -756,3 +757,50 @@ def test_searches_are_bounded() -> None:
         with pytest.raises(InvalidArgumentError) as info:
             call()
         assert info.value.argument == argument
+
+
+# ------------------------------------------------------------- rates up and down
+
+
+def test_rate_increases_and_steps() -> None:
+    s = Plan.annuity("1200", annual_rate="0.12", installments=12, start="2026-01-15"
+                     ).schedule()
+    # 6% a year for 3 installments, then 18%: one level payment over the steps,
+    # P x G / sum(G / G_k) with G_k the growth to period k = 107.08 (independently,
+    # fractions: 1,200.00 x prod(1 + r) / sum(prod / prod_k)); interest 0.5% of 1,200.00
+    # = 6.00 in period 1, 1.5% of the balance after 3 in period 4
+    growth, each = Fraction(1), []
+    for r in [Fraction(5, 1000)] * 3 + [Fraction(15, 1000)] * 9:
+        growth *= 1 + r
+        each.append(growth)
+    assert round(Fraction(120000) * growth / sum(growth / g for g in each)) == 10708
+    stepped = restructure(s, [ChangeRate(annual_rate="0.06", periods=3),
+                              ChangeRate(annual_rate="0.18", start=4)], as_of="2026-01-20")
+    assert stepped.schedule.payment[0] == 10708 and stepped.schedule.interest[0] == 600
+    balance = 120000
+    for k in range(3):
+        balance += round(Fraction(balance * 5, 1000)) - 10708
+    assert stepped.schedule.interest[3] == round(Fraction(balance * 15, 1000)) == 1343
+    # a plain increase: ReduceRate refuses it and says what to use
+    with pytest.raises(InvalidArgumentError) as up:
+        restructure(s, [ReduceRate(annual_rate="0.18")], as_of="2026-01-20")
+    assert up.value.argument == "annual_rate" and "ChangeRate" in str(up.value)
+    higher = restructure(s, [ChangeRate(annual_rate="0.18")], as_of="2026-01-20")
+    assert higher.first_payment > restructure(s, [], as_of="2026-01-20").first_payment
+    with pytest.raises(InvalidArgumentError) as start:
+        restructure(s, [ChangeRate(annual_rate="0.18", start=13)], as_of="2026-01-20")
+    assert start.value.argument == "start"
+
+
+def test_a_flat_plans_fee_repriced_on_the_original_or_the_outstanding() -> None:
+    # the seed: 6,000.00 flat at 0.6% a month; two installments behind on 2026-04-20 with
+    # 4,500.00 left to come (9 installments); a 0.4% fee on the outstanding 4,500.00 is
+    # 18.00 a period, on the original 6,000.00 (as flat plans price it) 24.00
+    _, state = _seed_behind()
+    outstanding = restructure(state, [ChangeRate(fee_rate="0.004")]).schedule
+    original = restructure(state, [ChangeRate(fee_rate="0.004", fee_basis="original")]
+                           ).schedule
+    assert outstanding.fee[-1] == 1800 and original.fee[-1] == 2400
+    raised = restructure(state, [ChangeRate(fee_rate="0.008")]).schedule
+    assert raised.fee[-1] == 3600  # 0.8% of 4,500.00: an increase ChangeRate allows
+    assert "of the original" in ChangeRate(fee_rate="0.004", fee_basis="original").describe()

@@ -348,33 +348,109 @@ class ReduceRate(Change):
         return f"rate {percent(self.periodic_rate, 'periodic_rate', 4)}/period{span}"
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
-        n = len(draft.dues)
-        count = n if self.periods is None else min(_count(self.periods, "periods"), n)
-        if draft.method == "flat":
-            if self.fee_rate is None:
-                raise InvalidArgumentError("fee_rate", "a flat-fee plan's cost is its fee: "
-                                           "give the new fee_rate", received=None)
-            fee_rate = parse_rate(self.fee_rate, argument="fee_rate")
-            each = draft.principal * fee_rate
-            fee = round_ratio(each.numerator, each.denominator, RoundingMode.HALF_UP)
-            if any(fee > f for f in draft.fees[:count] if f):
-                raise InvalidArgumentError("fee_rate", "must not raise the fee (now "
-                                           f"{format_money(max(draft.fees), pos.currency)} a "
-                                           "period)", received=str(self.fee_rate))
-            fees = tuple(fee if k < count and f else f for k, f in enumerate(draft.fees))
-            return replace(draft, fees=fees, fee_rate=fee_rate if count == n else
-                           draft.fee_rate, reamortize=True)
-        rate = _new_rate(pos, self.annual_rate, self.periodic_rate)
-        if rate is None:
-            raise InvalidArgumentError("annual_rate", "give the new annual_rate or "
-                                       "periodic_rate", received=None)
-        regular = max(draft.factors, key=draft.factors.count)
-        if rate > regular:
-            raise InvalidArgumentError("annual_rate", "must not be above the current rate",
-                                       received=str(self.annual_rate or self.periodic_rate))
-        scaled = _scaled(draft.factors, rate, regular)
-        factors = tuple(scaled[k] if k < count else f for k, f in enumerate(draft.factors))
-        return replace(draft, factors=factors, reamortize=True)
+        return _rerate(pos, draft, self, first=0, periods=self.periods,
+                       fee_basis=FeeBasis.OUTSTANDING, increase=False)
+
+
+class FeeBasis(enum.Enum):
+    """What a flat-fee plan's new fee rate is charged on: the ``OUTSTANDING`` principal
+    at the restructuring (the default), or the ``ORIGINAL`` amount financed, as flat
+    (等本等息) plans price their fee."""
+
+    OUTSTANDING = "outstanding"
+    ORIGINAL = "original"
+
+
+def _rerate(pos: Position, draft: _Draft, change: ReduceRate | ChangeRate, *, first: int,
+            periods: int | None, fee_basis: FeeBasis, increase: bool) -> _Draft:
+    """A new rate (or a flat plan's fee rate) on installments ``first`` .. ``first +
+    periods`` of the draft (to the end when ``periods`` is ``None``)."""
+    n = len(draft.dues)
+    if first >= n:
+        raise InvalidArgumentError("start", f"must be an installment of the new plan (1 to "
+                                   f"{n})", received=first + 1)
+    last = n if periods is None else min(first + _count(periods, "periods"), n)
+    if draft.method == "flat":
+        if change.fee_rate is None:
+            raise InvalidArgumentError("fee_rate", "a flat-fee plan's cost is its fee: "
+                                       "give the new fee_rate", received=None)
+        fee_rate = parse_rate(change.fee_rate, argument="fee_rate")
+        base = draft.principal if fee_basis is FeeBasis.OUTSTANDING else pos.original.principal
+        each = base * fee_rate
+        fee = round_ratio(each.numerator, each.denominator, RoundingMode.HALF_UP)
+        if not increase and any(fee > f for f in draft.fees[first:last] if f):
+            raise InvalidArgumentError("fee_rate", "must not raise the fee (now "
+                                       f"{format_money(max(draft.fees), pos.currency)} a "
+                                       "period): use ChangeRate to raise it",
+                                       received=str(change.fee_rate))
+        fees = tuple(fee if first <= k < last and f else f for k, f in enumerate(draft.fees))
+        whole = first == 0 and last == n and fee_basis is FeeBasis.OUTSTANDING
+        return replace(draft, fees=fees, fee_rate=fee_rate if whole else draft.fee_rate,
+                       reamortize=True)
+    if change.fee_rate is not None:
+        raise InvalidArgumentError("fee_rate", "applies to flat-fee plans; give annual_rate "
+                                   "or periodic_rate", received=str(change.fee_rate))
+    rate = _new_rate(pos, change.annual_rate, change.periodic_rate)
+    if rate is None:
+        raise InvalidArgumentError("annual_rate", "give the new annual_rate or "
+                                   "periodic_rate", received=None)
+    regular = max(draft.factors, key=draft.factors.count)
+    if rate > regular and not increase:
+        raise InvalidArgumentError("annual_rate", "must not be above the current rate: use "
+                                   "ChangeRate to raise it",
+                                   received=str(change.annual_rate or change.periodic_rate))
+    scaled = _scaled(draft.factors, rate, regular)
+    factors = tuple(scaled[k] if first <= k < last else f for k, f in enumerate(draft.factors))
+    return replace(draft, factors=factors, reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeRate(Change):
+    """A new rate, higher or lower, from installment ``start`` (1: the first of the new
+    plan) for ``periods`` installments or to the end: a rate increase, a step-up, or a
+    cut that ends. Compose them for steps, e.g. 2% for 12 installments then 4%:
+    ``[ChangeRate(annual_rate="0.02", periods=12), ChangeRate(annual_rate="0.04",
+    start=13)]``. For a flat-fee plan, a new ``fee_rate`` a period, charged on the
+    outstanding principal or the original amount financed (``fee_basis``). The plan is
+    re-amortized at the new rates, in its own method.
+
+    >>> from bnpl_restructure import Plan
+    >>> s = Plan.annuity("1200", annual_rate="0.12", installments=12,
+    ...                  start="2026-01-15").schedule()
+    >>> from bnpl_restructure.restructure import restructure
+    >>> stepped = restructure(s, [ChangeRate(annual_rate="0.06", periods=3),
+    ...                           ChangeRate(annual_rate="0.18", start=4)],
+    ...                       as_of="2026-01-20")
+
+    One level payment over the steps (107.08), interest 0.5% a month then 1.5%:
+
+    >>> str(stepped.schedule[0].payment), [str(stepped.schedule[k].interest) for k in (0, 3)]
+    ('107.08', ['6.00', '13.43'])
+    """
+
+    annual_rate: Any = None
+    periodic_rate: Any = None
+    fee_rate: Any = None
+    start: int = 1
+    periods: int | None = None
+    fee_basis: FeeBasis | str = FeeBasis.OUTSTANDING
+    kind = "change_rate"
+
+    def describe(self) -> str:
+        """E.g. ``rate 18%/yr from #4`` or ``fee 0.5%/period of the original``."""
+        text = ReduceRate(annual_rate=self.annual_rate, periodic_rate=self.periodic_rate,
+                          fee_rate=self.fee_rate, periods=self.periods).describe()
+        if self.start != 1:
+            text += f" from #{self.start}"
+        if self.fee_rate is not None and parse_enum(
+                FeeBasis, self.fee_basis, argument="fee_basis") is FeeBasis.ORIGINAL:
+            text += " of the original"
+        return text
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        basis = parse_enum(FeeBasis, self.fee_basis, argument="fee_basis")
+        return _rerate(pos, draft, self, first=_count(self.start, "start") - 1,
+                       periods=self.periods, fee_basis=basis, increase=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
