@@ -778,7 +778,7 @@ def test_rate_increases_and_steps() -> None:
                               ChangeRate(annual_rate="0.18", start=4)], as_of="2026-01-20")
     assert stepped.schedule.payment[0] == 10708 and stepped.schedule.interest[0] == 600
     balance = 120000
-    for k in range(3):
+    for _ in range(3):
         balance += round(Fraction(balance * 5, 1000)) - 10708
     assert stepped.schedule.interest[3] == round(Fraction(balance * 15, 1000)) == 1343
     # a plain increase: ReduceRate refuses it and says what to use
