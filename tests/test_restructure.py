@@ -26,6 +26,7 @@ from bnpl_restructure.restructure import (
     ReAgePolicy,
     ReducePayment,
     ReduceRate,
+    ShiftDueDates,
     WaiveFees,
     best_option,
     compare,
@@ -804,3 +805,30 @@ def test_a_flat_plans_fee_repriced_on_the_original_or_the_outstanding() -> None:
     raised = restructure(state, [ChangeRate(fee_rate="0.008")]).schedule
     assert raised.fee[-1] == 3600  # 0.8% of 4,500.00: an increase ChangeRate allows
     assert "of the original" in ChangeRate(fee_rate="0.004", fee_basis="original").describe()
+
+
+def test_shifting_due_dates_charges_the_days_by_the_day_count() -> None:
+    # 1,200.00 at 1% a month (per period) from 2026-01-15, restructured on 2026-01-20 to
+    # fall due on the 25th: the first period runs Jan 15..Feb 25, 41 days instead of 31,
+    # charged pro rata: 1,200.00 x 1% x 41/31 = 15.8710 -> 15.87; the others as before
+    s = Plan.annuity("1200", annual_rate="0.12", installments=12, start="2026-01-15"
+                     ).schedule()
+    moved = restructure(s, [ShiftDueDates(day_of_month=25)], as_of="2026-01-20").schedule
+    assert moved.due_dates[0] == date(2026, 2, 25) and moved.due_dates[-1] == date(
+        2027, 1, 25)
+    assert moved.interest[0] == round(Fraction(120000) * Fraction(1, 100) * 41 / 31) == 1587
+    check_schedule(moved)
+    # under Actual/365 every moved period is charged its own days: 10 days later each,
+    # the first period is Jan 15..Feb 25 = 41 days: 1,200.00 x 12% x 41/365 = 16.1753
+    a365 = Plan.annuity("1200", annual_rate="0.12", installments=12, start="2026-01-15",
+                        day_count="act/365f").schedule()
+    later = restructure(a365, [ShiftDueDates(days=10)], as_of="2026-01-20").schedule
+    assert later.due_dates[0] == date(2026, 2, 25)
+    assert later.interest[0] == round(Fraction(120000 * 12 * 41, 100 * 365)) == 1618
+    for bad, argument in ((ShiftDueDates(days=0), "days"),
+                          (ShiftDueDates(days=-40), "days"),
+                          (ShiftDueDates(day_of_month=32), "day_of_month"),
+                          (ShiftDueDates(), "days")):
+        with pytest.raises(InvalidArgumentError) as info:
+            restructure(s, [bad], as_of="2026-01-20")
+        assert info.value.argument == argument

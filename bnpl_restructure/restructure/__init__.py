@@ -61,6 +61,7 @@ from .changes import (
     PaymentHoliday,
     ReducePayment,
     ReduceRate,
+    ShiftDueDates,
     Shortfall,
     WaiveFees,
 )
@@ -116,6 +117,7 @@ __all__ = [
     "ReducePayment",
     "ReduceRate",
     "Restructuring",
+    "ShiftDueDates",
     "Shortfall",
     "WaiveFees",
     "best_option",

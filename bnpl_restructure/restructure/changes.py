@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import calendar
 import enum
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
 from ..apr import format_rate
 from ..calendar import Frequency, parse_date
 from ..core import PaymentRule, Period, Program, UnpaidInterest, run_batch
+from ..daycount import DayCount
 from ..errors import (
     InvalidArgumentError,
     RestructureNotAllowedError,
     parse_enum,
 )
 from ..money import format_money, parse_money
-from ..plans import MAX_INSTALLMENTS
+from ..plans import MAX_INSTALLMENTS, Plan
 from ..rates import parse_rate
 from ..rounding import RoundingMode, round_ratio
 from .positions import ARREARS, Position, _Draft, _more_dues, _original_fee_rate, _plus, _Special
@@ -552,3 +555,78 @@ class DeferPrincipal(Change):
                                        received=format_money(cut, pos.currency))
         return replace(draft, principal=draft.principal - cut, deferred=draft.deferred + cut,
                        reamortize=True)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShiftDueDates(Change):
+    """Move the remaining due dates: by ``days`` (later, or earlier when negative), or to
+    a new ``day_of_month`` (clipped to a short month's last day). The interest of a
+    period made longer or shorter follows the plan's day count: under a day count
+    (Actual/365, 30/360, ...) each moved period's rate is the annual rate times its new
+    year fraction; a plan that charges a rate per period charges the first moved period
+    pro rata to its days (as an odd first period is charged) and the others as before.
+    The plan is re-amortized over the moved dates.
+
+    >>> from bnpl_restructure import Plan
+    >>> from bnpl_restructure.restructure import restructure
+    >>> s = Plan.annuity("1200", annual_rate="0.12", installments=12,
+    ...                  start="2026-01-15").schedule()
+    >>> moved = restructure(s, [ShiftDueDates(day_of_month=25)], as_of="2026-01-20")
+    >>> moved.schedule.due_dates[0], str(moved.schedule[0].interest)
+    (datetime.date(2026, 2, 25), '15.87')
+    """
+
+    days: int | None = None
+    day_of_month: int | None = None
+    kind = "shift_due_dates"
+
+    def describe(self) -> str:
+        """E.g. ``due dates +10 days`` or ``due on day 25``."""
+        if self.days is not None:
+            return f"due dates {self.days:+d} days"
+        return f"due on day {self.day_of_month}"
+
+    def apply(self, pos: Position, draft: _Draft) -> _Draft:
+        if (self.days is None) == (self.day_of_month is None):
+            raise InvalidArgumentError("days", "give either days (a shift) or day_of_month "
+                                       "(a new day of the month)",
+                                       received=(self.days, self.day_of_month))
+        if self.days is not None:
+            if isinstance(self.days, bool) or not isinstance(self.days, int) or \
+                    not -365 <= self.days <= 365 or self.days == 0:
+                raise InvalidArgumentError("days", "must be a non-zero whole number of days "
+                                           "from -365 to 365", received=self.days)
+            dues = tuple(d + timedelta(days=self.days) for d in draft.dues)
+        else:
+            day = self.day_of_month
+            if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 31:
+                raise InvalidArgumentError("day_of_month", "must be a day from 1 to 31",
+                                           received=day)
+            dues = tuple(d.replace(day=min(day, calendar.monthrange(d.year, d.month)[1]))
+                         for d in draft.dues)
+        if dues[0] <= draft.as_of:
+            raise InvalidArgumentError("days" if self.days is not None else "day_of_month",
+                                       f"would move the first due date to {dues[0]}, not "
+                                       f"after the restructuring date ({draft.as_of})",
+                                       received=self.days if self.days is not None
+                                       else self.day_of_month)
+        if any(a >= b for a, b in itertools.pairwise(dues)):
+            raise InvalidArgumentError("day_of_month", "would make two installments fall "
+                                       "due on one day", received=self.day_of_month)
+        before = [d for d in pos.original.due_dates if d <= draft.as_of]
+        opened = before[-1] if before else pos.opened
+        plan = pos.original.source
+        counts = getattr(plan, "day_count", DayCount.PER_PERIOD)
+        if counts is not DayCount.PER_PERIOD and isinstance(plan, Plan):
+            annual = plan.nominal_annual_rate
+            starts = (opened, *dues[:-1])
+            factors = tuple(annual * counts.year_fraction(a, b) if draft.factors[k]
+                            else Fraction(0)  # an interest-free period stays so
+                            for k, (a, b) in enumerate(zip(starts, dues, strict=True)))
+        else:
+            old_days = (draft.dues[0] - opened).days
+            new_days = (dues[0] - opened).days
+            first = draft.factors[0] * Fraction(new_days, old_days) if old_days > 0 \
+                else draft.factors[0]
+            factors = (first, *draft.factors[1:])
+        return replace(draft, dues=dues, factors=factors, reamortize=True)
