@@ -70,7 +70,7 @@ class Position:
 
 def position(loan: Schedule | LoanState | Position, payments: Iterable[Any] = (), *,
              as_of: Any = None, terms: ServicingTerms | None = None,
-             history: Iterable[Any] = ()) -> Position:
+             history: Iterable[Any] = (), matured: bool = False) -> Position:
     """The restructuring position: from a :class:`~bnpl_restructure.servicing.LoanState`,
     or from a schedule, its payments and a date (replayed with ``terms``).
 
@@ -78,7 +78,10 @@ def position(loan: Schedule | LoanState | Position, payments: Iterable[Any] = ()
     ------
     RestructureNotAllowedError
         The loan is paid off, or no installment is due after the date (restructuring
-        after the final due date needs a new plan, not a rewrite of the remaining one).
+        after the final due date needs a new plan, not a rewrite of the remaining one),
+        unless ``matured`` (a change that builds a new schedule, such as
+        :class:`~bnpl_restructure.restructure.reage.FineractReAge`, comes first): then the
+        position has no installment to come and everything owed is in arrears.
 
     Examples
     --------
@@ -102,7 +105,12 @@ def position(loan: Schedule | LoanState | Position, payments: Iterable[Any] = ()
                                    "Position", received=loan)
     if state.is_settled:
         raise RestructureNotAllowedError("the loan is paid off: nothing to restructure")
-    if state.remaining is None or state.remaining.program is None:
+    remaining = state.remaining
+    plan = state.schedule
+    if matured and remaining is None and plan is not None and plan.program is not None \
+            and plan.due_dates[-1] <= state.as_of:  # every installment past due
+        remaining = plan.after(state.as_of)
+    if remaining is None or remaining.program is None:
         raise RestructureNotAllowedError(
             f"no installment falls due after {state.as_of.isoformat()}: restructuring "
             "after the final due date needs a new plan (Plan.from_rows), not a rewrite "
@@ -110,16 +118,16 @@ def position(loan: Schedule | LoanState | Position, payments: Iterable[Any] = ()
     cur = state.currency
     arrears = {
         # everything charged and unpaid, an installment due today included
-        "principal": cur.to_minor(state.outstanding_principal) - state.remaining.principal,
+        "principal": cur.to_minor(state.outstanding_principal) - remaining.principal,
         "interest": cur.to_minor(state.unpaid_interest),
         "fee": cur.to_minor(state.unpaid_fees),
         "penalty": cur.to_minor(state.unpaid_penalty),
         "late_fee": cur.to_minor(state.unpaid_late_fees),
     }
-    original = state.schedule if state.schedule is not None else state.remaining
+    original = state.schedule if state.schedule is not None else remaining
     return Position(as_of=state.as_of, opened=state.opened, original=original,
-                    remaining=state.remaining,
-                    principal=state.remaining.principal, arrears=arrears, history=past,
+                    remaining=remaining,
+                    principal=remaining.principal, arrears=arrears, history=past,
                     state=state)
 
 
@@ -154,6 +162,9 @@ class _Draft:
     deferred: int = 0                # non-interest-bearing balance moved at as_of
     first_interest: int = 0          # overdue interest placed on the first installment
     first_fee: int = 0               # overdue fees and charges placed on it
+    spread_interest: int = 0         # moved interest split equally, booked as interest
+    spread_fee: int = 0              # moved fees and charges split equally
+    frequency: Frequency | None = None  # a new schedule's own frequency (a re-age)
     fee_rate: Fraction | None = None  # a flat plan's fee rate, once re-priced
     arrears: dict[str, int] = field(default_factory=dict)
     capitalized: dict[str, int] = field(default_factory=dict)

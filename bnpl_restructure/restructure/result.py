@@ -207,7 +207,10 @@ def restructure(loan: Schedule | LoanState | Position, changes: Sequence[Change]
         raise InvalidArgumentError("changes", "must be a list of changes, e.g. "
                                    "[CapitalizeArrears(), ExtendTerm(periods=6)]",
                                    received=changes)
-    pos = position(loan, payments, as_of=as_of, terms=terms, history=history)
+    # a first change that builds a new schedule (FineractReAge) may follow maturity
+    new_plan = bool(changes) and getattr(changes[0], "builds_schedule", False) is True
+    pos = position(loan, payments, as_of=as_of, terms=terms, history=history,
+                   matured=new_plan)
     draft = _start(pos)
     for k, change in enumerate(changes):
         if not isinstance(change, Change):

@@ -11,6 +11,7 @@ from ..errors import (
 )
 from ..money import format_money
 from ..plans import _level_payment
+from ..rounding import round_ratio
 from ..schedule import Schedule
 from .positions import Position, _Draft
 
@@ -29,7 +30,8 @@ def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
                 "principal": list(r.principal_paid), "interest": list(r.interest),
                 "fee": list(draft.fees), "balance": list(r.balance),
                 "capitalized": [0] * n, "waived": [0] * n, "forgiven": [0] * n}
-    if draft.reamortize:  # interest paid early on the first row is not charged twice
+    if draft.reamortize and pos.remaining.due_dates:  # interest paid early on the first
+        # row is not charged twice
         rest = pos.remaining
         scheduled = dict(zip(pos.original.due_dates, pos.original.interest, strict=True))
         early = scheduled.get(rest.due_dates[0], 0) - rest.interest[0]
@@ -41,6 +43,16 @@ def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
         rows["interest"][0] += draft.first_interest  # on the first installment
         rows["fee"][0] += draft.first_fee
         rows["payment"][0] += draft.first_interest + draft.first_fee
+    for name, moved in (("interest", draft.spread_interest), ("fee", draft.spread_fee)):
+        if moved:  # moved amounts split equally over the installments (Fineract's
+            # equal amortization: each share rounded, the last the rest), booked as
+            # what they are
+            policy = pos.original.rounding_policy
+            share = round_ratio(moved, n, policy.payment)
+            parts = [share] * (n - 1) + [moved - share * (n - 1)]
+            for k, part in enumerate(parts if parts[-1] >= 0 else policy.split(moved, n)):
+                rows[name][k] += part
+                rows["payment"][k] += part
     # reduced payments whose shortfall is deferred or waived: the interest-bearing part
     # follows the normal path, the borrower pays less
     shortfall = 0
@@ -106,7 +118,7 @@ def _compile(pos: Position, draft: _Draft) -> tuple[Schedule, int]:
                     capitalized=tuple(rows["capitalized"]), waived=tuple(rows["waived"]),
                     forgiven=tuple(rows["forgiven"]), first_number=max(first_number, 1),
                     source=_program_for(pos, draft, dues, rows, opening),
-                    frequency=pos.remaining.frequency), deferred_shortfall
+                    frequency=draft.frequency or pos.remaining.frequency), deferred_shortfall
 
 
 def _program_for(pos: Position, draft: _Draft, dues: list[date],
