@@ -67,7 +67,18 @@ from .changes import (
 )
 from .comparison import AFFORDABILITY, RATE_CAPS, Comparison, ComparisonRow, compare
 from .positions import ARREARS, Position, position
-from .reage import ReAge, ReAgeInterest, ReAgePolicy, re_age
+from .reage import (
+    FineractReAge,
+    ReAge,
+    ReAgeInterest,
+    ReAgeInterestHandling,
+    ReAgePolicy,
+    ReAmortizationInterestHandling,
+    ReAmortize,
+    fineract_re_age,
+    re_age,
+    re_amortize,
+)
 from .result import (
     Restructuring,
     capitalize_arrears,
@@ -103,6 +114,7 @@ __all__ = [
     "DeferPrincipal",
     "ExtendTerm",
     "FeeBasis",
+    "FineractReAge",
     "ForgivePrincipal",
     "HolidayInterest",
     "NoFeasibleOption",
@@ -113,7 +125,10 @@ __all__ = [
     "RankedOption",
     "ReAge",
     "ReAgeInterest",
+    "ReAgeInterestHandling",
     "ReAgePolicy",
+    "ReAmortizationInterestHandling",
+    "ReAmortize",
     "ReducePayment",
     "ReduceRate",
     "Restructuring",
@@ -126,10 +141,12 @@ __all__ = [
     "defer_principal",
     "extend_term",
     "find_option",
+    "fineract_re_age",
     "forgive_principal",
     "payment_holiday",
     "position",
     "re_age",
+    "re_amortize",
     "reduce_payment",
     "reduce_rate",
     "restructure",
