@@ -832,3 +832,31 @@ def test_shifting_due_dates_charges_the_days_by_the_day_count() -> None:
         with pytest.raises(InvalidArgumentError) as info:
             restructure(s, [bad], as_of="2026-01-20")
         assert info.value.argument == argument
+
+
+def test_compare_shows_the_true_rate_three_ways_and_the_months_added() -> None:
+    from bnpl_restructure.apr import cn_annualized_rate, eu_aprc, reg_z_apr
+    _, state = _seed_behind()
+    table = compare(state, [[CapitalizeArrears(), ExtendTerm(periods=6)]],
+                    discount_rate="0.05")
+    base, option = table.rows
+    assert (base.months_added, option.months_added) == (0, 6)  # 2027-01-15 -> 2027-07-15
+    ahead = option.option.schedule.after(state.as_of) if option.option else None
+    assert ahead is not None
+    assert option.annual_rate == cn_annualized_rate(ahead).nominal
+    assert option.reg_z_apr == reg_z_apr(ahead) and option.eu_aprc == eu_aprc(ahead)
+    # the EU APRC is an effective annual rate, above the nominal ones for monthly flows
+    assert option.eu_aprc is not None and option.reg_z_apr is not None
+    assert option.eu_aprc > option.reg_z_apr
+    text = table.to_text(columns=("+months", "rate", "APR", "APRC"))
+    assert text.splitlines()[0].split() == ["option", "+months", "rate", "APR", "APRC"]
+    assert "+6" in text.splitlines()[2]
+
+
+def test_new_changes_are_stored_and_restored() -> None:
+    from bnpl_restructure.restructure import Restructuring
+    _, state = _seed_behind()
+    for changes in ([ChangeRate(fee_rate="0.004", fee_basis="original", start=2)],
+                    [ShiftDueDates(day_of_month=20)], [ShiftDueDates(days=5)]):
+        option = restructure(state, changes)
+        assert Restructuring.from_dict(option.to_dict()) == option

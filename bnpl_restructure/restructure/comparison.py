@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from .._context import in_library_context, make_context
-from ..apr import cn_annualized_rate, format_rate
+from ..apr import cn_annualized_rate, eu_aprc, format_rate, reg_z_apr
 from ..calendar import Frequency
 from ..errors import (
     BnplError,
@@ -32,7 +32,10 @@ from .result import Restructuring, restructure
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ComparisonRow:
-    """One option in a :class:`Comparison` (money in major units, rates as fractions)."""
+    """One option in a :class:`Comparison` (money in major units, rates as fractions):
+    the true annual rate of what is left to pay three ways (``annual_rate``: China's IRR
+    method, PBOC 2021 No. 3; ``reg_z_apr``: US Regulation Z Appendix J; ``eu_aprc``: the
+    EU APRC), and ``months_added`` to the maturity (negative when it comes sooner)."""
 
     name: str
     first_payment: Decimal
@@ -50,6 +53,9 @@ class ComparisonRow:
     payment_to_income: Decimal | None
     affordable: bool | None
     over_caps: tuple[str, ...]
+    reg_z_apr: Decimal | None = None
+    eu_aprc: Decimal | None = None
+    months_added: int = 0
     option: Restructuring | None = field(default=None, compare=False, repr=False)
 
     def __repr__(self) -> str:
@@ -106,8 +112,9 @@ class Comparison:
         from .persist import _comparison_from_body
         return _comparison_from_body(open_envelope(document, "comparison"), "comparison")
 
-    _HEADER = ("option", "first", "max", "relief", "n", "maturity", "due now", "total",
-               "extra cost", "rate", "lender NPV", "ΔNPV", "PTI", "caps")
+    _HEADER = ("option", "first", "max", "relief", "n", "maturity", "+months", "due now",
+               "total", "extra cost", "rate", "APR", "APRC", "lender NPV", "ΔNPV", "PTI",
+               "caps")
 
     def _fmt(self, value: Decimal) -> str:
         return format_money(self.currency.to_minor(value), self.currency)
@@ -117,11 +124,12 @@ class Comparison:
         out: list[tuple[str, ...]] = []
         for k, r in enumerate(self.rows):
             mark = " *" if k == self.best else ""
+            rates = tuple("—" if v is None else format_rate(v)
+                          for v in (r.annual_rate, r.reg_z_apr, r.eu_aprc))
             out.append((r.name + mark, fmt(r.first_payment), fmt(r.max_payment),
                         fmt(r.payment_relief), str(r.installments), r.maturity.isoformat(),
-                        fmt(r.due_now), fmt(r.total_to_pay), fmt(r.extra_cost),
-                        "—" if r.annual_rate is None else format_rate(r.annual_rate),
-                        fmt(r.lender_npv), fmt(r.npv_change),
+                        f"{r.months_added:+d}", fmt(r.due_now), fmt(r.total_to_pay),
+                        fmt(r.extra_cost), *rates, fmt(r.lender_npv), fmt(r.npv_change),
                         "—" if r.payment_to_income is None else format_rate(
                             r.payment_to_income, 1) + (" ok" if r.affordable else " over"),
                         ", ".join(r.over_caps) or "ok"))
@@ -269,10 +277,9 @@ def compare(loan: Schedule | LoanState | Position,
         regular = option._regular()
         total = sum(s.payment)
         npv = lender_npv(option, p_default if option is base else p_redefault)
-        try:  # the installment plan's own rate (amounts due today are not credit)
-            rate: Decimal | None = cn_annualized_rate(s.after(pos.as_of)).nominal
-        except (BnplError, ArithmeticError):  # no meaningful rate for these flows
-            rate = None
+        ahead = s.after(pos.as_of)  # the plan's own rates (amounts due today are not credit)
+        rate, reg_z, eu = _rates(ahead)
+        last, was = s.due_dates[-1], base.schedule.due_dates[-1]
         pti = None if income is None else Fraction(max(regular)) * per_month / income
         rows.append(ComparisonRow(
             name="no change" if option is base else option.name,
@@ -289,11 +296,28 @@ def compare(loan: Schedule | LoanState | Position,
             affordable=None if pti is None else pti <= threshold,
             over_caps=tuple(name for name, cap in limits.items()
                             if rate is not None and Fraction(rate) > cap),
+            reg_z_apr=reg_z, eu_aprc=eu,
+            months_added=(last.year - was.year) * 12 + last.month - was.month,
             option=option))
     eligible = [k for k, r in enumerate(rows) if r.affordable is not False and not r.over_caps]
     best = min(eligible, key=lambda k: (rows[k].total_to_pay, rows[k].max_payment)) \
         if eligible else None
     return Comparison(rows=tuple(rows), currency=cur, best=best)
+
+
+def _rates(ahead: Schedule) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """China's, Regulation Z's and the EU's annual rates of what is left to pay (``None``
+    where the flows have no meaningful rate)."""
+    solvers: tuple[Callable[[], Decimal], ...] = (
+        lambda: cn_annualized_rate(ahead).nominal, lambda: reg_z_apr(ahead),
+        lambda: eu_aprc(ahead))
+    out: list[Decimal | None] = []
+    for solve in solvers:
+        try:
+            out.append(solve())
+        except (BnplError, ArithmeticError):
+            out.append(None)
+    return out[0], out[1], out[2]
 
 
 _NPV_CONTEXT = make_context(34)
