@@ -60,10 +60,19 @@ class DayCount(enum.Enum):
         Actual/Actual (ISDA), ISDA 2006 4.16(b): the days of the period falling
         in each calendar year, divided by that year's length (366 in a leap
         year, 365 otherwise), summed over the years.
+    ACT_365_25 : ``"act/365.25"``
+        Actual days divided by 365.25 (the average year length over a leap
+        cycle), i.e. ``4 * days / 1461``: the US Department of Education's
+        "interest rate factor" (annual rate / 365.25) by which federal student
+        loan servicers accrue simple daily interest [2]_. Not an ISDA convention.
 
     References
     ----------
     .. [1] ISDA, *2006 ISDA Definitions*, Section 4.16(b), (c), (e), (f).
+    .. [2] U.S. Department of Education, Direct Loan Servicing Center, "Interest
+       Rate Factor" (dl.ed.gov borrower help page, archived 2009-05-07 at
+       webarchive.library.unt.edu/eot2008): "determined by dividing your loan's
+       interest rate by 365.25".
 
     Examples
     --------
@@ -76,6 +85,8 @@ class DayCount(enum.Enum):
     Fraction(66887, 66795)
     >>> DayCount.ACT_360.year_fraction(date(2024, 1, 1), date(2024, 4, 1))
     Fraction(91, 360)
+    >>> DayCount.ACT_365_25.year_fraction(date(2023, 1, 1), date(2024, 1, 1))
+    Fraction(1460, 1461)
     """
 
     PER_PERIOD = "per_period"
@@ -83,6 +94,7 @@ class DayCount(enum.Enum):
     ACT_365_FIXED = "act/365f"
     ACT_360 = "act/360"
     ACT_ACT = "act/act"
+    ACT_365_25 = "act/365.25"
 
     def __repr__(self) -> str:
         return f"DayCount.{self.name}"
@@ -225,6 +237,8 @@ class DayCount(enum.Enum):
             return Fraction((end - start).days, 360)
         if self is DayCount.ACT_365_FIXED:
             return Fraction((end - start).days, 365)
+        if self is DayCount.ACT_365_25:
+            return Fraction(4 * (end - start).days, 1461)
         return _act_act_isda(start, end)
 
 

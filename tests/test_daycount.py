@@ -14,7 +14,8 @@ from bnpl_restructure.errors import InvalidArgumentError, InvalidTermsError
 
 D = date
 
-YEAR_CONVENTIONS = (DayCount.THIRTY_360, DayCount.ACT_365_FIXED, DayCount.ACT_360, DayCount.ACT_ACT)
+YEAR_CONVENTIONS = (DayCount.THIRTY_360, DayCount.ACT_365_FIXED, DayCount.ACT_360, DayCount.ACT_ACT,
+                    DayCount.ACT_365_25)
 
 dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
 
@@ -28,7 +29,8 @@ def assert_names(excinfo: pytest.ExceptionInfo[InvalidArgumentError], argument: 
 
 
 def test_member_values() -> None:
-    assert [m.value for m in DayCount] == ["per_period", "30/360", "act/365f", "act/360", "act/act"]
+    assert [m.value for m in DayCount] == ["per_period", "30/360", "act/365f", "act/360", "act/act",
+                                           "act/365.25"]
 
 
 @pytest.mark.parametrize(
@@ -238,3 +240,41 @@ def test_end_must_be_a_date(bad: object) -> None:
     with pytest.raises(InvalidArgumentError) as excinfo:
         DayCount.THIRTY_360.days(D(2024, 1, 1), bad)  # type: ignore[arg-type]
     assert_names(excinfo, "end")
+
+
+# --- Actual/365.25 (US Department of Education interest rate factor) ------------------------
+
+
+@pytest.mark.parametrize("text", ["act/365.25", "ACT/365.25", " act_365_25 ", "ACT_365_25"])
+def test_act_365_25_parses(text: str) -> None:
+    assert DayCount.parse(text) is DayCount.ACT_365_25
+    assert str(DayCount.ACT_365_25) == "act/365.25"
+
+
+def test_act_365_25_is_actual_days_over_365_and_a_quarter() -> None:
+    # a leap cycle of four years is exactly four years; one common year is 365/365.25
+    assert DayCount.ACT_365_25.year_fraction(D(2023, 1, 1), D(2027, 1, 1)) == 4
+    assert DayCount.ACT_365_25.year_fraction(D(2023, 1, 1), D(2024, 1, 1)) == Fraction(1460, 1461)
+    assert DayCount.ACT_365_25.year_fraction(D(2024, 2, 1), D(2024, 3, 1)) == Fraction(116, 1461)
+    assert DayCount.ACT_365_25.days(D(2024, 1, 31), D(2024, 3, 31)) == 60  # actual days
+    assert DayCount.ACT_365_25.year_fraction(D(2024, 5, 5), D(2024, 5, 5)) == 0
+
+
+def test_act_365_25_reproduces_the_published_interest_rate_factor_example() -> None:
+    # American Institute of Education (aie.org), "Daily Interest Calculator", example
+    # scenario: $8,600 owed at 8.5%, payment 28 days after the previous one; interest
+    # rate factor .085 / 365.25 = .00023272; 28 x $8,600 x .00023272 = $56.04. The rule
+    # (rate / 365.25) is the US Department of Education's, see the member's reference.
+    interest = 860000 * Fraction("0.085") * DayCount.ACT_365_25.year_fraction(
+        D(2024, 2, 1), D(2024, 2, 29))
+    assert round(interest) == 5604  # 5603.83... cents, exact before rounding
+    assert round(Fraction("0.085") / Fraction("365.25"), 8) == Fraction("0.00023272")
+
+
+@given(dates, dates)
+def test_act_365_25_against_act_365_fixed(a: date, b: date) -> None:
+    start, end = min(a, b), max(a, b)
+    days = (end - start).days
+    assert DayCount.ACT_365_25.year_fraction(start, end) == Fraction(days, 1) / Fraction("365.25")
+    assert DayCount.ACT_365_25.year_fraction(start, end) * Fraction("365.25") == \
+        DayCount.ACT_365_FIXED.year_fraction(start, end) * 365
