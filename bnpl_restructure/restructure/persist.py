@@ -11,6 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from ..daycount import DayCount
 from ..errors import (
     InvalidArgumentError,
     InvalidDocumentError,
@@ -41,26 +42,40 @@ from ..servicing import LoanState
 from .changes import (
     CapitalizeArrears,
     Change,
+    ChangeRate,
     DeferPrincipal,
     ExtendTerm,
+    FeeBasis,
     ForgivePrincipal,
     HolidayInterest,
     PaymentHoliday,
     ReducePayment,
     ReduceRate,
+    ShiftDueDates,
     Shortfall,
     WaiveFees,
 )
 from .comparison import Comparison, ComparisonRow
+from .forbearance import Forbearance, ForbearanceInterest, InterestPause, PartialClaim
 from .positions import ARREARS, Position
-from .reage import ReAge, ReAgeInterest, ReAgePolicy
+from .reage import (
+    FineractReAge,
+    ReAge,
+    ReAgeInterest,
+    ReAgeInterestHandling,
+    ReAgePolicy,
+    ReAmortizationInterestHandling,
+    ReAmortize,
+)
 from .result import Restructuring, restructure
 
 _CHANGES: dict[str, type[Change]] = {c.kind: c for c in (
     ExtendTerm, ReducePayment, PaymentHoliday, ReduceRate, WaiveFees, ForgivePrincipal,
-    CapitalizeArrears, DeferPrincipal, ReAge)}
+    CapitalizeArrears, DeferPrincipal, ReAge, ReAmortize, FineractReAge, Forbearance,
+    InterestPause, PartialClaim, ChangeRate, ShiftDueDates)}
 _TERM_ENUMS: dict[str, type[enum.Enum]] = {e.__name__: e for e in (
-    Shortfall, HolidayInterest, ReAgeInterest)}
+    Shortfall, HolidayInterest, ReAgeInterest, ReAmortizationInterestHandling,
+    ReAgeInterestHandling, ForbearanceInterest, DayCount, FeeBasis)}
 _SUMMARY = ("as_of", "currency", "changes", "first_payment", "max_payment", "due_now",
             "installments", "maturity", "total_to_pay", "capitalized", "deferred", "waived",
             "forgiven", "history")
@@ -297,6 +312,9 @@ def _comparison_body(table: Comparison) -> dict[str, Any]:
         out.update({name: str(getattr(row, name)) for name in _ROW_MONEY})
         out.update(installments=row.installments, maturity=row.maturity.isoformat(),
                    annual_rate=None if row.annual_rate is None else str(row.annual_rate),
+                   reg_z_apr=None if row.reg_z_apr is None else str(row.reg_z_apr),
+                   eu_aprc=None if row.eu_aprc is None else str(row.eu_aprc),
+                   months_added=row.months_added,
                    payment_to_income=None if row.payment_to_income is None
                    else str(row.payment_to_income),
                    affordable=row.affordable, over_caps=list(row.over_caps))
@@ -316,7 +334,8 @@ def _comparison_from_body(body: Mapping[str, Any], where: str) -> Comparison:
         at = f"{where}.rows[{k}]"
         doc = read_mapping(docs, k, f"{where}.rows")
         check_keys(doc, ("name", *_ROW_MONEY, "installments", "maturity", "annual_rate",
-                         "payment_to_income", "affordable", "over_caps", "option"), at)
+                         "reg_z_apr", "eu_aprc", "months_added", "payment_to_income",
+                         "affordable", "over_caps", "option"), at)
         caps = read_list(doc, "over_caps", at)
         option_doc = read_optional(read_mapping, doc, "option", at)
         option = None if option_doc is None else _restructuring_from_body(
@@ -325,6 +344,9 @@ def _comparison_from_body(body: Mapping[str, Any], where: str) -> Comparison:
                     installments=read_int(doc, "installments", at, minimum=0),
                     maturity=read_date(doc, "maturity", at),
                     annual_rate=read_optional(read_decimal, doc, "annual_rate", at),
+                    reg_z_apr=read_optional(read_decimal, doc, "reg_z_apr", at),
+                    eu_aprc=read_optional(read_decimal, doc, "eu_aprc", at),
+                    months_added=read_optional(read_int, doc, "months_added", at) or 0,
                     payment_to_income=read_optional(read_decimal, doc, "payment_to_income",
                                                     at),
                     affordable=read_optional(read_bool, doc, "affordable", at),
