@@ -443,3 +443,76 @@ def test_exact_balance_unpaid_interest_is_published_rounded() -> None:
             assert rows.payment[1] == 133_333 and rows.interest[1] == 33_333
         else:
             assert rows.payment[1] == 100_000
+
+
+# ------------------------------------------------------------------ run_batch, level_payment
+
+
+def test_run_batch_refuses_mixed_rounding_or_precision() -> None:
+    assert _message(lambda: run_batch([])) == "programs: must not be empty"
+    d = date(2024, 1, 1)
+    one = (Period(due=d, factor=R, rule=PaymentRule.PAYOFF),)
+    base = Program(principal=100, periods=one)
+    mixed = [
+        [base, Program(principal=100, periods=one, interest_rounding="down")],
+        [base, base, Program(principal=100, periods=one, exact_balance=True)],
+        [Program(principal=100, periods=one, exact_balance=True),
+         Program(principal=100, periods=one, exact_balance=True, carried_payoff=True)],
+        [Program(principal=100, periods=one, exact_balance=True),
+         Program(principal=100, periods=one, exact_balance=True, payment_rounding="up")],
+    ]
+    for programs in mixed:
+        assert _message(lambda p=programs: run_batch(p)) == (
+            "programs: must share their rounding modes and balance precision")
+    # the payment rounding only matters to exact-balance programs
+    rows = run_batch([base, Program(principal=100, periods=one, payment_rounding="up")])
+    assert rows.loan(0) == rows.loan(1) == run_single(base)
+
+
+def test_run_batch_padding_changes_nothing_and_keeps_int64() -> None:
+    # A one-period program in a batch of three periods: the padding periods accrue
+    # nothing and pay nothing, whatever balance is left.
+    d = date(2024, 1, 1)
+    short = Program(principal=100_000, periods=(
+        Period(due=d, factor=R, rule=PaymentRule.INTEREST_ONLY),))
+    long = Program(principal=100_000, periods=tuple(
+        Period(due=date(2024, 1 + k, 1), factor=R, rule=PaymentRule.INTEREST_ONLY)
+        for k in range(3)))
+    result = run_batch([short, long])
+    padded = result.loan(0)
+    assert padded.balance == (100_000, 100_000, 100_000)
+    assert padded.accrued == padded.interest == (1_000, 0, 0)
+    assert padded.payment == (1_000, 0, 0)
+    for name in Columns._fields:  # int64 wherever the figures fit
+        assert getattr(result, name).dtype == np.int64
+
+
+def test_run_batch_exact_balance_takes_fraction_amounts() -> None:
+    # An unrounded level payment: 1,000.00 at 1/2% in 2, A = 100000 * 1.005^2 / 2.005.
+    d = date(2024, 1, 1)
+    a = level_payment(100_000, [Fraction(1, 200)] * 2, mode=None)
+    assert a == Fraction(100_000 * 201 * 201, 200 * 401)
+    program = Program(principal=100_000, exact_balance=True, periods=(
+        Period(due=d, factor=Fraction(1, 200), rule=PaymentRule.AMOUNT, amount=a),
+        Period(due=date(2024, 2, 1), factor=Fraction(1, 200), rule=PaymentRule.PAYOFF)))
+    rows = run_batch([program]).loan(0)
+    # A = 50375.31...: row 1 interest 500.00, principal 50375 - 500 = 49875 (A rounded);
+    # exact balance 50124.69..., interest 250.62... -> 251; the payoff row takes what the
+    # published rows still owe, 100000 - 49875 = 50125.
+    assert rows.interest == (500, 251)
+    assert rows.principal == (49_875, 50_125)
+    assert rows.payment == (50_375, 50_376)
+    assert exact_columns(program)["balance"][-1] == 0
+
+
+def test_level_payment_errors_and_exact_form() -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        level_payment(100, [], mode=RoundingMode.HALF_UP)
+    assert str(info.value) == "installments: must be at least 1 (got 0)"
+    assert info.value.received == 0
+    # exact: 1000.00 in 3 at 0%: 333.33..., with a balloon of 100.00: 300.00
+    assert level_payment(100_000, [Fraction(0)] * 3, mode=None) == Fraction(100_000, 3)
+    assert level_payment(100_000, [Fraction(0)] * 3, mode=None, balloon=10_000) == 30_000
+    assert level_payment(100_000, [Fraction(0)] * 3, mode=RoundingMode.UP) == 33_334
+    # one period at 10%: 1100.00 (no balloon by default)
+    assert level_payment(100_000, [Fraction(1, 10)], mode=None) == 110_000
