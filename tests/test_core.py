@@ -516,3 +516,14 @@ def test_level_payment_errors_and_exact_form() -> None:
     assert level_payment(100_000, [Fraction(0)] * 3, mode=RoundingMode.UP) == 33_334
     # one period at 10%: 1100.00 (no balloon by default)
     assert level_payment(100_000, [Fraction(1, 10)], mode=None) == 110_000
+
+
+def test_exact_balance_of_one_minor_unit_is_published() -> None:
+    # 1.00 less 0.99 at 0%: an exact balance of one minor unit shows as 0.01, not 0.
+    d = date(2024, 1, 1)
+    program = Program(principal=100, exact_balance=True, periods=(
+        Period(due=d, factor=Fraction(0), rule=PaymentRule.AMOUNT, amount=99),
+        Period(due=date(2024, 2, 1), factor=Fraction(0), rule=PaymentRule.PAYOFF)))
+    rows = run_single(program)
+    assert rows.balance == (1, 0)
+    assert rows.payment == (99, 1)
