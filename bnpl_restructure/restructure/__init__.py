@@ -66,6 +66,13 @@ from .changes import (
     WaiveFees,
 )
 from .comparison import AFFORDABILITY, RATE_CAPS, Comparison, ComparisonRow, compare
+from .forbearance import (
+    Forbearance,
+    ForbearanceInterest,
+    InterestPause,
+    PartialClaim,
+    partial_claim,
+)
 from .positions import ARREARS, Position, position
 from .reage import (
     FineractReAge,
@@ -115,11 +122,15 @@ __all__ = [
     "ExtendTerm",
     "FeeBasis",
     "FineractReAge",
+    "Forbearance",
+    "ForbearanceInterest",
     "ForgivePrincipal",
     "HolidayInterest",
+    "InterestPause",
     "NoFeasibleOption",
     "Objective",
     "OptionSearch",
+    "PartialClaim",
     "PaymentHoliday",
     "Position",
     "RankedOption",
@@ -143,6 +154,7 @@ __all__ = [
     "find_option",
     "fineract_re_age",
     "forgive_principal",
+    "partial_claim",
     "payment_holiday",
     "position",
     "re_age",
