@@ -734,6 +734,11 @@ class Engine:
             self.daily.accrue(day, self.owed_total["principal"] + self.uncalled_now,
                               self.owed_total["interest"], anchor)
 
+    def settle_penalty_days(self, inst: _Installment, day: date) -> None:
+        """Accrue the penalty days of ``inst`` before ``day``'s change to its base."""
+        if self.penalties and inst.accrued_to is not None:
+            self.accrue_to(inst, day - ONE_DAY + timedelta(days=self.shift))
+
     def resplit(self, inst: _Installment, day: date) -> None:
         """Daily interest: an installment called early and paid in part falls due; the
         interest accrued since it was called comes first, so as much of its unpaid
@@ -751,6 +756,7 @@ class Engine:
         amount = self.daily.book(inst.owed["principal"])
         if not amount:
             return
+        self.settle_penalty_days(inst, day)
         left = amount
         for key in sorted((k for k in self.buckets if k[1] == inst.number
                            and k[2] == "principal"), reverse=True):
@@ -776,6 +782,7 @@ class Engine:
             k0 = self.first_upcoming(day)
             number = self.order[min(k0, len(self.order) - 1)]
             inst = self.own(number)
+            self.settle_penalty_days(inst, day)  # its penalty so far, on the base before
             inst.interest += amount
             if inst.called:  # one not due yet keeps its scheduled amount (interest first)
                 inst.payment += amount
