@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pytest
@@ -527,3 +528,50 @@ def test_exact_balance_of_one_minor_unit_is_published() -> None:
     rows = run_single(program)
     assert rows.balance == (1, 0)
     assert rows.payment == (99, 1)
+
+
+def test_exact_balance_principal_and_interest_only_rules() -> None:
+    # 1,000.00 at 1/300 a period (333.33...): interest only, 500.00 of principal, payoff.
+    # Interest cells 333 (333.33), 333, 167 (166.67); principal cells
+    # round(paid - exact interest): 0, 500.00; the payoff row takes the 500.00 still owed.
+    periods = (PaymentRule.INTEREST_ONLY, PaymentRule.PRINCIPAL, PaymentRule.PAYOFF)
+    program = Program(principal=100_000, exact_balance=True, payment_rounding="up",
+                      periods=tuple(Period(due=date(2024, 1 + k, 1), factor=Fraction(1, 300),
+                                           rule=rule, amount=50_000 if k == 1 else 0)
+                                    for k, rule in enumerate(periods)))
+    rows = run_single(program)
+    assert rows.interest == (333, 333, 167)
+    assert rows.principal == (0, 50_000, 50_000)
+    assert rows.payment == (333, 50_333, 50_167)
+    assert rows.balance == (100_000, 50_000, 0)
+
+
+def test_execute_broadcasts_every_argument() -> None:
+    # Each argument alone may carry the full (periods, loans) shape; the others broadcast.
+    full = (2, 3)
+    base: dict[str, Any] = dict(factor_numerator=1, factor_denominator=100,
+                                rule=int(PaymentRule.INTEREST_ONLY), amount=0, fee=0,
+                                unpaid=int(UnpaidInterest.CARRY))
+    for name in base:
+        args = dict(base)
+        args[name] = np.broadcast_to(np.asarray(base[name]), full).copy()
+        result = execute(np.array([100_000, 200_000, 300_000]), **args)
+        assert result.payment.shape == full, name
+        assert result.loan(2).interest == (3_000, 3_000), name
+    with pytest.raises(ValueError, match="broadcast"):
+        execute(np.array([1, 2]), factor_numerator=np.ones((2, 3), dtype=np.int64),
+                factor_denominator=1, rule=int(PaymentRule.PAYOFF))
+
+
+def test_execute_defaults_and_exact_interest_rounding() -> None:
+    # amount defaults to 0 (an AMOUNT rule then pays nothing); exact-balance runs round
+    # their interest cells by interest_rounding (333.33... down -> 333, up -> 334).
+    rows = execute(np.array([100_000]), factor_numerator=1, factor_denominator=100,
+                   rule=int(PaymentRule.AMOUNT), unpaid=int(UnpaidInterest.CARRY))
+    assert rows.loan(0).payment == (0,) and rows.loan(0).arrears == (1_000,)
+    for mode, cell in ((RoundingMode.DOWN, 33_333), (RoundingMode.UP, 33_334)):
+        exact = execute(np.array([100_000]), factor_numerator=1, factor_denominator=3,
+                        rule=int(PaymentRule.PAYOFF), exact_balance=True,
+                        interest_rounding=mode, payment_rounding=RoundingMode.HALF_UP)
+        assert exact.loan(0).interest == (cell,)
+        assert exact.loan(0).payment == (100_000 + cell,)  # not carried: owed + interest cell
