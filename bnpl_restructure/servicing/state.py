@@ -323,8 +323,9 @@ def loan_state(schedule: Schedule, payments: Iterable[Any] = (), *, as_of: Any,
     payments
         :class:`Payment` objects or ``(date, amount[, currency])`` tuples (major units),
         in date order; payments on the same day are applied in turn (splitting a
-        payment changes nothing); payments dated after ``as_of`` are not yet received
-        and are not applied.
+        payment changes nothing, but under a prepayment rule each prepayment re-levels
+        the plan); payments dated after ``as_of`` are not yet received and are not
+        applied.
     as_of
         The day of the position (``date`` or ISO string). Penalty for ``as_of`` itself
         is counted as a payment that day would be charged (``count_payment_date``).
