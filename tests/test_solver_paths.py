@@ -711,3 +711,9 @@ def test_to_decimal_rate_refuses_non_finite_rates() -> None:
         with pytest.raises(ConvergenceError) as info:
             solver.to_decimal_rate(rate)
         assert str(info.value) == f"the solved rate is not a finite number ({rate!r})"
+
+
+def test_to_decimal_rate_defaults_to_twelve_places_at_any_size() -> None:
+    assert str(solver.to_decimal_rate(0.1234567890123456)) == "0.123456789012"
+    # 33 significant digits: quantized in the solver's own wide context, not the caller's
+    assert str(solver.to_decimal_rate(1e20)) == "100000000000000000000.000000000000"
