@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 import tests.servicing_oracle as oracle
 from bnpl_restructure import Plan, RoundingPolicy
+from bnpl_restructure.errors import InvalidArgumentError
 from bnpl_restructure.schedule import Schedule
 from bnpl_restructure.servicing import (
     LateFee,
@@ -264,7 +265,11 @@ def test_money_is_conserved_with_dated_charges(
                       installment=data.draw(st.none() | st.integers(
                           s.first_number, s.first_number + len(s) - 1)))
                for d in days]
-    state = loan_state(s, payments, as_of=as_of, terms=terms, charges=charges)
+    try:
+        state = loan_state(s, payments, as_of=as_of, terms=terms, charges=charges)
+    except InvalidArgumentError as exc:  # a charge to an installment a prepayment removed
+        assert exc.argument == "charges" and "removed" in str(exc)
+        return
     ledger = state.ledger
 
     def total(kind: str, component: str | None = None) -> Decimal:
