@@ -8,15 +8,20 @@ with exact fractions in the test itself, never read back from the code under tes
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
+from bnpl_restructure import Plan
 from bnpl_restructure.daycount import DayCount
 from bnpl_restructure.rounding import RoundingMode
+from bnpl_restructure.schedule import Schedule
+from bnpl_restructure.servicing import LoanState, ServicingTerms, loan_state
 from bnpl_restructure.servicing.accrual import DailyInterest
 from bnpl_restructure.servicing.terms import Compounding
 
 # --------------------------------------------------------------------- accrual.py
 
+D = Decimal
 JAN1 = date(2026, 1, 1)
 
 
@@ -114,3 +119,111 @@ def test_booking_beyond_the_cap_keeps_the_rest_accrued_exactly() -> None:
     assert d.book(cap=-3) == 0
     assert d.exact == Fraction(32, 5)
     assert d.book() == 6 and d.exact == 0
+
+
+# --------------------------------------------------------------------- engine.py
+
+
+def _three() -> Schedule:
+    # 1,200.00 at 12% over 3 months from 2026-01-15: interest 12.00, 8.04, 4.04
+    s = Plan.annuity("1200", annual_rate="0.12", installments=3, start="2026-01-15").schedule()
+    assert s.interest == (1200, 804, 404)
+    assert s.principal_paid == (39603, 39999, 40398)
+    return s
+
+
+def _lines(state: LoanState, *kinds: str) -> list[tuple[str, Decimal, int | None, str | None]]:
+    return [(e.kind, e.amount, e.installment, e.component) for e in state.ledger
+            if e.kind in kinds]
+
+
+def test_a_payoff_rebates_interest_charged_early_latest_first() -> None:
+    # Default terms (credit_next, accrued_to_date). On Jan 20 a payment of 413.03 pays
+    # installment 1 (408.03) early and 5.00 of installment 2's interest (8.04) early; a
+    # second payment that day settles. Accrued to date the loan owes installment 1's
+    # interest for 5 of its 31 days: 12.00 x 5/31 = 1.935 -> 1.94. Charged early: 12.00 +
+    # 8.04 = 20.04, so 18.10 is given back, latest first: the 3.04 of installment 2 still
+    # owed is forgiven, its 5.00 paid is refunded, then 10.06 of installment 1's 12.00.
+    s = _three()
+    state = loan_state(s, [("2026-01-20", "413.03"), ("2026-01-20", "1000")],
+                       as_of="2026-01-20")
+    assert _lines(state, "rebate", "refund") == [
+        ("rebate", D("3.04"), 2, "interest"),
+        ("rebate", D("5.00"), 2, "interest"),
+        ("refund", D("5.00"), 2, "interest"),
+        ("rebate", D("10.06"), 1, "interest"),
+        ("refund", D("10.06"), 1, "interest"),
+    ]
+    assert _lines(state, "cancelled") == [("cancelled", D("4.04"), 3, "interest")]
+    assert state.is_settled
+    assert (state.paid["interest"], state.paid["principal"]) == (D("1.94"), D("1200.00"))
+    # 1,413.03 received, 1,201.94 owed: the rest is held as credit
+    assert state.total_paid == D("1413.03") and state.credit_balance == D("211.09")
+    assert state.unpaid_interest == 0 and state.outstanding_principal == 0
+
+
+def test_a_payoff_refunds_interest_paid_early_in_full() -> None:
+    # As above, with installment 2 paid in full early (500.00 pays 408.03 + 8.04 + 83.93)
+    s = _three()
+    state = loan_state(s, [("2026-01-20", "500"), ("2026-01-20", "1000")], as_of="2026-01-20")
+    assert _lines(state, "rebate", "refund") == [
+        ("rebate", D("8.04"), 2, "interest"),
+        ("refund", D("8.04"), 2, "interest"),
+        ("rebate", D("10.06"), 1, "interest"),
+        ("refund", D("10.06"), 1, "interest"),
+    ]
+    assert (state.paid["interest"], state.paid["principal"]) == (D("1.94"), D("1200.00"))
+    assert state.credit_balance == D("1500.00") - D("1201.94")
+
+
+DAILY = ServicingTerms(interest="daily")
+
+
+def _three_daily() -> Schedule:
+    # 1,200.00 at 12% (act/365f) over 3 months from 2026-01-15: 407.92, 407.92, 407.91
+    s = Plan.annuity("1200", annual_rate="0.12", installments=3, start="2026-01-15",
+                     day_count="act/365f").schedule()
+    assert s.payment == (40792, 40792, 40791)
+    return s
+
+
+def test_daily_an_installment_paid_early_in_part_is_resplit_on_its_due_date() -> None:
+    # Feb 15: 408.03 pays installment 1 (12.23 + 395.69) and 0.11 of installment 2, called
+    # early with no interest yet (0 days): 407.92 of principal. Feb 25: 200.00 more.
+    # Mar 15, its due date, it owes the interest accrued since Feb 15:
+    #   804.20 x 12% x 10/365 = 2.6440 (Feb 15..25), 604.20 x 12% x 18/365 = 3.5756
+    #   (Feb 25..Mar 15): 6.2196 -> 6.22, taken from its principal (407.92 -> 401.70).
+    s = _three_daily()
+    state = loan_state(s, [("2026-02-15", "408.03"), ("2026-02-25", "200")],
+                       as_of="2026-03-16", terms=DAILY)
+    assert [(e.kind, e.amount, e.installment, e.component, e.date)
+            for e in state.ledger if e.note.startswith(("re-split", "accrued since"))] == [
+        ("rebate", D("6.22"), 2, "principal", date(2026, 3, 15)),
+        ("due", D("6.22"), 2, "interest", date(2026, 3, 15)),
+    ]
+    # installment 2 owes 401.70 - 200.11 = 201.59 of principal and 6.22 of interest; the
+    # principal: 1,200.00 - 395.69 - 200.11 = 604.20
+    assert [(o.number, o.principal, o.interest) for o in state.overdue] == [
+        (2, D("201.59"), D("6.22"))]
+    assert state.outstanding_principal == D("604.20") and state.unpaid_interest == D("6.22")
+    # payoff on Mar 16: one more day, 604.20 x 12% / 365 = 0.1986 -> 0.20
+    assert state.payoff_amount == D("610.62")
+
+
+def test_daily_the_last_installment_paid_early_in_part_owes_its_interest_on_top() -> None:
+    # Mar 15: 507.92 pays installment 2 (7.40 + 400.52) and 100.00 of installment 3, called
+    # early (403.79 of principal). Apr 15: the interest since Mar 15 on 303.79,
+    # 303.79 x 12% x 31/365 = 3.0962 -> 3.10, is added on top of its principal.
+    s = _three_daily()
+    state = loan_state(s, [("2026-02-15", "407.92"), ("2026-03-15", "507.92")],
+                       as_of="2026-04-15", terms=DAILY)
+    last = [(e.kind, e.amount, e.installment, e.component, e.date)
+            for e in state.ledger if e.note == "accrued since it was paid early in part"]
+    assert last == [("due", D("3.10"), 3, "interest", date(2026, 4, 15))]
+    assert not any(e.kind == "rebate" for e in state.ledger)
+    assert state.outstanding_principal == D("303.79") and state.unpaid_interest == D("3.10")
+    assert state.payoff_amount == D("306.89")
+    settled = loan_state(s, [("2026-02-15", "407.92"), ("2026-03-15", "507.92"),
+                             ("2026-04-15", "306.89")], as_of="2026-04-15", terms=DAILY)
+    assert settled.is_settled and settled.credit_balance == 0
+    assert settled.paid["interest"] == D("12.23") + D("7.40") + D("3.10")
