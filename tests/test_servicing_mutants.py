@@ -11,8 +11,11 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
+
 from bnpl_restructure import Plan
 from bnpl_restructure.daycount import DayCount
+from bnpl_restructure.errors import InvalidArgumentError
 from bnpl_restructure.rounding import RoundingMode
 from bnpl_restructure.schedule import Schedule
 from bnpl_restructure.servicing import LoanState, ServicingTerms, loan_state
@@ -155,6 +158,9 @@ def test_a_payoff_rebates_interest_charged_early_latest_first() -> None:
         ("refund", D("10.06"), 1, "interest"),
     ]
     assert _lines(state, "cancelled") == [("cancelled", D("4.04"), 3, "interest")]
+    assert [(e.date, e.note) for e in state.ledger if e.kind == "rebate"] == [
+        (date(2026, 1, 20), "early payoff rebate")] + [
+        (date(2026, 1, 20), "early payoff rebate of a charge paid early")] * 2
     assert state.is_settled
     assert (state.paid["interest"], state.paid["principal"]) == (D("1.94"), D("1200.00"))
     # 1,413.03 received, 1,201.94 owed: the rest is held as credit
@@ -227,3 +233,83 @@ def test_daily_the_last_installment_paid_early_in_part_owes_its_interest_on_top(
                              ("2026-04-15", "306.89")], as_of="2026-04-15", terms=DAILY)
     assert settled.is_settled and settled.credit_balance == 0
     assert settled.paid["interest"] == D("12.23") + D("7.40") + D("3.10")
+
+
+def _tail(state: LoanState, skip: int) -> list[tuple[str, Decimal, int | None, str | None,
+                                                      date, str]]:
+    return [(e.kind, e.amount, e.installment, e.component, e.date, e.note)
+            for e in state.ledger[skip:]]
+
+
+FEB15, FEB25 = date(2026, 2, 15), date(2026, 2, 25)
+
+
+def test_daily_a_prepayment_pays_interest_to_the_day_then_principal() -> None:
+    # After installment 1, 804.31 of principal is left; Feb 25 is 10 days on:
+    # 804.31 x 12% x 10/365 = 2.6443 -> 2.64 of interest, then 297.36 of principal.
+    s = _three_daily()
+    terms = ServicingTerms(interest="daily", overpayment="prepay_shorten")
+    state = loan_state(s, [("2026-02-15", "407.92"), ("2026-02-25", "300")],
+                       as_of="2026-02-25", terms=terms)
+    assert _tail(state, 5) == [
+        ("payment", D("300.00"), None, None, FEB25, ""),
+        ("due", D("2.64"), 2, "interest", FEB25, "interest to the day of a prepayment"),
+        ("allocation", D("2.64"), 2, "interest", FEB25, ""),
+        ("due", D("297.36"), 2, "principal", FEB25, "prepaid principal"),
+        ("allocation", D("297.36"), 2, "principal", FEB25, "prepayment"),
+        ("reschedule", D("0.00"), None, None, FEB25,
+         "prepay_shorten: 297.36 of principal prepaid"),
+    ]
+    assert state.outstanding_principal == D("506.95") == state.payoff_amount
+
+
+def test_daily_a_payoff_charges_interest_to_the_day_and_the_principal() -> None:
+    # Feb 25: 804.31 + 2.64 = 806.95 settles; 900.00 leaves 93.05 of credit
+    s = _three_daily()
+    state = loan_state(s, [("2026-02-15", "407.92"), ("2026-02-25", "900")],
+                       as_of="2026-02-25", terms=DAILY)
+    assert _tail(state, 5) == [
+        ("payment", D("900.00"), None, None, FEB25, ""),
+        ("due", D("2.64"), 2, "interest", FEB25, "payoff: interest to the day"),
+        ("due", D("804.31"), 2, "principal", FEB25, "payoff"),
+        ("allocation", D("2.64"), 2, "interest", FEB25, ""),
+        ("allocation", D("804.31"), 2, "principal", FEB25, ""),
+        ("credit", D("93.05"), None, None, FEB25, "received beyond what is owed"),
+    ]
+    assert state.is_settled and state.credit_balance == D("93.05")
+
+
+def test_daily_a_payment_after_the_last_due_date_books_the_interest_since() -> None:
+    # Installment 3 (Apr 15) is 403.79 + 4.12 (403.79 x 12% x 31/365 = 4.1154). Paid
+    # 100.00 on Apr 25: 10 more days, 403.79 x 12% x 10/365 = 1.3275 -> 1.33, booked to
+    # it; the payment pays the 4.12 and 95.88 of principal (older than the 1.33).
+    s = _three_daily()
+    state = loan_state(s, [("2026-02-15", "407.92"), ("2026-03-15", "407.92"),
+                           ("2026-04-25", "100")], as_of="2026-04-25", terms=DAILY)
+    apr25 = date(2026, 4, 25)
+    assert _tail(state, 12) == [
+        ("payment", D("100.00"), None, None, apr25, ""),
+        ("due", D("1.33"), 3, "interest", apr25, "accrued since the last due date"),
+        ("allocation", D("4.12"), 3, "interest", apr25, ""),
+        ("allocation", D("95.88"), 3, "principal", apr25, ""),
+    ]
+    assert state.outstanding_principal == D("307.91") and state.unpaid_interest == D("1.33")
+    assert state.payoff_amount == D("309.24")
+
+
+def test_prepaying_principal_needs_the_schedule_program() -> None:
+    # a schedule read from records has no program to re-run the plan still to come
+    rows = [{"due_date": "2026-02-15", "payment": "408.03", "principal": "396.03",
+             "interest": "12.00"},
+            {"due_date": "2026-03-15", "payment": "408.03", "principal": "399.99",
+             "interest": "8.04"},
+            {"due_date": "2026-04-15", "payment": "408.02", "principal": "403.98",
+             "interest": "4.04"}]
+    s = Schedule.from_records(rows, start="2026-01-15")
+    assert s.program is None
+    with pytest.raises(InvalidArgumentError) as err:
+        loan_state(s, [("2026-02-15", "600")], as_of="2026-02-15",
+                   terms=ServicingTerms(overpayment="prepay_shorten"))
+    assert err.value.argument == "terms.overpayment"
+    assert err.value.message == ("prepayment against principal needs a schedule made by "
+                                 "Plan.schedule() (with its program)")
