@@ -27,7 +27,7 @@ Decimal('0.0866')
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -105,9 +105,18 @@ def format_rate(rate: Decimal | Fraction, places: int = 2) -> str:
     return f"{percent:f}%"
 
 
+def _listed(values: Any, argument: str, what: str) -> list[Any]:
+    """``values`` as a list, refusing what is not a sequence (None, a number, text, a
+    mapping) with the error naming ``argument``."""
+    if isinstance(values, (str, bytes, bytearray, Mapping)) or not isinstance(values,
+                                                                            Iterable):
+        raise InvalidArgumentError(argument, f"must be a sequence of {what}",
+                                   received=values)
+    return list(values)
+
+
 def _amounts(values: Iterable[Any], argument: str) -> list[Decimal]:
-    if isinstance(values, (str, bytes)):
-        raise InvalidArgumentError(argument, "must be a sequence of amounts", received=values)
+    values = _listed(values, argument, "amounts")
     out = [to_decimal(v, argument=f"{argument}[{k}]") for k, v in enumerate(values)]
     if not out:
         raise InvalidArgumentError(argument, "must contain at least two cash flows",
@@ -194,7 +203,7 @@ def xirr(cash_flows: Iterable[tuple[Any, Any]], *, day_count: DayCount | str = "
     ...       ("2009-02-15", 3250), ("2009-04-01", 2750)])
     Decimal('0.373362533519')
     """
-    pairs = list(cash_flows)
+    pairs = _listed(cash_flows, "cash_flows", "(date, amount) pairs")
     if len(pairs) < 2:
         raise InvalidArgumentError("cash_flows", "must contain at least two dated flows",
                                    received=pairs)
@@ -272,6 +281,13 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _year_back_length(anchor: date) -> int:
+    """The days of the complete year counted back from ``anchor`` (365 or 366)."""
+    if anchor.year == 1:  # back into year 0, a leap year of the proleptic calendar
+        return 366 if (anchor.month, anchor.day) <= (2, 28) else 365
+    return (anchor - _add_years(anchor, -1)).days
+
+
 def _eu_years(origin: date, when: date, basis: TimeBasis) -> Fraction:
     from .calendar import Frequency
 
@@ -283,21 +299,23 @@ def _eu_years(origin: date, when: date, basis: TimeBasis) -> Fraction:
         return Fraction(weeks, 52) + Fraction(days, 365)
     if basis is TimeBasis.EQUAL_MONTHS:
         months = 0
-        while Frequency.MONTHLY.advance(when, -(months + 1)) >= origin:
+        # (a month before January of year 1 is before any origin)
+        while when.year * 12 + when.month - months > 13 and \
+                Frequency.MONTHLY.advance(when, -(months + 1)) >= origin:
             months += 1
         anchor = Frequency.MONTHLY.advance(when, -months)
         return Fraction(months, 12) + Fraction((anchor - origin).days, 365)
     years = 0
-    while _add_years(when, -(years + 1)) >= origin:
+    while when.year - years > 1 and _add_years(when, -(years + 1)) >= origin:
         years += 1
     anchor = _add_years(when, -years)
-    year_length = (anchor - _add_years(anchor, -1)).days
+    year_length = _year_back_length(anchor)
     return years + Fraction((anchor - origin).days, year_length)
 
 
 def _dated(pairs: Iterable[tuple[Any, Any]], argument: str) -> list[tuple[date, Decimal]]:
     out = []
-    for k, pair in enumerate(pairs):
+    for k, pair in enumerate(_listed(pairs, argument, "(date, amount) pairs")):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:
             raise InvalidArgumentError(f"{argument}[{k}]", "must be a (date, amount) pair",
                                        received=pair)
@@ -412,6 +430,20 @@ class CnAnnualizedRate:
         return text
 
 
+def _periods_per_year(value: Any) -> Fraction:
+    """A number of payment periods a year: 1/100 (one a century) to 366 (daily)."""
+    if isinstance(value, Fraction):
+        count = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        count = Fraction(value)
+    else:
+        count = Fraction(to_decimal(value, argument="periods_per_year"))
+    if not Fraction(1, 100) <= count <= 366:
+        raise InvalidArgumentError("periods_per_year", "must be a number of payment periods "
+                                   "a year from 1/100 to 366 (12 for monthly)", received=value)
+    return count
+
+
 @in_library_context
 def cn_annualized_rate(plan: Plan | Schedule | Sequence[Any], *, upfront_fees: Any = 0,
                        periods_per_year: Any = None, include_simple: bool = False
@@ -429,8 +461,8 @@ def cn_annualized_rate(plan: Plan | Schedule | Sequence[Any], *, upfront_fees: A
     upfront_fees
         Fees deducted from the proceeds or paid at the advance (major units).
     periods_per_year
-        Payment periods per year; taken from the plan's frequency when a plan is given,
-        else required (12 for monthly).
+        Payment periods per year (1/100 to 366); taken from the plan's frequency when a
+        plan is given, else required (12 for monthly).
     include_simple
         Also report the simple-interest figure (labelled as simple).
 
@@ -456,7 +488,7 @@ def cn_annualized_rate(plan: Plan | Schedule | Sequence[Any], *, upfront_fees: A
         raise InvalidArgumentError("upfront_fees", "must not be negative", received=upfront_fees)
     if schedule is not None:
         frequency = schedule.frequency
-        ppy = Fraction(periods_per_year) if periods_per_year is not None else (
+        ppy = _periods_per_year(periods_per_year) if periods_per_year is not None else (
             frequency.periods_per_year if frequency is not None else None)
         if ppy is None:
             raise InvalidArgumentError("periods_per_year", "is required for a schedule "
@@ -477,7 +509,7 @@ def cn_annualized_rate(plan: Plan | Schedule | Sequence[Any], *, upfront_fees: A
         if periods_per_year is None:
             raise InvalidArgumentError("periods_per_year", "is required with bare cash "
                                        "flows (12 for monthly)")
-        ppy = Fraction(periods_per_year)
+        ppy = _periods_per_year(periods_per_year)
         principal, payments = -values[0], values[1:]
         times = [float(k + 1) for k in range(len(payments))]
     if ppy <= 0:

@@ -172,18 +172,19 @@ class Deferral(enum.Enum):
     NONE = "none"
 
     @classmethod
-    def parse(cls, value: Any) -> Deferral | int:
-        """A member, its value, ``None`` (no deferral) or whole days 0 to 30."""
+    def parse(cls, value: Any, *, argument: str = "deferral") -> Deferral | int:
+        """A member, its value, ``None`` (no deferral) or whole days 0 to 30; an error
+        names ``argument`` (``"rebate_deferral"`` for servicing terms)."""
         if value is None:
             return cls.NONE
         if isinstance(value, int) and not isinstance(value, bool):
             if not 0 <= value <= MAX_DEFERRAL_DAYS:
                 raise InvalidArgumentError(
-                    "deferral", "must be 'one_month', '30_days', 'none' or whole days from 0 "
+                    argument, "must be 'one_month', '30_days', 'none' or whole days from 0 "
                     f"to {MAX_DEFERRAL_DAYS} (SI 2004/1483 reg 6 allows one month or 30 days; "
                     "a shorter deferral favours the debtor)", received=value)
             return value
-        return parse_enum(cls, value, argument="deferral")
+        return parse_enum(cls, value, argument=argument)
 
 
 class RebateMethod(enum.Enum):

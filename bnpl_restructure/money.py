@@ -95,6 +95,13 @@ of ``numpy.int64`` minor units (10**12 major units of a 3-decimal currency is
 # MAX_AMOUNT first.
 _MAX_MINOR_DIGITS: Final[int] = 100
 
+# The decimal exponents to_decimal accepts: a number from 1e-1000 to below 1e+1001
+# (to a thousand decimals). Every float is inside (5e-324 to 1.8e308); far outside,
+# Decimal('1e-999999') is finite but its exact Fraction has a million-digit
+# denominator, and rate arithmetic on it does not end in any useful time.
+_MIN_EXPONENT: Final[int] = -1000
+_MAX_ADJUSTED: Final[int] = 1000
+
 _PLAIN_NUMBER: Final[re.Pattern[str]] = re.compile(
     r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII
 )
@@ -403,7 +410,7 @@ number without thousands separators, e.g. '1000.00' (got '1,000.00')
             raise InvalidArgumentError(
                 argument, "must be a finite number (NaN and infinity are refused)", received=value
             )
-        return value
+        return _sensible(value, argument=argument, received=value)
     if isinstance(value, int):
         return Decimal(int(value))
     if isinstance(value, float):
@@ -429,11 +436,12 @@ number without thousands separators, e.g. '1000.00' (got '1,000.00')
                 received=value,
             )
         try:  # exact whatever the context; the context only decides what an error does
-            return Decimal(text, LIBRARY_CONTEXT)
+            parsed = Decimal(text, LIBRARY_CONTEXT)
         except InvalidOperation:  # an exponent such as 1e9999999999999999999
             raise InvalidArgumentError(
                 argument, "must be a finite number of a sensible size", received=value
             ) from None
+        return _sensible(parsed, argument=argument, received=value)
     if isinstance(value, Fraction):
         return _fraction_to_decimal(value, argument=argument)
     raise InvalidArgumentError(
@@ -441,6 +449,27 @@ number without thousands separators, e.g. '1000.00' (got '1,000.00')
         "must be a Decimal, str, int, float or Fraction, not " + type(value).__name__,
         received=value,
     )
+
+
+def _sensible(value: Decimal, *, argument: str, received: object) -> Decimal:
+    """``value`` if its size is sensible: no more than a thousand decimals, below
+    1e+1001 (``Decimal('1e-999999')`` is finite, but exact arithmetic on it never ends);
+    a zero of any exponent is zero."""
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    if not value:  # 0E-5000 is 0 (and equal to it, in every cache)
+        return value if _MIN_EXPONENT <= exponent <= _MAX_ADJUSTED else Decimal(0)
+    if value.adjusted() > _MAX_ADJUSTED:
+        raise InvalidArgumentError(
+            argument, "is too large to be a number here (it must be below 1e+1001)",
+            received=received
+        )
+    if exponent < _MIN_EXPONENT:
+        raise InvalidArgumentError(
+            argument, "has too many decimals to be a number here (at most 1000)",
+            received=received
+        )
+    return value
 
 
 def _fraction_to_decimal(value: Fraction, *, argument: str) -> Decimal:

@@ -711,10 +711,16 @@ def loads(text: str | bytes) -> Any:
     bnpl_restructure.errors.InvalidDocumentError: document: must be JSON text (line 1 \
 column 2: Expecting property name enclosed in double quotes)
     """
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise InvalidDocumentError("document", "must be JSON text (a str or bytes)",
+                                   received=type(text).__name__)
     try:
         document = json.loads(text)
     except ValueError as exc:
         detail = f"line {exc.lineno} column {exc.colno}: {exc.msg}" if isinstance(
             exc, json.JSONDecodeError) else str(exc)
         raise InvalidDocumentError("document", f"must be JSON text ({detail})") from None
+    except RecursionError:  # [[[[...: no document of ours nests so deep
+        raise InvalidDocumentError("document", "must be JSON text nested to a sensible "
+                                   "depth (arrays and objects nest too deeply)") from None
     return load(document)

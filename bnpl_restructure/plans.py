@@ -802,6 +802,10 @@ class Plan:
         if rounding is not None and not isinstance(rounding, RoundingPolicy):
             raise InvalidArgumentError("rounding", "must be a RoundingPolicy", received=rounding)
         amount = parse_money(principal, cur, argument="principal")
+        if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
+            raise InvalidArgumentError("rows", "must be a sequence of rows (PlannedRow, "
+                                       "mapping or (due, principal[, fee]) tuple)",
+                                       received=rows)
         planned = [cls._planned_row(row, cur, k) for k, row in enumerate(rows)]
         if not planned:
             raise InvalidArgumentError("rows", "must contain at least one row", received=[])
