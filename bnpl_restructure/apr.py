@@ -30,17 +30,17 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ._context import LIBRARY_CONTEXT, in_library_context
+from ._context import LIBRARY_CONTEXT, in_library_context, make_context
 from .calendar import parse_date
 from .daycount import DayCount
-from .errors import InvalidArgumentError, parse_enum
+from .errors import InvalidArgumentError, NoSolutionError, parse_enum
 from .money import to_decimal
 from .plans import Plan
 from .regz import (
@@ -100,9 +100,17 @@ def format_rate(rate: Decimal | Fraction, places: int = 2) -> str:
     ctx = LIBRARY_CONTEXT  # explicitly: called for every cell of a table
     fraction = ctx.divide(rate.numerator, rate.denominator) if isinstance(
         rate, Fraction) else rate
-    percent = ctx.multiply(fraction, 100).quantize(Decimal((0, (1,), -places)),
-                                                   rounding=ROUND_HALF_UP, context=ctx)
+    percent = _quantized(ctx.multiply(fraction, 100), places, ROUND_HALF_UP)
     return f"{percent:f}%"
+
+
+def _quantized(value: Decimal, places: int, rounding: str) -> Decimal:
+    """``value`` to ``places`` decimals, however large (a rate of a loan of next to
+    nothing has more digits than the library context holds)."""
+    ctx = LIBRARY_CONTEXT
+    if value.adjusted() + places >= ctx.prec:
+        ctx = make_context(value.adjusted() + places + 1)
+    return value.quantize(Decimal((0, (1,), -places)), rounding=rounding, context=ctx)
 
 
 def _listed(values: Any, argument: str, what: str) -> list[Any]:
@@ -524,11 +532,16 @@ def cn_annualized_rate(plan: Plan | Schedule | Sequence[Any], *, upfront_fees: A
     if include_simple:
         cost = sum(payments) - (principal - fee)
         years = Decimal(max(times) / n) if times else Decimal(1)
-        simple = (cost / principal / years).quantize(Decimal(1).scaleb(-_PLACES))
+        simple = _quantized(cost / principal / years, _PLACES, ROUND_HALF_EVEN)
+    try:
+        growth = (1 + rate) ** n
+    except OverflowError:  # a float past 1.8e308
+        raise NoSolutionError(f"the compound annual rate of a periodic IRR of {periodic} "
+                              f"over {ppy} periods a year is too large to express") from None
     return CnAnnualizedRate(
         periodic_irr=periodic, periods_per_year=ppy,
         nominal=to_decimal_rate(rate * n, _PLACES),
-        compound=to_decimal_rate((1 + rate) ** n - 1, _PLACES), simple=simple)
+        compound=to_decimal_rate(growth - 1, _PLACES), simple=simple)
 
 
 # ------------------------------------------------------------ fee rate vs true rate

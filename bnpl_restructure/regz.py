@@ -766,7 +766,10 @@ def _solve(lent: list[Flow], paid: list[Flow], unit_period: UnitPeriod | str | N
     apr = _CONTEXT.divide(_CONTEXT.multiply(Decimal(float(rate)),
                                             Decimal(unit.per_year.numerator)),
                           Decimal(unit.per_year.denominator))
-    apr = apr.quantize(_APR_QUANTUM, rounding=ROUND_HALF_EVEN)
+    if apr.adjusted() >= _CONTEXT.prec - APR_PLACES:  # past what the quantum can hold
+        raise NoSolutionError(f"the APR is too large to disclose ({apr:.3e}): the amount "
+                              "financed is next to nothing beside the payments")
+    apr = apr.quantize(_APR_QUANTUM, rounding=ROUND_HALF_EVEN, context=_CONTEXT)
     if apr.is_zero():
         apr = abs(apr)
     return _Solved(apr=apr, unit=unit, start=start)

@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import json
+import os
 import re
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,7 +51,7 @@ from bnpl_restructure import (
     loan_state,
     persistence,
 )
-from bnpl_restructure.errors import BnplError, InvalidArgumentError
+from bnpl_restructure.errors import BnplError, InvalidArgumentError, NoSolutionError
 from bnpl_restructure.regz import reg_z_apr
 from bnpl_restructure.restructure import (
     CapitalizeArrears,
@@ -433,13 +436,32 @@ CASES: tuple[Case, ...] = (
 _CASE_BY_NAME = {case.name: case for case in CASES}
 
 
+#: Calls made by the sweep, per test function (docs/explanation/hostile-input.md quotes
+#: them: set BNPL_HOSTILE_COUNTS to a file name to have them written there).
+CALLS: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _count_calls() -> Iterator[None]:
+    yield
+    target = os.environ.get("BNPL_HOSTILE_COUNTS")
+    if target:
+        with open(target, "w", encoding="utf-8") as out:
+            json.dump(dict(CALLS, total=sum(CALLS.values())), out, indent=1)
+
+
 def _outcome(case: Case, argument: str, value: object) -> object:
     """Call ``case`` with ``argument`` replaced by ``value``; assert the contract."""
+    test = os.environ.get("PYTEST_CURRENT_TEST", "by hand").split("::")[-1]
+    test = test.split("[")[0].split(" ")[0]
+    CALLS[test] += 1
     arguments = dict(case.valid)
     arguments[argument] = value
     try:
         with _time_bound():
-            return case.invoke(arguments)
+            result = case.invoke(arguments)
+            str(result), repr(result)  # a result must also show
+            return result
     except InvalidArgumentError as exc:
         root = re.split(r"[.\[]", exc.argument, maxsplit=1)[0]
         assert exc.argument and root in case.names, (
@@ -675,6 +697,31 @@ def test_loads_refuses_deep_nesting(text: str) -> None:
     """Before: RecursionError from the JSON decoder; after: InvalidDocumentError."""
     err = _blames("document", lambda: persistence.loads(text))
     assert "deep" in err.message
+
+
+def test_reg_z_apr_of_next_to_nothing_financed() -> None:
+    """Before (found by the soak profile): amount_financed=Decimal('6.12E-13') against
+    510.00 a month raised decimal.InvalidOperation quantizing the APR (about 1e16) in a
+    28-digit context. After: the APR, quantized in the module's 50-digit context; past
+    1e38, NoSolutionError."""
+    payments = [("2024-02-01", "510"), ("2024-03-01", "510")]
+    rate = reg_z_apr(Decimal("6.1199999999984E-13"), payments, advance_date="2024-01-01")
+    assert Decimal("1e15") < rate < Decimal("1e17")
+    with pytest.raises(NoSolutionError):
+        reg_z_apr("1e-40", payments, advance_date="2024-01-01")
+
+
+def test_cn_annualized_rate_of_an_enormous_rate() -> None:
+    """Before: a periodic IRR of thousands of percent raised OverflowError (the compound
+    rate as a float power) or decimal.InvalidOperation (the simple rate and format_rate
+    quantized in a 28-digit context). After: the figures, or NoSolutionError when the
+    compound rate is past a float."""
+    huge = apr.cn_annualized_rate([-0.01, 510, 510], periods_per_year=12,
+                                  include_simple=True)
+    assert huge.nominal > Decimal("6e5") and str(huge).endswith("(单利)")
+    assert apr.format_rate(Decimal("1e60")) == "1" + "0" * 62 + ".00%"
+    with pytest.raises(NoSolutionError, match="too large"):
+        apr.cn_annualized_rate([-0.01, 510, 510], periods_per_year=366)
 
 
 def test_deferral_names_the_callers_argument() -> None:
