@@ -575,3 +575,101 @@ def test_execute_defaults_and_exact_interest_rounding() -> None:
                         interest_rounding=mode, payment_rounding=RoundingMode.HALF_UP)
         assert exact.loan(0).interest == (cell,)
         assert exact.loan(0).payment == (100_000 + cell,)  # not carried: owed + interest cell
+
+
+# ------------------------------------------------- exact balance: how each row is published
+
+
+def test_exact_balance_fixed_payment_is_shown_rounded_by_the_payment_mode() -> None:
+    # 1,000.00 at 1/300 a period, a fixed payment of 333.33... (100000/3 minor units)
+    # shown rounded up. Row 1: interest 333.33... -> 333 (half-up), payment
+    # ceil(33333.33...) = 33334, principal 33334 - 333 = 33001 (not round(paid - interest)
+    # = 33000); exact balance 100000 - (33333.33... - 333.33...) = 67000. Row 2: interest
+    # 67000/300 = 223.33... -> 223, principal what the rows still owe, 100000 - 33001.
+    program = Program(principal=100_000, exact_balance=True, payment_rounding="up",
+                      periods=(Period(due=date(2024, 1, 1), factor=Fraction(1, 300),
+                                      rule=PaymentRule.AMOUNT, amount=Fraction(100_000, 3)),
+                               Period(due=date(2024, 2, 1), factor=Fraction(1, 300),
+                                      rule=PaymentRule.PAYOFF)))
+    rows = run_single(program)
+    assert rows.interest == (333, 223)
+    assert rows.payment == (33_334, 67_222)
+    assert rows.principal == (33_001, 66_999)
+    assert rows.balance == (67_000, 0)
+
+
+def test_exact_balance_fixed_payment_of_one_minor_unit() -> None:
+    # 0.50 at 1% a period, 0.01 paid: exact interest 0.005 paid, 0.005 of principal.
+    # Published: the payment 1, its interest cell round(0.5) = 1, so principal 1 - 1 = 0
+    # (round(1 - 0.5) would show 1). Then the payoff: exact balance 49.5, interest 0.495
+    # -> 0, principal the 50 the rows still owe.
+    program = Program(principal=50, exact_balance=True, periods=(
+        Period(due=date(2024, 1, 1), factor=Fraction(1, 100), rule=PaymentRule.AMOUNT,
+               amount=1),
+        Period(due=date(2024, 2, 1), factor=Fraction(1, 100), rule=PaymentRule.PAYOFF)))
+    rows = run_single(program)
+    assert rows.payment == (1, 50)
+    assert rows.interest == (1, 0)
+    assert rows.principal == (0, 50)
+    assert rows.balance == (50, 0)  # 49.5 half-up
+
+
+def test_carried_payoff_of_one_minor_unit_is_paid() -> None:
+    # 1.00 at 0% less 0.99: the carried payoff row pays the exact 0.01 left.
+    program = Program(principal=100, exact_balance=True, carried_payoff=True, periods=(
+        Period(due=date(2024, 1, 1), factor=Fraction(0), rule=PaymentRule.AMOUNT, amount=99),
+        Period(due=date(2024, 2, 1), factor=Fraction(0), rule=PaymentRule.PAYOFF)))
+    rows = run_single(program)
+    assert rows.payment == (99, 1)
+    assert rows.principal == (99, 1)
+    assert rows.interest == (0, 0)
+
+
+@pytest.mark.parametrize("carried", [False, True])
+def test_rows_after_the_payoff_pay_nothing(carried: bool) -> None:
+    # 1,000.00 at 0% in three: 333.33... (100000/3) shown rounded down, 333.33 twice; the
+    # payoff row owes exactly 333.33..., rounded down 333.33 when carried (the rows then
+    # publish 999.99 of principal), else what the rows still owe, 333.34. Nothing after.
+    level = Fraction(100_000, 3)
+    periods = tuple(Period(due=date(2024, m, 1), factor=Fraction(0), rule=PaymentRule.AMOUNT,
+                           amount=level) for m in (1, 2))
+    program = Program(principal=100_000, exact_balance=True, payment_rounding="down",
+                      carried_payoff=carried, periods=(
+                          *periods,
+                          Period(due=date(2024, 3, 1), factor=Fraction(0),
+                                 rule=PaymentRule.PAYOFF),
+                          Period(due=date(2024, 4, 1), factor=Fraction(0),
+                                 rule=PaymentRule.NOTHING)))
+    rows = run_single(program)
+    last = 33_333 if carried else 33_334
+    assert rows.payment == rows.principal == (33_333, 33_333, last, 0)
+    assert rows.balance == (66_667, 33_333, 0, 0)
+
+
+def test_exact_balance_capitalizing_row_keeps_its_rounded_payment() -> None:
+    # 1.00 with 3.00 of interest carried (factor 3, nothing paid), then 0.505 paid
+    # (101/2 minor units, shown rounded up: 51) at 0% with the rest capitalized; interest
+    # cells rounded down. Exact: interest 50.5 paid, 249.5 capitalized, balance 349.5.
+    # Published: interest 50, capitalized 249, principal 51 - 50 = 1, even though the
+    # exact principal paid is 0 and the outstanding principal (100) is below the
+    # capitalized interest; the payoff row takes what the rows still owe,
+    # 100 + 249 - 1 = 348.
+    program = Program(principal=100, exact_balance=True, interest_rounding="down",
+                      payment_rounding="up", periods=(
+                          Period(due=date(2024, 1, 1), factor=Fraction(3),
+                                 rule=PaymentRule.NOTHING, unpaid=UnpaidInterest.CARRY),
+                          Period(due=date(2024, 2, 1), factor=Fraction(0),
+                                 rule=PaymentRule.AMOUNT, amount=Fraction(101, 2),
+                                 unpaid=UnpaidInterest.CAPITALIZE),
+                          Period(due=date(2024, 3, 1), factor=Fraction(0),
+                                 rule=PaymentRule.PAYOFF)))
+    exact = exact_columns(program)
+    assert exact["capitalized"] == (0, Fraction(499, 2), 0)
+    assert exact["balance"] == (100, Fraction(699, 2), 0)
+    rows = run_single(program)
+    assert rows.arrears == (300, 0, 0)
+    assert rows.interest == (0, 50, 0)
+    assert rows.capitalized == (0, 249, 0)
+    assert rows.principal == (0, 1, 348)
+    assert rows.payment == (0, 51, 348)
+    assert rows.balance == (100, 349, 0)

@@ -292,6 +292,13 @@ ERROR_CASES = [
      "cash_flows: no rate found for rows [1]"),
     ([[-1.0, 1e300]], np.arange(2), {}, ConvergenceError,
      "rate solver did not converge for rows [0]"),
+    # more than ten failing rows among good ones: the first ten, by the caller's numbers
+    ([[-1.0, 1.1, 0.0] if i % 2 == 0 else [1.0, -2.0, 2.0] for i in range(26)], np.arange(3),
+     {}, NoSolutionError, "cash_flows: no rate found for rows [1, 3, 5, 7, 9, 11, 13, 15, 17, "
+     "19]"),
+    ([[-1.0, 1.1, 0.0] if i % 2 == 0 else [-1.0, 1e300, 0.0] for i in range(26)],
+     np.arange(3), {}, ConvergenceError,
+     "rate solver did not converge for rows [1, 3, 5, 7, 9, 11, 13, 15, 17, 19]"),
     ([[-1.0, np.nan]], np.arange(2), {}, InvalidArgumentError,
      "cash_flows: amounts and times must be finite"),
     ([[-1.0, 2.0], [1.0, np.inf]], np.array([[0.0, -1.0], [0.0, 1.0]]), {},
