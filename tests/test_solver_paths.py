@@ -724,3 +724,126 @@ def test_to_decimal_rate_defaults_to_twelve_places_at_any_size() -> None:
     assert str(solver.to_decimal_rate(0.1234567890123456)) == "0.123456789012"
     # 33 significant digits: quantized in the solver's own wide context, not the caller's
     assert str(solver.to_decimal_rate(1e20)) == "100000000000000000000.000000000000"
+
+
+# --------------------------------------------- loans of every shape stay in the loan method
+
+
+def _loan_cases() -> list[tuple[Array, npt.NDArray[Any], dict[str, Any], Array]]:
+    """(amounts, ticks, options, closed-form rates): loans the loan method must take."""
+    annuity = 1000 * 0.005 / (1 - 1.005 ** -127)  # 127 payments at 0.5% a period
+    long = np.zeros((2, 128))
+    long[:, 0] = -1000.0
+    long[:, 1:] = annuity
+    long[1] *= -1.0  # the lender's view: the same rate
+    return [
+        # periodic: two-flow rows in a wider matrix, leading zeros, signs reversed (also
+        # after a leading zero), amounts of exactly 1 and below 1, a zero rate
+        (np.array([[-100.0, 110.0, 0.0, 0.0], [0.0, -100.0, 0.0, 121.0],
+                   [100.0, -110.0, 0.0, 0.0], [0.0, 100.0, 0.0, -121.0],
+                   [0.0, 0.0, 0.5, -0.55], [-1.0, 1.1, 0.0, 0.0],
+                   [-300.0, 100.0, 100.0, 100.0], [-1e200, 1.1e200, 0.0, 0.0]]),
+         np.arange(4, dtype=np.int64), {},
+         np.array([0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.0, 0.1])),
+        # 128 flows (a count that does not fit in int8)
+        (long, np.arange(128, dtype=np.int64), {}, np.array([0.005, 0.005])),
+        # one time row for every stream, not 0, 1, 2, ...: odd ticks, or ticks in halves
+        (np.array([[-100.0, 0.0, 121.0], [-100.0, 121.0, 0.0]]),
+         np.array([1, 3, 5], dtype=np.int64), {},
+         np.array([1.21 ** 0.25 - 1, 0.1])),
+        (np.array([[-100.0, 0.0, 121.0], [-100.0, 110.0, 0.0]]),
+         np.arange(3, dtype=np.int64), {"scale": 2.0}, np.array([0.21, 0.21])),
+        (np.array([[-100.0, 110.0, 0.0], [-100.0, 0.0, 121.0]]),
+         np.array([0.0, 365.0, 730.0]), {"scale": 365.0}, np.array([0.1, 0.1])),
+        # dated rows, each measured from its own start: a 40% loss in 30 days
+        (np.array([[-100.0, 60.0], [-100.0, 110.0]]),
+         np.array([[19723, 19753], [19000, 19365]], dtype=np.int64),
+         {"scale": 365.0, "from_row_start": True},
+         np.array([0.6 ** (365 / 30) - 1, 0.1])),
+    ]
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_loans_of_every_shape_are_solved_by_the_loan_method(
+        case: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    amounts, ticks, options, closed = _loan_cases()[case]
+
+    def solve() -> Array:
+        return _solve_ticks(amounts.copy(), ticks, scale=options.get("scale", 1.0),
+                            from_row_start=options.get("from_row_start", False),
+                            argument="cash_flows")
+
+    def refuse(*args: Any, **kwargs: Any) -> Array:
+        raise AssertionError("the general method ran")
+
+    monkeypatch.setattr(solver, "_solve_general", refuse)
+    rates = solve()
+    assert np.all(np.abs(rates - closed) <= 1e-12 * (1 + np.abs(closed))), (rates, closed)
+
+
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_negative_times_in_order_are_refused(use_fast: bool) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        _solve_ticks(np.array([[-1.0, 2.0]]), np.array([-2.0, -1.0]), scale=1.0,
+                     from_row_start=False, argument="cash_flows", fast=use_fast)
+    assert str(info.value) == "cash_flows: times must not be negative"
+
+
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_same_date_flows_net_from_zero(use_fast: bool) -> None:
+    # -0.50 and +0.20 on day 0 are one advance of 0.30; 0.50 back a period later
+    rates = _solve_ticks(np.array([[-0.5, 0.2, 0.5]]), np.array([0.0, 0.0, 1.0]), scale=1.0,
+                         from_row_start=False, argument="cash_flows", fast=use_fast)
+    assert abs(rates[0] - 2 / 3) <= 1e-15
+
+
+def test_shape_is_checked_before_dimensions() -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        solve_rates(np.ones((1, 1, 2)), np.ones((1, 2)))
+    assert str(info.value) == ("cash_flows: amounts, times and fractions must have the same "
+                               "shape (got ((1, 1, 2), (1, 2), None))")
+
+
+def _decimal_root(amounts: list[float], times: list[int], fractions: list[float], lo: str,
+                  hi: str) -> Decimal:
+    """A root of sum a / ((1 + f r)(1 + r)^t) in [lo, hi] (the floats taken exactly), by
+    bisection in 50 digits."""
+    from decimal import localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+
+        def f(r: Decimal) -> Decimal:
+            return sum((Decimal(a) / ((1 + Decimal(p) * r) * (1 + r) ** t)
+                        for a, t, p in zip(amounts, times, fractions, strict=True)),
+                       Decimal(0))
+
+        a, b = Decimal(lo), Decimal(hi)
+        assert f(a) * f(b) < 0
+        for _ in range(170):
+            m = (a + b) / 2
+            if f(a) * f(m) <= 0:
+                b = m
+            else:
+                a = m
+        return +a
+
+
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_the_root_nearest_zero_is_taken_below_the_first_grid_step(use_fast: bool) -> None:
+    # (1 + r)^2 - 2.30005 (1 + r) + 1.300065 = 0: roots 0.005% and 30%; the first lies
+    # between the grid's first two rates (0 and 0.01%)
+    rates = _solve_ticks(np.array([[-1.0, 2.30005, -1.300065]]), np.arange(3),
+                         scale=1.0, from_row_start=False, argument="cash_flows",
+                         fast=use_fast)
+    assert abs(rates[0] - 5e-5) <= 1e-12
+
+
+def test_fractions_choose_the_bracket_of_a_multi_root_stream() -> None:
+    # With fractions of a period the stream above has no positive root any more, and
+    # its root nearest zero is negative: the grid must be searched with the fractions.
+    amounts, fractions = [-1.0, 2.30005, -1.300065], [0.0, 0.5, 0.5]
+    reference = _decimal_root(amounts, [0, 1, 2], fractions, "-0.001", "0")
+    assert -Decimal("7.6e-5") < reference < Decimal("-7.5e-5")
+    rate = solve_rates([amounts], [[0.0, 1.0, 2.0]], [fractions])[0]
+    assert abs(Decimal(rate) - reference) <= Decimal("1e-13")  # f(r) cancels to 1e-16
