@@ -760,10 +760,15 @@ def _loan_cases() -> list[tuple[Array, npt.NDArray[Any], dict[str, Any], Array]]
          np.array([[19723, 19753], [19000, 19365]], dtype=np.int64),
          {"scale": 365.0, "from_row_start": True},
          np.array([0.6 ** (365 / 30) - 1, 0.1])),
+        # a time row per stream, in days from a common origin
+        (np.array([[-100.0, 121.0], [-100.0, 110.0]]), np.array([[0.0, 730.0], [365.0, 730.0]]),
+         {"scale": 365.0}, np.array([0.1, 0.1])),
+        # one unit lent, one repaid: two flows of size 1, the rate 0
+        (np.array([[-1.0, 1.0]]), np.arange(2, dtype=np.int64), {}, np.array([0.0])),
     ]
 
 
-@pytest.mark.parametrize("case", range(6))
+@pytest.mark.parametrize("case", range(8))
 def test_loans_of_every_shape_are_solved_by_the_loan_method(
         case: int, monkeypatch: pytest.MonkeyPatch) -> None:
     amounts, ticks, options, closed = _loan_cases()[case]
@@ -781,6 +786,15 @@ def test_loans_of_every_shape_are_solved_by_the_loan_method(
     assert np.all(np.abs(rates - closed) <= 1e-12 * (1 + np.abs(closed))), (rates, closed)
 
 
+@pytest.mark.parametrize("case", range(8))
+def test_loans_of_every_shape_in_the_general_method(case: int) -> None:
+    amounts, ticks, options, closed = _loan_cases()[case]
+    rates = _solve_ticks(amounts.copy(), ticks, scale=options.get("scale", 1.0),
+                         from_row_start=options.get("from_row_start", False),
+                         argument="cash_flows", fast=False)
+    assert np.all(np.abs(rates - closed) <= 1e-12 * (1 + np.abs(closed))), (rates, closed)
+
+
 @pytest.mark.parametrize("use_fast", [False, True])
 def test_negative_times_in_order_are_refused(use_fast: bool) -> None:
     with pytest.raises(InvalidArgumentError) as info:
@@ -795,6 +809,20 @@ def test_same_date_flows_net_from_zero(use_fast: bool) -> None:
     rates = _solve_ticks(np.array([[-0.5, 0.2, 0.5]]), np.array([0.0, 0.0, 1.0]), scale=1.0,
                          from_row_start=False, argument="cash_flows", fast=use_fast)
     assert abs(rates[0] - 2 / 3) <= 1e-15
+
+
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_solve_ticks_messages_name_the_argument(use_fast: bool) -> None:
+    with pytest.raises(NoSolutionError) as info:
+        _solve_ticks(np.zeros((2, 0)), np.zeros(0, dtype=np.int64), scale=1.0,
+                     from_row_start=False, argument="amounts", fast=use_fast)
+    assert str(info.value) == ("amounts: no rate exists for rows [0, 1]: the cash flows "
+                               "never change sign (all payments zero, or no advance)")
+    with pytest.raises(InvalidArgumentError) as refused:
+        _solve_ticks(np.array([[-1.0, 2.0]]), np.arange(2), np.array([[0.0, np.nan]]),
+                     scale=1.0, from_row_start=False, argument="flows", fast=use_fast)
+    assert str(refused.value) == "flows: fractions must be finite"
+    assert refused.value.argument == "flows"
 
 
 def test_shape_is_checked_before_dimensions() -> None:
@@ -837,6 +865,10 @@ def test_the_root_nearest_zero_is_taken_below_the_first_grid_step(use_fast: bool
                          scale=1.0, from_row_start=False, argument="cash_flows",
                          fast=use_fast)
     assert abs(rates[0] - 5e-5) <= 1e-12
+    # (1 + r)^2 - 3 (1 + r) + 2 = 0: roots 0 (a grid rate, f(0) = 0 exactly) and 100%
+    zero = _solve_ticks(np.array([[-1.0, 3.0, -2.0]]), np.arange(3), scale=1.0,
+                        from_row_start=False, argument="cash_flows", fast=use_fast)
+    assert abs(zero[0]) <= 1e-12
 
 
 def test_fractions_choose_the_bracket_of_a_multi_root_stream() -> None:
