@@ -268,20 +268,26 @@ def test_function_forms_compare_and_describe() -> None:
     assert [r.total_to_pay for r in table.rows][1:] == [Decimal("85.29"), Decimal("85.79")]
 
 
-@pytest.mark.parametrize(("change", "argument"), [
-    (FineractReAge(start="2024-03-15", installments=6), "start"),
-    (FineractReAge(start="2024-04-01", installments=0), "installments"),
-    (FineractReAge(start="2024-04-01", installments=6, frequency_type="fortnights"),
-     "frequency_type"),
-    (FineractReAge(start="2024-04-01", installments=6, frequency_number=0),
-     "frequency_number"),
-    (FineractReAge(start="2024-04-01", installments=6, days_in_year=366), "days_in_year"),
-    (FineractReAge(start="2024-04-01", installments=6, days_in_month=31), "days_in_month"),
-    (ReAmortize(interest_handling="waive"), "interest_handling"),
+def test_a_start_before_the_re_age_date_is_refused_when_applied() -> None:
+    with pytest.raises(InvalidArgumentError, match=r"^start:"):
+        restructure(_loan(), [FineractReAge(start="2024-03-15", installments=6)],
+                    as_of=AS_OF, payments=PAID)
+
+
+@pytest.mark.parametrize(("change", "kwargs", "argument"), [
+    (FineractReAge, {"installments": 0}, "installments"),
+    (FineractReAge, {"frequency_type": "fortnights"}, "frequency_type"),
+    (FineractReAge, {"frequency_number": 0}, "frequency_number"),
+    (FineractReAge, {"days_in_year": 366}, "days_in_year"),
+    (FineractReAge, {"days_in_month": 31}, "days_in_month"),
+    (FineractReAge, {"start": "2024-02-30"}, "start"),
+    (ReAmortize, {"interest_handling": "waive"}, "interest_handling"),
 ])
-def test_errors_name_the_argument(change: object, argument: str) -> None:
+def test_errors_name_the_argument_when_the_change_is_built(
+        change: type, kwargs: dict[str, object], argument: str) -> None:
+    base = {"start": "2024-04-01", "installments": 6} if change is FineractReAge else {}
     with pytest.raises(InvalidArgumentError, match=f"^{argument}:"):
-        restructure(_loan(), [change], as_of=AS_OF, payments=PAID)  # type: ignore[list-item]
+        change(**{**base, **kwargs})
 
 
 def test_rewrites_refuse_after_holidays() -> None:

@@ -825,13 +825,14 @@ def test_shifting_due_dates_charges_the_days_by_the_day_count() -> None:
     later = restructure(a365, [ShiftDueDates(days=10)], as_of="2026-01-20").schedule
     assert later.due_dates[0] == date(2026, 2, 25)
     assert later.interest[0] == round(Fraction(120000 * 12 * 41, 100 * 365)) == 1618
-    for bad, argument in ((ShiftDueDates(days=0), "days"),
-                          (ShiftDueDates(days=-40), "days"),
-                          (ShiftDueDates(day_of_month=32), "day_of_month"),
-                          (ShiftDueDates(), "days")):
-        with pytest.raises(InvalidArgumentError) as info:
-            restructure(s, [bad], as_of="2026-01-20")
+    for kwargs, argument in (({"days": 0}, "days"), ({"day_of_month": 32}, "day_of_month"),
+                             ({}, "days"), ({"days": 5, "day_of_month": 3}, "days")):
+        with pytest.raises(InvalidArgumentError) as info:  # refused when built
+            ShiftDueDates(**kwargs)  # type: ignore[arg-type]
         assert info.value.argument == argument
+    with pytest.raises(InvalidArgumentError) as info:  # before the restructuring date
+        restructure(s, [ShiftDueDates(days=-40)], as_of="2026-01-20")
+    assert info.value.argument == "days"
 
 
 def test_compare_shows_the_true_rate_three_ways_and_the_months_added() -> None:

@@ -221,7 +221,7 @@ def test_contract_rebates_need_the_contract_schedule() -> None:
     assert info.value.argument == "overpayment"
     with pytest.raises(InvalidArgumentError) as deferral:
         ServicingTerms(early_payoff="uk_2004", rebate_deferral=45)
-    assert deferral.value.argument == "deferral"
+    assert deferral.value.argument == "rebate_deferral"
 
 
 # -------------------------------------------------------------------- documents

@@ -20,7 +20,7 @@ from ..errors import (
     RestructureNotAllowedError,
     parse_enum,
 )
-from ..money import format_money, parse_money
+from ..money import format_money, parse_money, to_decimal
 from ..plans import MAX_INSTALLMENTS, Plan
 from ..rates import parse_rate
 from ..rounding import RoundingMode, round_ratio
@@ -53,9 +53,25 @@ _UNPAID = {HolidayInterest.CAPITALIZE: UnpaidInterest.CAPITALIZE,
 
 
 class Change:
-    """Base of the typed changes; ``apply`` rewrites a draft."""
+    """Base of the typed changes; ``apply`` rewrites a draft.
+
+    Every change checks its own arguments when it is built (``_check``, run by the
+    dataclass' ``__post_init__``): a value no position could accept (a count that is not
+    a whole number, a rate or amount that does not parse, an unknown enum value, a flag
+    that is not ``True``/``False``) raises
+    :class:`~bnpl_restructure.errors.InvalidArgumentError` naming the field, so a bad
+    option fails where it is written, not when it is first applied. What depends on the
+    loan (an amount above the principal, a date before the restructuring) is checked
+    when the change is applied.
+    """
 
     kind = "change"
+
+    def __post_init__(self) -> None:
+        self._check()
+
+    def _check(self) -> None:
+        """Validate the fields that do not depend on the loan (nothing by default)."""
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:  # pragma: no cover
         raise NotImplementedError
@@ -70,6 +86,89 @@ def _count(value: Any, argument: str, *, minimum: int = 1) -> int:
         raise InvalidArgumentError(argument, f"must be an integer >= {minimum}",
                                    received=value)
     return value
+
+
+# ------------------------------------------------- checks run when a change is built
+
+
+def _check_count(value: Any, argument: str, *, minimum: int = 1,
+                 optional: bool = False) -> None:
+    """A whole number of installments from ``minimum`` to the plan limit."""
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or \
+            not minimum <= value <= MAX_INSTALLMENTS:
+        raise InvalidArgumentError(argument, f"must be a whole number from {minimum} to "
+                                   f"{MAX_INSTALLMENTS} (installments)"
+                                   + (", or None" if optional else ""), received=value)
+
+
+def _check_flag(value: Any, argument: str) -> None:
+    if not isinstance(value, bool):
+        raise InvalidArgumentError(argument, "must be True or False", received=value)
+
+
+def _check_amount(value: Any, argument: str, *, optional: bool = False,
+                  allow_zero: bool = False) -> None:
+    """An amount in major units: anything :func:`~bnpl_restructure.money.to_decimal`
+    reads, positive (or zero where allowed)."""
+    if value is None and optional:
+        return
+    if value is None:
+        raise InvalidArgumentError(argument, "is required (an amount in major units)",
+                                   received=value)
+    amount = to_decimal(value, argument=argument)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise InvalidArgumentError(argument, "must be " + ("zero or more" if allow_zero
+                                                           else "more than zero"),
+                                   received=value)
+
+
+def _check_rate(value: Any, argument: str, *, plain_limit: Fraction = Fraction(1)) -> None:
+    if value is not None:
+        parse_rate(value, argument=argument, plain_limit=plain_limit)
+
+
+def _check_share(value: Any, argument: str, *, whole: bool) -> None:
+    """A fraction above 0 and below 1 (up to 1 when ``whole``)."""
+    if value is None:
+        return
+    share = parse_rate(value, argument=argument)
+    if share <= 0 or share > 1 or (share == 1 and not whole):
+        raise InvalidArgumentError(argument, "must be above 0 and "
+                                   + ("at most 1 (100%)" if whole else "below 1 (100%)"),
+                                   received=value)
+
+
+def _check_one_of(first: str, a: Any, second: str, b: Any) -> None:
+    if (a is None) == (b is None):
+        raise InvalidArgumentError(first, f"give either {first} or {second} (one of them)",
+                                   received=(a, b))
+
+
+def _check_rates(change: Any) -> None:
+    """``annual_rate`` / ``periodic_rate`` (not both) and ``fee_rate``, each parsed."""
+    if change.annual_rate is not None and change.periodic_rate is not None:
+        raise InvalidArgumentError("periodic_rate", "give annual_rate or periodic_rate, "
+                                   "not both", received=change.periodic_rate)
+    _check_rate(change.annual_rate, "annual_rate")
+    _check_rate(change.periodic_rate, "periodic_rate", plain_limit=Fraction(1, 10))
+    _check_rate(change.fee_rate, "fee_rate")
+
+
+def _check_components(change: Any) -> None:
+    """``components``: a sequence of arrears components, stored as a tuple."""
+    value = change.components
+    if isinstance(value, str) or not isinstance(value, (tuple, list)) or not value:
+        raise InvalidArgumentError("components", f"must be a non-empty list of {ARREARS}",
+                                   received=value)
+    bad = [c for c in value if not isinstance(c, str) or c not in ARREARS]
+    if bad:
+        raise InvalidArgumentError("components", f"must be among {ARREARS}", received=bad)
+    if len(set(value)) != len(value):
+        raise InvalidArgumentError("components", "must not repeat a component",
+                                   received=list(value))
+    object.__setattr__(change, "components", tuple(value))
 
 
 def _new_rate(pos: Position, annual_rate: Any, periodic_rate: Any) -> Fraction | None:
@@ -107,6 +206,13 @@ class ExtendTerm(Change):
     periodic_rate: Any = None
     fee_rate: Any = None
     kind = "extend_term"
+
+    def _check(self) -> None:
+        _check_one_of("periods", self.periods, "maturity", self.maturity)
+        _check_count(self.periods, "periods", optional=True)
+        if self.maturity is not None:
+            parse_date(self.maturity, argument="maturity")
+        _check_rates(self)
 
     def describe(self) -> str:
         """E.g. ``extend +6``."""
@@ -179,6 +285,14 @@ class ReducePayment(Change):
     shortfall: Shortfall | str = Shortfall.CAPITALIZE
     spread: bool = False
     kind = "reduce_payment"
+
+    def _check(self) -> None:
+        _check_one_of("amount", self.amount, "fraction", self.fraction)
+        _check_amount(self.amount, "amount", optional=True)
+        _check_share(self.fraction, "fraction", whole=False)
+        _check_count(self.periods, "periods", optional=True)
+        parse_enum(Shortfall, self.shortfall, argument="shortfall")
+        _check_flag(self.spread, "spread")
 
     def describe(self) -> str:
         """E.g. ``pay 50% ×3 (defer)``."""
@@ -282,6 +396,17 @@ class PaymentHoliday(Change):
     max_periods: int = 6
     kind = "payment_holiday"
 
+    def _check(self) -> None:
+        _check_count(self.periods, "periods")
+        _check_count(self.max_periods, "max_periods")
+        _check_flag(self.interest_only, "interest_only")
+        _check_flag(self.shift, "shift")
+        parse_enum(HolidayInterest, self.interest, argument="interest")
+        if self.periods > self.max_periods:
+            raise RestructureNotAllowedError(
+                f"periods: a payment holiday of {self.periods} periods is longer than the "
+                f"{self.max_periods} allowed (the lender's max_periods)")
+
     def describe(self) -> str:
         """E.g. ``holiday 2 (capitalize, shift)``."""
         how = parse_enum(HolidayInterest, self.interest, argument="interest").value
@@ -336,6 +461,10 @@ class ReduceRate(Change):
     fee_rate: Any = None
     periods: int | None = None
     kind = "reduce_rate"
+
+    def _check(self) -> None:
+        _check_rates(self)
+        _check_count(self.periods, "periods", optional=True)
 
     def describe(self) -> str:
         """E.g. ``rate 8%/yr`` or ``fee 0.3%/period``."""
@@ -439,6 +568,12 @@ class ChangeRate(Change):
     fee_basis: FeeBasis | str = FeeBasis.OUTSTANDING
     kind = "change_rate"
 
+    def _check(self) -> None:
+        _check_rates(self)
+        _check_count(self.start, "start")
+        _check_count(self.periods, "periods", optional=True)
+        parse_enum(FeeBasis, self.fee_basis, argument="fee_basis")
+
     def describe(self) -> str:
         """E.g. ``rate 18%/yr from #4`` or ``fee 0.5%/period of the original``."""
         text = ReduceRate(annual_rate=self.annual_rate, periodic_rate=self.periodic_rate,
@@ -467,6 +602,10 @@ class WaiveFees(Change):
     late_fees: bool = True
     kind = "waive_fees"
 
+    def _check(self) -> None:
+        for name in ("future", "fees", "penalties", "late_fees"):
+            _check_flag(getattr(self, name), name)
+
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
         waived, arrears = dict(draft.waived), dict(draft.arrears)
         for flag, component in ((self.fees, "fee"), (self.penalties, "penalty"),
@@ -488,6 +627,11 @@ class ForgivePrincipal(Change):
     amount: Any = None
     fraction: Any = None
     kind = "forgive_principal"
+
+    def _check(self) -> None:
+        _check_one_of("amount", self.amount, "fraction", self.fraction)
+        _check_amount(self.amount, "amount", optional=True)
+        _check_share(self.fraction, "fraction", whole=True)
 
     def describe(self) -> str:
         """E.g. ``forgive 500``."""
@@ -519,11 +663,10 @@ class CapitalizeArrears(Change):
     components: tuple[str, ...] = ("principal", "interest", "fee")
     kind = "capitalize_arrears"
 
+    def _check(self) -> None:
+        _check_components(self)
+
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
-        unknown = set(self.components) - set(ARREARS)
-        if unknown:
-            raise InvalidArgumentError("components", f"must be among {ARREARS}",
-                                       received=sorted(unknown))
         arrears, capitalized, principal = dict(draft.arrears), dict(draft.capitalized), \
             draft.principal
         for component in self.components:
@@ -542,6 +685,9 @@ class DeferPrincipal(Change):
 
     amount: Any
     kind = "defer_principal"
+
+    def _check(self) -> None:
+        _check_amount(self.amount, "amount")
 
     def describe(self) -> str:
         """E.g. ``defer 1000``."""
@@ -580,6 +726,19 @@ class ShiftDueDates(Change):
     day_of_month: int | None = None
     kind = "shift_due_dates"
 
+    def _check(self) -> None:
+        _check_one_of("days", self.days, "day_of_month", self.day_of_month)
+        days = self.days
+        if days is not None and (isinstance(days, bool) or not isinstance(days, int) or
+                                 not -365 <= days <= 365 or days == 0):
+            raise InvalidArgumentError("days", "must be a non-zero whole number of days "
+                                       "from -365 to 365", received=days)
+        day = self.day_of_month
+        if day is not None and (isinstance(day, bool) or not isinstance(day, int) or
+                                not 1 <= day <= 31):
+            raise InvalidArgumentError("day_of_month", "must be a day from 1 to 31",
+                                       received=day)
+
     def describe(self) -> str:
         """E.g. ``due dates +10 days`` or ``due on day 25``."""
         if self.days is not None:
@@ -587,21 +746,11 @@ class ShiftDueDates(Change):
         return f"due on day {self.day_of_month}"
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
-        if (self.days is None) == (self.day_of_month is None):
-            raise InvalidArgumentError("days", "give either days (a shift) or day_of_month "
-                                       "(a new day of the month)",
-                                       received=(self.days, self.day_of_month))
-        if self.days is not None:
-            if isinstance(self.days, bool) or not isinstance(self.days, int) or \
-                    not -365 <= self.days <= 365 or self.days == 0:
-                raise InvalidArgumentError("days", "must be a non-zero whole number of days "
-                                           "from -365 to 365", received=self.days)
+        if self.days is not None:  # both checked when the change was built
             dues = tuple(d + timedelta(days=self.days) for d in draft.dues)
         else:
             day = self.day_of_month
-            if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 31:
-                raise InvalidArgumentError("day_of_month", "must be a day from 1 to 31",
-                                           received=day)
+            assert day is not None
             dues = tuple(d.replace(day=min(day, calendar.monthrange(d.year, d.month)[1]))
                          for d in draft.dues)
         if dues[0] <= draft.as_of:

@@ -193,6 +193,29 @@ AFFORDABILITY = {"hamp": Fraction(31, 100), "cn_50": Fraction(50, 100),
                  "cn_55": Fraction(55, 100)}
 
 
+def rate_caps(caps: Mapping[str, Any] | None) -> dict[str, Fraction]:
+    """The rate caps a comparison checks: ``caps`` (a mapping of a cap's name to an
+    annual rate) parsed, or :data:`RATE_CAPS` when ``None``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``caps`` is not a mapping of names to rates (naming ``caps`` or ``caps['name']``).
+    """
+    if caps is None:
+        caps = RATE_CAPS
+    if not isinstance(caps, Mapping):
+        raise InvalidArgumentError("caps", "must be a mapping of a cap's name to an annual "
+                                   "rate, e.g. {'24% (judicial)': '0.24'}", received=caps)
+    limits = {}
+    for name, value in caps.items():
+        if not isinstance(name, str):
+            raise InvalidArgumentError("caps", "must have names (str) as keys",
+                                       received=name)
+        limits[name] = parse_rate(value, argument=f"caps[{name!r}]")
+    return limits
+
+
 @in_library_context
 def compare(loan: Schedule | LoanState | Position,
             options: Sequence[Restructuring | Sequence[Change]], *, discount_rate: Any,
@@ -255,7 +278,7 @@ def compare(loan: Schedule | LoanState | Position,
     income = None if monthly_income is None else parse_money(
         monthly_income, cur, argument="monthly_income")
     threshold = parse_rate(affordability, argument="affordability")
-    limits = {k: parse_rate(v, argument="caps") for k, v in (caps or RATE_CAPS).items()}
+    limits = rate_caps(caps)
     if lpr is not None:
         limits["4 × LPR"] = 4 * parse_rate(lpr, argument="lpr")
     freq = pos.remaining.frequency or Frequency.MONTHLY

@@ -33,8 +33,16 @@ from ..rates import parse_rate
 from ..rounding import RoundingMode, round_ratio
 from ..schedule import Schedule
 from ..servicing import LoanState, ServicingTerms
-from .changes import Change, PaymentHoliday, _count
-from .positions import ARREARS, Position, _Draft, _Special, _start, position
+from .changes import (
+    Change,
+    PaymentHoliday,
+    _check_amount,
+    _check_components,
+    _check_count,
+    _check_flag,
+    _count,
+)
+from .positions import Position, _Draft, _Special, _start, position
 from .result import Restructuring, restructure
 from .search import NoFeasibleOption
 
@@ -155,6 +163,21 @@ class Forbearance(Change):
     day_count: DayCount | str | None = None
     kind = "forbearance"
 
+    def _check(self) -> None:
+        if (self.periods is None) == (self.end is None):
+            raise InvalidArgumentError("periods", "give either periods (installments) or "
+                                       "end (the last date forborne)",
+                                       received=(self.periods, self.end))
+        _check_count(self.periods, "periods", optional=True)
+        for name in ("start", "end"):
+            if getattr(self, name) is not None:
+                parse_date(getattr(self, name), argument=name)
+        _check_amount(self.payment, "payment", optional=True, allow_zero=True)
+        parse_enum(ForbearanceInterest, self.interest, argument="interest")
+        _check_flag(self.shift, "shift")
+        if self.day_count is not None:
+            DayCount.parse(self.day_count)
+
     def describe(self) -> str:
         """E.g. ``forbear 12 (capitalize, shift)``."""
         how = parse_enum(ForbearanceInterest, self.interest, argument="interest").value
@@ -165,10 +188,6 @@ class Forbearance(Change):
                 f"{basis})")
 
     def _count(self, pos: Position, draft: _Draft) -> int:
-        if (self.periods is None) == (self.end is None):
-            raise InvalidArgumentError("periods", "give either periods (installments) or "
-                                       "end (the last date forborne)",
-                                       received=(self.periods, self.end))
         first = draft.dues[0]
         if self.start is not None:
             start = parse_date(self.start, argument="start")
@@ -262,16 +281,20 @@ class InterestPause(Change):
     end: date | str
     kind = "interest_pause"
 
+    def _check(self) -> None:
+        begin = parse_date(self.start, argument="start")
+        stop = parse_date(self.end, argument="end")
+        if stop <= begin:
+            raise InvalidArgumentError("end", f"must be after start ({begin.isoformat()})",
+                                       received=stop.isoformat())
+
     def describe(self) -> str:
         """E.g. ``0% 2026-03-01 to 2026-06-01``."""
         return f"0% {self.start} to {self.end}"
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
         begin = parse_date(self.start, argument="start")
-        stop = parse_date(self.end, argument="end")
-        if stop <= begin:
-            raise InvalidArgumentError("end", f"must be after start ({begin.isoformat()})",
-                                       received=stop.isoformat())
+        stop = parse_date(self.end, argument="end")  # after start: checked when built
         basis = _plan_day_count(pos)
         factors = list(draft.factors)
         touched = False
@@ -315,15 +338,15 @@ class PartialClaim(Change):
     components: tuple[str, ...] = ("principal", "interest", "fee")
     kind = "partial_claim"
 
+    def _check(self) -> None:
+        _check_amount(self.amount, "amount")
+        _check_components(self)
+
     def describe(self) -> str:
         """E.g. ``partial claim 1200.00``."""
         return f"partial claim {self.amount}"
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
-        unknown = set(self.components) - set(ARREARS)
-        if unknown:
-            raise InvalidArgumentError("components", f"must be among {ARREARS}",
-                                       received=sorted(unknown))
         claim = parse_money(self.amount, pos.currency, argument="amount")
         arrears, cured = dict(draft.arrears), 0
         for component in self.components:

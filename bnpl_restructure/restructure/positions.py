@@ -91,7 +91,11 @@ def position(loan: Schedule | LoanState | Position, payments: Iterable[Any] = ()
     >>> position(s, as_of="2026-04-20")
     <Position 2026-04-20 CNY: principal 1,200.00 outstanding, arrears 318.00, 9 ...>
     """
-    past = tuple(parse_date(d, argument="history") for d in history)
+    if isinstance(history, (str, bytes, date)) or not isinstance(history, Iterable):
+        raise InvalidArgumentError("history", "must be a list of the dates of earlier "
+                                   "restructurings (a Restructuring's history)",
+                                   received=history)
+    past = tuple(parse_date(d, argument=f"history[{k}]") for k, d in enumerate(history))
     if isinstance(loan, Position):
         return replace(loan, history=loan.history + past) if past else loan
     if isinstance(loan, LoanState):
@@ -101,8 +105,8 @@ def position(loan: Schedule | LoanState | Position, payments: Iterable[Any] = ()
             raise InvalidArgumentError("as_of", "is required with a schedule")
         state = loan_state(loan, payments, as_of=as_of, terms=terms)
     else:
-        raise InvalidArgumentError("position", "must be a LoanState, a Schedule or a "
-                                   "Position", received=loan)
+        raise InvalidArgumentError("loan", "must be a LoanState, a Schedule (with as_of "
+                                   "and its payments) or a Position", received=loan)
     if state.is_settled:
         raise RestructureNotAllowedError("the loan is paid off: nothing to restructure")
     remaining = state.remaining

@@ -29,7 +29,7 @@ from ..plans import MAX_INSTALLMENTS
 from ..rounding import round_ratio
 from ..schedule import Schedule
 from ..servicing import LoanState, ServicingTerms
-from .changes import Change
+from .changes import Change, _check_amount
 from .positions import Position, _Draft, _plus, _Special
 from .result import Restructuring, _one, restructure
 
@@ -55,6 +55,15 @@ class ReAgePolicy:
     max_per_12_months: int = 1
     max_per_5_years: int = 2
     minimum_payment: Any = None  # default: the plan's regular installment
+
+    def __post_init__(self) -> None:
+        for name in ("min_account_age_months", "consecutive_payments", "max_per_12_months",
+                     "max_per_5_years"):
+            value = getattr(self, name)
+            if type(value) is not int or not 0 <= value <= 1200:
+                raise InvalidArgumentError(name, "must be a whole number from 0 to 1200",
+                                           received=value)
+        _check_amount(self.minimum_payment, "minimum_payment", optional=True)
 
     def check(self, pos: Position) -> None:
         """Raise :class:`~bnpl_restructure.errors.RestructureNotAllowedError` naming the
@@ -113,6 +122,12 @@ class ReAge(Change):
     interest: ReAgeInterest | str = ReAgeInterest.FIRST_INSTALLMENT
     policy: ReAgePolicy = field(default_factory=ReAgePolicy)
     kind = "re_age"
+
+    def _check(self) -> None:
+        parse_enum(ReAgeInterest, self.interest, argument="interest")
+        if not isinstance(self.policy, ReAgePolicy):
+            raise InvalidArgumentError("policy", "must be a ReAgePolicy",
+                                       received=self.policy)
 
     def describe(self) -> str:
         """E.g. ``re-age (first installment)``."""
@@ -273,6 +288,10 @@ class ReAmortize(Change):
         ReAmortizationInterestHandling.DEFAULT
     kind = "re_amortize"
 
+    def _check(self) -> None:
+        parse_enum(ReAmortizationInterestHandling, self.interest_handling,
+                   argument="interest_handling")
+
     def describe(self) -> str:
         """E.g. ``re-amortize (default)``."""
         how = parse_enum(ReAmortizationInterestHandling, self.interest_handling,
@@ -393,13 +412,25 @@ class FineractReAge(Change):
 
     def _basis(self) -> tuple[int, bool]:
         """(days in a year, whether months count 30 days)."""
-        if self.days_in_year not in (360, 364, 365) or isinstance(self.days_in_year, bool):
+        year, month = self.days_in_year, self.days_in_month
+        if type(year) is not int or year not in (360, 364, 365):
             raise InvalidArgumentError("days_in_year", "must be 360, 364 or 365",
-                                       received=self.days_in_year)
-        if self.days_in_month != 30 and self.days_in_month != "actual":
+                                       received=year)
+        if not ((type(month) is int and month == 30) or month == "actual"):
             raise InvalidArgumentError("days_in_month", "must be 30 or 'actual'",
-                                       received=self.days_in_month)
-        return self.days_in_year, self.days_in_month == 30
+                                       received=month)
+        return year, month == 30
+
+    def _check(self) -> None:
+        parse_enum(ReAgeInterestHandling, self.interest_handling,
+                   argument="interest_handling")
+        parse_date(self.start, argument="start")
+        count = _whole(self.installments, "installments")
+        if count > MAX_INSTALLMENTS:
+            raise InvalidArgumentError("installments", f"a plan has at most "
+                                       f"{MAX_INSTALLMENTS} installments", received=count)
+        self._frequency()
+        self._basis()
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
         how = parse_enum(ReAgeInterestHandling, self.interest_handling,
@@ -409,10 +440,7 @@ class FineractReAge(Change):
             raise InvalidArgumentError("start", "the first re-aged installment must fall "
                                        f"due after the re-age date ({pos.as_of.isoformat()})",
                                        received=start.isoformat())
-        count = _whole(self.installments, "installments")
-        if count > MAX_INSTALLMENTS:
-            raise InvalidArgumentError("installments", f"a plan has at most "
-                                       f"{MAX_INSTALLMENTS} installments", received=count)
+        count = self.installments  # checked when the change was built
         freq = self._frequency()
         year, thirty = self._basis()
         _no_specials(draft, "a re-age")

@@ -19,7 +19,7 @@ from ..rounding import RoundingMode, round_ratio
 from ..schedule import Schedule
 from ..servicing import LoanState, ServicingTerms
 from .changes import CapitalizeArrears, Change, DeferPrincipal, ExtendTerm, ReduceRate, _count
-from .comparison import ComparisonRow, compare
+from .comparison import ComparisonRow, compare, rate_caps
 from .positions import Position, _method, _original_fee_rate, _start, position
 from .result import Restructuring, restructure
 
@@ -277,6 +277,7 @@ def best_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
     cur = pos.currency
     target = parse_money(target_payment, cur, argument="target_payment")
     goal = parse_enum(Objective, objective, argument="objective")
+    rate_caps(caps)  # refused before anything is searched
     extensions = _count(max_extension, "max_extension", minimum=0) + 1
     method = _method(pos)
     freq = pos.remaining.frequency or Frequency.MONTHLY

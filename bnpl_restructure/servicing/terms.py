@@ -358,7 +358,7 @@ class ServicingTerms:
                 "daily interest (interest is owed to the day; the rule applies to fees)",
                 received=self.early_payoff.value)
         from ..early_settlement import Deferral
-        deferral = Deferral.parse(self.rebate_deferral)
+        deferral = Deferral.parse(self.rebate_deferral, argument="rebate_deferral")
         put(self, "rebate_deferral", deferral if isinstance(deferral, int) else
             deferral.value)
         if self.early_payoff in (EarlyPayoff.ACTUARIAL, EarlyPayoff.UK_2004) and \
