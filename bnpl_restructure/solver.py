@@ -688,25 +688,28 @@ def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Arr
         lo_a = np.where(same, r, lo[active])
         hi_a = np.where(same, hi[active], r)
         lo[active], hi[active] = lo_a, hi_a
+        # streams of extreme size (1e300) overflow in the branches np.where discards,
+        # and an unbounded bracket (hi = inf) makes inf - inf there: no warnings; a
+        # rate that is not finite at the end is refused by to_decimal_rate
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             candidate = r - value / slope
-        # bisect when the step leaves the bracket or, the bracket closed, has not halved
-        # since the last one (far from the root Newton can creep: 1 / degree at a time)
-        outside = ~((candidate > lo_a) & (candidate < hi_a)) | ~np.isfinite(candidate) | (
-            np.isfinite(hi_a) & (np.abs(candidate - r) > 0.5 * moved[active]))
-        fallback = np.where(np.isfinite(hi_a), (lo_a + hi_a) / 2, 2 * np.abs(r) + 0.1)
-        candidate = np.where(outside, fallback, candidate)
-        # A Newton step of 1e-9 leaves an error of order (t + 1) / (1 + r) * 1e-18
-        # (quadratic convergence, f''/f' ~ (t + 1) / (1 + r)): steps are trusted while that
-        # factor is below 1e6, not near r = -1, where f is so steep that a tiny step says
-        # nothing; there only a bracket narrower than the tolerance ends the iteration.
-        step = np.abs(candidate - r)
-        scale = 1 + np.abs(r)
-        trusted = reach[active] <= _NEWTON_TRUST * (1 + r)
-        done = (value == 0) | (hi_a - lo_a <= _TOL * scale) | (trusted & (
-            (step <= _TOL * scale) | (~outside & (step <= 1e-9 * scale))))
-        rate[active] = np.where(value == 0, r, candidate)
-        moved[active] = np.abs(rate[active] - r)
+            # bisect when the step leaves the bracket or, the bracket closed, has not halved
+            # since the last one (far from the root Newton can creep: 1 / degree at a time)
+            outside = ~((candidate > lo_a) & (candidate < hi_a)) | ~np.isfinite(candidate) | (
+                np.isfinite(hi_a) & (np.abs(candidate - r) > 0.5 * moved[active]))
+            fallback = np.where(np.isfinite(hi_a), (lo_a + hi_a) / 2, 2 * np.abs(r) + 0.1)
+            candidate = np.where(outside, fallback, candidate)
+            # A Newton step of 1e-9 leaves an error of order (t + 1) / (1 + r) * 1e-18
+            # (quadratic convergence, f''/f' ~ (t + 1) / (1 + r)): steps are trusted while that
+            # factor is below 1e6, not near r = -1, where f is so steep that a tiny step says
+            # nothing; there only a bracket narrower than the tolerance ends the iteration.
+            step = np.abs(candidate - r)
+            scale = 1 + np.abs(r)
+            trusted = reach[active] <= _NEWTON_TRUST * (1 + r)
+            done = (value == 0) | (hi_a - lo_a <= _TOL * scale) | (trusted & (
+                (step <= _TOL * scale) | (~outside & (step <= 1e-9 * scale))))
+            rate[active] = np.where(value == 0, r, candidate)
+            moved[active] = np.abs(rate[active] - r)
         active = active[~done]
         if active.size == 0:
             break
