@@ -60,6 +60,7 @@ from .schedule import Schedule
 from .solver import _solve_ticks, solve_rates, to_decimal_rate
 
 __all__ = [
+    "MAX_SHOWN_RATE",
     "AprCheck",
     "CnAnnualizedRate",
     "FeeRateRow",
@@ -88,18 +89,30 @@ __all__ = [
 _PLACES = 12
 
 
+#: The largest rate :func:`format_rate` shows in figures: 1,000,000% (10,000 times the
+#: amount a year). Past it a figure says nothing a reader can use (a one-day loan whose
+#: fee is half the amount compounds to 10^11 %), so every document, in every standard,
+#: shows ``>1,000,000%`` instead; the exact rate stays on the object.
+MAX_SHOWN_RATE = Decimal(10_000)
+
+
 def format_rate(rate: Decimal | Fraction, places: int = 2) -> str:
     """A fraction as a percentage rounded half-up: ``format_rate(Decimal('0.10904'))``
-    is ``'10.90%'``.
+    is ``'10.90%'``. A rate above :data:`MAX_SHOWN_RATE` (1,000,000%) is shown as
+    ``'>1,000,000%'``, the same in every standard and language.
 
     Examples
     --------
     >>> format_rate(Decimal("0.130662"), 1)
     '13.1%'
+    >>> format_rate(Decimal("1434648374.4816"))
+    '>1,000,000%'
     """
     ctx = LIBRARY_CONTEXT  # explicitly: called for every cell of a table
     fraction = ctx.divide(rate.numerator, rate.denominator) if isinstance(
         rate, Fraction) else rate
+    if fraction > MAX_SHOWN_RATE:
+        return f">{MAX_SHOWN_RATE * 100:,f}%"
     percent = _quantized(ctx.multiply(fraction, 100), places, ROUND_HALF_UP)
     return f"{percent:f}%"
 

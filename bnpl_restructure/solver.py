@@ -724,6 +724,9 @@ def to_decimal_rate(rate: float, places: int = 12) -> Decimal:
     >>> to_decimal_rate(0.1234567890123456)
     Decimal('0.123456789012')
     """
+    if rate == math.inf:  # a loan so costly its annual rate is past every float
+        raise NoSolutionError("the annual rate is too large to express (above 1.8e308, "
+                              "a cost of more than 10^310 % a year)")
     if not math.isfinite(rate):
         raise ConvergenceError(f"the solved rate is not a finite number ({rate!r})")
     value = Decimal(repr(float(rate))).quantize(Decimal((0, (1,), -places)),

@@ -694,14 +694,17 @@ def test_cn_annualized_rate_of_an_enormous_rate() -> None:
     huge = apr.cn_annualized_rate([-0.01, 510, 510], periods_per_year=12,
                                   include_simple=True)
     assert huge.nominal > Decimal("6e5") and str(huge).endswith("(单利)")
-    assert apr.format_rate(Decimal("1e60")) == "1" + "0" * 62 + ".00%"
+    # shown in figures up to 1,000,000%, above it as ">1,000,000%" (MAX_SHOWN_RATE)
+    assert apr.format_rate(Decimal("1e4")) == "1000000.00%"
+    assert apr.format_rate(Decimal("1e60")) == apr.format_rate(Decimal("10000.0001")) == \
+        ">1,000,000%"
     with pytest.raises(NoSolutionError, match="too large"):
         apr.cn_annualized_rate([-0.01, 510, 510], periods_per_year=366)
 
 
 def test_deferral_names_the_callers_argument() -> None:
     """Deferral.parse names the argument it is given (servicing terms can now pass
-    'rebate_deferral'; see KNOWN)."""
+    'rebate_deferral', which they now do)."""
     from bnpl_restructure.early_settlement import Deferral
 
     _blames("rebate_deferral", lambda: Deferral.parse(float("nan"),
@@ -761,3 +764,34 @@ if __name__ == "__main__":  # pragma: no cover - the exhaustive sweep, by hand
                 except BaseException as exc:  # a report, whatever it is
                     line = traceback.format_exception_only(type(exc), exc)[-1].strip()
                     print(f"{case.name}\t{name}\t{value!r:.60}\t{line[:240]}", flush=True)
+
+
+# ------------------------------------------------------------- rates of any size (issue 16)
+
+
+def test_a_rate_too_large_to_show_is_shown_the_same_way_in_every_standard() -> None:
+    # 100.00 lent for one week at a fee of 50.00: the periodic IRR is 50% a week, so the
+    # compound (EU APRC, CN 复利) rate is 1.5^52 - 1, about 1.4e9 = 143,464,837,448%
+    # (an independent check: 1.5 ** 52 below), past format_rate's 1,000,000%
+    assert 1.5 ** 52 - 1 > 1.4e9
+    s = Plan.flat_fee("100", fee_rate="50%", installments=1, start="2026-01-01",
+                      frequency="weekly").schedule()
+    cn, eu = disclose(s, standard="cn"), disclose(s, standard="eu")
+    assert cn.compound_rate > 10**7 and eu.annual_rate > 10**7  # exact values kept
+    shown = [line for line in (str(cn) + str(eu)).splitlines() if ">1,000,000%" in line]
+    assert [line.split()[0] for line in shown] == ["复利年化利率", "APRC"]
+    # the simple rates (IRR × 52; Reg Z's actuarial APR) are shown in figures
+    assert apr.format_rate(cn.annual_rate) == "2600.00%"
+    assert apr.format_rate(disclose(s, standard="reg_z").annual_rate) == "2607.14%"
+
+
+@pytest.mark.parametrize("call", [
+    lambda: apr.eu_aprc([("2026-01-01", "100")], [("2026-01-02", "1100")]),
+    lambda: apr.xirr([("2026-01-01", -100), ("2026-01-02", 1100)]),
+    lambda: apr.cn_annualized_rate([-100, 1100], periods_per_year=365),
+], ids=["eu_aprc", "xirr", "cn_compound"])
+def test_a_rate_past_every_float_is_no_solution_in_every_standard(
+        call: Callable[[], object]) -> None:
+    # 100 lent for a day, 1,100 repaid: 1,000% a day, 11^365 - 1 (about 1e380) a year
+    with pytest.raises(NoSolutionError, match="too large to express"):
+        call()
