@@ -186,11 +186,48 @@ def irr_many(amounts: npt.ArrayLike) -> npt.NDArray[np.float64]:
     >>> irr_many([[-100, 110, 0], [-100, 0, 121]]).round(12).tolist()
     [0.1, 0.1]
     """
-    a = np.atleast_2d(np.asarray(amounts, dtype=np.float64))
+    a = _float_matrix(amounts, "amounts")
     # periods 0, 1, 2, ... shared by every stream, as int64 ticks (no (streams, periods)
     # time matrix is built)
     ticks = np.arange(a.shape[-1], dtype=np.int64)
     return _solve_ticks(a, ticks, scale=1.0, from_row_start=False, argument="amounts")
+
+
+def _float_matrix(values: npt.ArrayLike, argument: str) -> npt.NDArray[np.float64]:
+    """``values`` as a 2-d float64 array (one stream a row); text, complex numbers,
+    signalling NaNs and integers past a float are refused naming ``argument``."""
+    arr = values if isinstance(values, np.ndarray) else None
+    try:
+        if arr is None:
+            arr = np.asarray(values)
+        if arr.dtype.kind not in "biuf" and not (arr.dtype.kind == "O" and all(
+                isinstance(v, (int, float, Decimal, Fraction)) and not isinstance(v, bool)
+                for v in arr.reshape(-1).tolist())):
+            raise InvalidArgumentError(argument, "must be numbers (one stream of cash "
+                                       "flows a row)", received=arr.dtype)
+        out = np.atleast_2d(arr.astype(np.float64))
+    except InvalidArgumentError:
+        raise
+    except (TypeError, ValueError, OverflowError, ArithmeticError) as exc:
+        raise InvalidArgumentError(argument, "must be finite numbers a float can hold "
+                                   f"({exc})", received=type(values).__name__) from None
+    return out
+
+
+def _date_matrix(values: npt.ArrayLike, argument: str) -> npt.NDArray[np.datetime64]:
+    """``values`` as a 2-d ``datetime64[D]`` array, refusing what numpy cannot read as
+    dates (numbers, NaN, free text) naming ``argument``."""
+    try:
+        arr = np.asarray(values)
+        if arr.dtype.kind not in "MUSO":
+            raise InvalidArgumentError(argument, "must be dates (datetime64[D] or ISO "
+                                       "text), not numbers", received=arr.dtype)
+        return np.atleast_2d(arr.astype("datetime64[D]"))
+    except InvalidArgumentError:
+        raise
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InvalidArgumentError(argument, f"must be dates (datetime64[D] or ISO text) "
+                                   f"({exc})", received=type(values).__name__) from None
 
 
 def _year_fractions(dates: Sequence[date], day_count: DayCount) -> list[float]:
@@ -266,8 +303,8 @@ def xirr_many(amounts: npt.ArrayLike, dates: npt.ArrayLike, *,
             not 0 < days_per_year < 100_000 or days_per_year != days_per_year:
         raise InvalidArgumentError("days_per_year", "must be a positive number of days "
                                    "(365, 366, 360)", received=days_per_year)
-    a = np.atleast_2d(np.asarray(amounts, dtype=np.float64))
-    d = np.atleast_2d(np.asarray(dates, dtype="datetime64[D]"))
+    a = _float_matrix(amounts, "amounts")
+    d = _date_matrix(dates, "dates")
     if d.shape != a.shape:
         raise InvalidArgumentError("dates", "must have the same shape as amounts",
                                    received=d.shape)
@@ -605,6 +642,10 @@ class FeeRateTable(tuple[FeeRateRow, ...]):
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+#: At most this many rows in a :func:`fee_rate_table` (one a number of installments).
+_MAX_TABLE_ROWS = 120
+
+
 @in_library_context
 def fee_rate_table(fee_rate: Any, *, installments: Sequence[int] = (3, 6, 12, 24),
                    principal: Any = "10000") -> FeeRateTable:
@@ -621,8 +662,19 @@ def fee_rate_table(fee_rate: Any, *, installments: Sequence[int] = (3, 6, 12, 24
                3         0.50%      1.50%     6.00%                   8.98%             9.36%
               12         0.50%      6.00%     6.00%                  10.90%            11.46%
     """
+    if isinstance(installments, (str, bytes, Mapping)) or not isinstance(installments,
+                                                                         Iterable):
+        raise InvalidArgumentError("installments", "must be a list of numbers of "
+                                   "installments, e.g. (3, 6, 12, 24)", received=installments)
+    counts = list(installments)
+    if not 1 <= len(counts) <= _MAX_TABLE_ROWS:
+        raise InvalidArgumentError("installments", f"must list 1 to {_MAX_TABLE_ROWS} "
+                                   "numbers of installments", received=len(counts))
     rows = []
-    for n in installments:
+    for k, n in enumerate(counts):
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise InvalidArgumentError(f"installments[{k}]", "must be a whole number of "
+                                       "installments", received=n)
         plan = Plan.flat_fee(principal, fee_rate=fee_rate, installments=n, start="2024-01-15")
         rate = cn_annualized_rate(plan)
         assert plan.fee_rate is not None

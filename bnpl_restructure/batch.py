@@ -49,6 +49,8 @@ from .rounding import Residual, RoundingMode, round_ratio_array
 __all__ = ["annuity_batch", "equal_principal_batch", "flat_fee_batch"]
 
 _INT64_SAFE = 2**62
+#: The largest rate a period (numerator / denominator) a batch takes: 10,000%.
+_MAX_PERIODIC_RATE = 100
 
 
 # --------------------------------------------------------------------------------------
@@ -121,6 +123,15 @@ def _ratio(numerator: Any, denominator: Any, loans: int, name: str
     den = _int_array(denominator, f"{name}_denominator", loans)
     _check_range(num, f"{name}_numerator", minimum=0)
     _check_range(den, f"{name}_denominator", minimum=1)
+    # at most 1000% a period (as parse_rate caps a rate): beyond it the amounts of a
+    # 2,600-period plan leave every integer type and the solver every float
+    tops, bottoms = np.broadcast_arrays(num.astype(object), den.astype(object))
+    over = np.flatnonzero(tops > _MAX_PERIODIC_RATE * bottoms)
+    if over.size:
+        k = int(over[0])
+        raise InvalidArgumentError(f"{name}_numerator", f"over {name}_denominator must be "
+                                   f"at most {_MAX_PERIODIC_RATE * 100}% a period (loan {k})",
+                                   received=f"{tops.reshape(-1)[k]}/{bottoms.reshape(-1)[k]}")
     if num.dtype == object or den.dtype == object:
         gcd = np.frompyfunc(math.gcd, 2, 1)(num.astype(object), den.astype(object))
         num = _int_array((num.astype(object) // gcd).astype(object), f"{name}_numerator", loans)
@@ -251,7 +262,8 @@ def _screened_round(principal: npt.NDArray[Any], ratios: list[tuple[int, int]],
         rounded = floor + 1.0
     else:  # a half-way case is never "safe": every half mode rounds to the nearest
         rounded = floor + (frac > 0.5)
-    out: npt.NDArray[Any] = rounded.astype(np.int64)
+    # the unsafe loans (ties, huge products past int64) are replaced below: cast 0 there
+    out: npt.NDArray[Any] = np.where(safe, rounded, 0.0).astype(np.int64)
     unsafe = np.flatnonzero(~safe)
     if unsafe.size:
         multiplier, divisor = _per_loan(ratios, group[unsafe])

@@ -75,6 +75,18 @@ def _rebuild(cls: type[InvalidArgumentError], argument: str, message: str,
     return cls(argument, message, received=received)
 
 
+def renamed(error: InvalidArgumentError, old: str, new: str) -> InvalidArgumentError:
+    """``error`` naming ``new`` where it named ``old`` (or a path into it, such as
+    ``old[2]``): for a public function whose argument has another name than the
+    helper's that checked it. Any other error is returned as it is."""
+    argument = error.argument
+    if argument != old and not argument.startswith((f"{old}[", f"{old}.")):
+        return error
+    copy = type(error)(new + argument[len(old):], error.message, received=error._received)
+    copy.__cause__ = error.__cause__
+    return copy
+
+
 class InvalidTermsError(InvalidArgumentError):
     """Arguments that are each valid but do not make a loan together
     (a first due date before the start, a balloon larger than the principal)."""

@@ -298,7 +298,8 @@ def _rate(annual_rate: Any, periodic: Any, *, frequency: Frequency, convention: 
                                        "use 0 for an interest-free plan", received=None)
         return Fraction(0)
     return periodic_rate(annual_rate, periods_per_year=frequency.periods_per_year,
-                         convention=convention, compounding_per_year=compounding_per_year)
+                         convention=RateConvention.parse(convention),  # names rate_convention
+                         compounding_per_year=compounding_per_year)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -62,9 +62,10 @@ class RateConvention(enum.Enum):
     PERIODIC = "periodic"
 
     @classmethod
-    def parse(cls, value: Any) -> RateConvention:
-        """Accept a member or its value, case-insensitive."""
-        return parse_enum(cls, value, argument="rate_convention")
+    def parse(cls, value: Any, *, argument: str = "rate_convention") -> RateConvention:
+        """Accept a member or its value, case-insensitive; an error names ``argument``
+        (``"convention"`` for :func:`periodic_rate`)."""
+        return parse_enum(cls, value, argument=argument)
 
 
 def parse_rate(value: Any, *, argument: str, plain_limit: Fraction = Fraction(1)) -> Fraction:
@@ -181,7 +182,7 @@ def _periodic_rate(annual_rate: Any, periods_per_year: Fraction | int,
                    convention: RateConvention | str, compounding_per_year: int | None,
                    argument: str) -> Fraction:
     rate = parse_rate(annual_rate, argument=argument)
-    conv = RateConvention.parse(convention)
+    conv = RateConvention.parse(convention, argument="convention")
     if isinstance(periods_per_year, bool) or not isinstance(periods_per_year,
                                                             (int, Fraction)) \
             or periods_per_year <= 0:

@@ -90,6 +90,10 @@ _SIGNS = "$¥€£₩₹"
 
 def _columns(names: Iterable[object], explicit: Mapping[str, str] | None) -> dict[str, object]:
     """Their column name for each of our fields that they have."""
+    if explicit is not None and not isinstance(explicit, Mapping):
+        raise InvalidArgumentError("columns", "must be a mapping of our field to their "
+                                   "column name, e.g. {'interest': 'Int. charged'}",
+                                   received=explicit)
     found: dict[str, object] = {}
     for name in names:
         field = _LOOKUP.get(_key(name))
@@ -131,11 +135,15 @@ def _money(value: object, currency: Currency, *, argument: str, signed: bool) ->
 
 def _records(rows: Any) -> list[Mapping[str, Any]]:
     """The rows as mappings, from whatever form they came in."""
-    if isinstance(rows, (str, os.PathLike)):
-        with open(rows, newline="", encoding="utf-8-sig") as handle:
-            return list(csv.DictReader(handle))
-    if isinstance(rows, io.IOBase) or hasattr(rows, "read"):
-        return list(csv.DictReader(rows))
+    try:
+        if isinstance(rows, (str, os.PathLike)):
+            with open(rows, newline="", encoding="utf-8-sig") as handle:
+                return list(csv.DictReader(handle))
+        if isinstance(rows, io.IOBase) or hasattr(rows, "read"):
+            return list(csv.DictReader(rows))
+    except (OSError, ValueError, csv.Error) as exc:  # missing, unreadable, not UTF-8 text
+        raise InvalidArgumentError("rows", "must be a readable CSV file (UTF-8 text with a "
+                                   f"header row): {exc}", received=rows) from None
     if hasattr(rows, "to_dict") and hasattr(rows, "columns"):  # a pandas DataFrame
         records: list[Mapping[str, Any]] = rows.to_dict("records")
         return records

@@ -93,8 +93,8 @@ import numpy as np
 
 from ._context import in_library_context, make_context
 from .calendar import DateLike, parse_date
-from .errors import InvalidArgumentError, InvalidTermsError, NoSolutionError
-from .money import AmountLike, to_decimal
+from .errors import InvalidArgumentError, InvalidTermsError, NoSolutionError, renamed
+from .money import MAX_AMOUNT, AmountLike, to_decimal
 from .schedule import Schedule
 from .solver import solve_rates
 
@@ -637,6 +637,16 @@ def choose_unit_period(advance_date: DateLike | Sequence[DateLike],
 
 # --------------------------------------------------------------------------- the APR
 
+def _amount(value: object, argument: str) -> Decimal:
+    """An amount in major units, at most :data:`~bnpl_restructure.money.MAX_AMOUNT`
+    either way (past it no rate solver can weigh it against the others)."""
+    amount = to_decimal(value, argument=argument)  # type: ignore[arg-type]
+    if abs(amount) > MAX_AMOUNT:
+        raise InvalidArgumentError(argument, f"must be at most {MAX_AMOUNT:,f} (major units)",
+                                   received=value)
+    return amount
+
+
 def _flows(items: object, *, argument: str) -> list[Flow]:
     if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
         raise InvalidArgumentError(argument, "must be a sequence of (date, amount) pairs",
@@ -647,7 +657,7 @@ def _flows(items: object, *, argument: str) -> list[Flow]:
             raise InvalidArgumentError(argument, "must be a sequence of (date, amount) "
                                        "pairs", received=item)
         when = parse_date(item[0], argument=argument)
-        amount = to_decimal(item[1], argument=argument)
+        amount = _amount(item[1], argument)
         if amount < 0:
             raise InvalidArgumentError(argument, "amounts must not be negative (major "
                                        "units, payments and advances both positive)",
@@ -681,7 +691,7 @@ def _resolve(first: AmountLike | Schedule | None, payments: object, *,
                 raise InvalidArgumentError("prepaid_finance_charge", "give either "
                                            "amount_financed or prepaid_finance_charge",
                                            received=prepaid_finance_charge)
-            financed = to_decimal(financed_override, argument="amount_financed")
+            financed = _amount(financed_override, "amount_financed")
         else:
             financed = amount_financed(schedule, prepaid_finance_charge=prepaid)
         major = schedule.currency.to_major
@@ -720,7 +730,7 @@ def _resolve(first: AmountLike | Schedule | None, payments: object, *,
                                    "unless advances are given")
     if advance_date is None:
         raise InvalidArgumentError("advance_date", "is required with amount_financed")
-    financed = to_decimal(first, argument="amount_financed")
+    financed = _amount(first, "amount_financed")
     if financed <= 0:
         raise InvalidArgumentError("amount_financed", "must be positive", received=first)
     return [(parse_date(advance_date, argument="advance_date"), financed)], paid
@@ -1051,6 +1061,10 @@ class AprCheck:
                 f"{self.tolerance * 100:f} ({self.classification}; {self.citation})>")
 
 
+#: The largest APR :func:`check_apr` takes as disclosed (a fraction: 1,000,000%).
+_MAX_DISCLOSED_APR = Decimal(10_000)
+
+
 @in_library_context
 def check_apr(disclosed: AmountLike,
               payments_or_schedule: Schedule | Iterable[tuple[DateLike, AmountLike]], *,
@@ -1105,19 +1119,26 @@ def check_apr(disclosed: AmountLike,
     '12 CFR 1026.22(a)(2)'
     """
     stated = to_decimal(disclosed, argument="disclosed")
+    if not -1 < stated <= _MAX_DISCLOSED_APR:
+        raise InvalidArgumentError("disclosed", "must be an annual rate as a fraction above "
+                                   "-1 and at most 10000 (1,000,000%), e.g. '0.0969' for "
+                                   "9.69%", received=disclosed)
     schedule = payments_or_schedule if isinstance(payments_or_schedule, Schedule) else None
-    if schedule is not None:
-        if advances is not None:
-            raise InvalidArgumentError("advances", "must not be given with a Schedule",
-                                       received=advances)
-        lent, paid = _resolve(schedule, None, advance_date=advance_date, advances=None,
-                              prepaid_finance_charge=prepaid_finance_charge,
-                              financed_override=amount_financed)
-    else:
-        lent, paid = _resolve(amount_financed, payments_or_schedule,
-                              advance_date=advance_date, advances=advances,
-                              prepaid_finance_charge=prepaid_finance_charge)
-    solved = _solve(lent, paid, unit_period)
+    if schedule is not None and advances is not None:
+        raise InvalidArgumentError("advances", "must not be given with a Schedule",
+                                   received=advances)
+    try:
+        if schedule is None:
+            lent, paid = _resolve(amount_financed, payments_or_schedule,
+                                  advance_date=advance_date, advances=advances,
+                                  prepaid_finance_charge=prepaid_finance_charge)
+        else:
+            lent, paid = _resolve(schedule, None, advance_date=advance_date, advances=None,
+                                  prepaid_finance_charge=prepaid_finance_charge,
+                                  financed_override=amount_financed)
+        solved = _solve(lent, paid, unit_period)
+    except InvalidArgumentError as exc:  # the public name of the payments
+        raise renamed(exc, "payments", "payments_or_schedule") from None
     if regular is None:
         reasons = _classify(lent, paid)
         is_regular = not reasons

@@ -36,6 +36,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -43,15 +44,22 @@ from hypothesis import strategies as st
 from bnpl_restructure import (
     Charge,
     Currency,
+    DayCount,
+    Frequency,
+    LoanState,
     Plan,
     RoundingPolicy,
+    Schedule,
     ServicingTerms,
     apr,
     disclose,
     loan_state,
     persistence,
 )
+from bnpl_restructure.batch import annuity_batch, equal_principal_batch, flat_fee_batch
+from bnpl_restructure.early_settlement import uk_2004_settlement
 from bnpl_restructure.errors import BnplError, InvalidArgumentError, NoSolutionError
+from bnpl_restructure.rates import periodic_rate
 from bnpl_restructure.regz import reg_z_apr
 from bnpl_restructure.restructure import (
     CapitalizeArrears,
@@ -76,7 +84,8 @@ from bnpl_restructure.restructure import (
     find_option,
     restructure,
 )
-from bnpl_restructure.servicing import LateFee
+from bnpl_restructure.servicing import LateFee, payoff_quote
+from bnpl_restructure.testing.reconcile import reconcile
 
 # ------------------------------------------------------------------ the hostile values
 
@@ -225,6 +234,110 @@ _RATED = {**_PLAN_COMMON, "installments": 12, "annual_rate": "0.12", "first_due"
 _ROWS = [("2026-02-15", "600.00"), ("2026-03-15", "600.00")]
 # names inside a change a restructuring may blame besides its fields
 _RESTRUCTURE = frozenset({"as_of", "payments", "changes", "terms", "history", "loan"})
+
+def _apply(payment: object, charges: object = ()) -> object:
+    return STATE.apply(payment, charges=charges)  # type: ignore[arg-type]
+
+
+def _on(as_of: object, charges: object = ()) -> object:
+    return STATE.on(as_of, charges=charges)  # type: ignore[arg-type]
+
+
+def _after(when: object) -> object:
+    return SCHEDULE.after(when)  # type: ignore[arg-type]
+
+
+_CSV_ROWS = [{"due_date": "2026-02-15", "payment": "106.62", "principal": "94.62",
+              "interest": "12.00", "fee": "0", "balance": "1105.38"}]
+
+#: The entry points added in the second part of issue 16: whole-portfolio arrays, rate
+#: helpers, payoff and settlement, continuing a loan state, reading another system's
+#: schedule, conventions by name.
+MORE_CASES: tuple[Case, ...] = (
+    Case("annuity_batch", annuity_batch,
+         {"principal": np.array([120000, 50000]), "periodic_rate_numerator": 1,
+          "periodic_rate_denominator": 100, "installments": np.array([12, 6]),
+          "payment_rounding": "half_up", "interest_rounding": "half_up"},
+         positional=("principal",),
+         extra={"principal": (np.array([], dtype=np.int64), np.array([[1, 2]]),
+                              np.array(["1", "2"]), np.array([1.5, 2.0]),
+                              np.array([2**62, 1]), np.array([10**30, 1], dtype=object),
+                              np.array([None, 1], dtype=object)),
+                "installments": (np.array([0, 1]), np.array([10**6, 1]),
+                                 np.array([12, 6, 3]))}),
+    Case("equal_principal_batch", equal_principal_batch,
+         {"principal": np.array([120000, 50000]), "periodic_rate_numerator": 1,
+          "periodic_rate_denominator": 100, "installments": 12,
+          "interest_rounding": "half_up", "residual": "last"}, positional=("principal",)),
+    Case("flat_fee_batch", flat_fee_batch,
+         {"principal": np.array([600000]), "fee_rate_numerator": 6,
+          "fee_rate_denominator": 1000, "installments": 12, "interest_rounding": "half_up",
+          "residual": "last"}, positional=("principal",),
+         extra={"fee_rate_denominator": (0, -1, np.array([0]), np.array(["x"]))}),
+    Case("apr.irr_many", apr.irr_many,
+         {"amounts": np.array([[-1000.0, 300, 400, 500], [-100.0, 110, 0, 0]])},
+         positional=("amounts",),
+         extra={"amounts": (np.array([]), np.array([[]]), np.array([[["x"]]]),
+                            np.array([["-1", "2"]]), np.array([[np.nan, 1.0]]),
+                            np.array([[-1e300, 1e300]]), np.zeros((3, 4)),
+                            np.array([[-1.0] + [0.0] * 5000 + [2.0]]))}),
+    Case("apr.xirr_many", apr.xirr_many,
+         {"amounts": np.array([[-1000.0, 600, 500]]),
+          "dates": np.array([["2024-01-01", "2024-07-01", "2025-01-01"]],
+                            dtype="datetime64[D]"),
+          "days_per_year": 365}, positional=("amounts", "dates"),
+         extra={"dates": (np.array([["2025-01-01", "2024-07-01", "2024-01-01"]],
+                                   dtype="datetime64[D]"),
+                          np.array([[0, 1, 2]]), np.array([["x", "y", "z"]]),
+                          np.array([["2024-01-01", "2024-07-01"]], dtype="datetime64[D]"))}),
+    Case("apr.fee_rate_table", apr.fee_rate_table,
+         {"fee_rate": "0.006", "installments": (3, 6, 12, 24), "principal": "10000"},
+         positional=("fee_rate",),
+         extra={"installments": ((), (0,), (10**6,), tuple(range(1, 400)), ("12",))}),
+    Case("periodic_rate", periodic_rate,
+         {"annual_rate": "0.12", "periods_per_year": 12, "convention": "nominal",
+          "compounding_per_year": None}, positional=("annual_rate",)),
+    Case("apr.check_apr", apr.check_apr,
+         {"disclosed": "0.12", "payments_or_schedule": SCHEDULE, "amount_financed": None,
+          "advance_date": None, "advances": None, "regular": None, "unit_period": None,
+          "prepaid_finance_charge": 0}, positional=("disclosed", "payments_or_schedule")),
+    Case("payoff_quote", payoff_quote,
+         {"schedule": SCHEDULE, "payments": PAID, "as_of": AS_OF, "terms": TERMS,
+          "charges": ()}, positional=("schedule", "payments"),
+         public=frozenset({"payment", "charge"}), extra={"payments": DATED_EVENTS}),
+    Case("LoanState.apply", _apply, {"payment": ("2026-04-25", "50.00"), "charges": ()},
+         public=frozenset({"as_of", "charge"}),
+         extra={"payment": (("2026-01-01", "10"), ("2026-04-25", "1e12"),
+                            ("2026-04-25", "10", "USD"), ("9999-12-31", "10"))}),
+    Case("LoanState.on", _on, {"as_of": "2026-06-01", "charges": ()},
+         public=frozenset({"charge"}),
+         extra={"as_of": ("2026-01-01", "9999-12-31", "2026-04-20")}),
+    Case("Schedule.after", _after, {"when": "2026-04-20"},
+         extra={"when": ("0001-01-01", "9999-12-31", "2027-01-15")}),
+    Case("uk_2004_settlement", uk_2004_settlement,
+         {"schedule": SCHEDULE, "settlement_date": "2026-04-20", "deferral": "one_month",
+          "apr": None, "apr_places": 1, "time_basis": "equal_months",
+          "paid_installments": None, "rounding": "up"},
+         positional=("schedule", "settlement_date")),
+    Case("Schedule.from_records", Schedule.from_records,
+         {"rows": _CSV_ROWS, "currency": "CNY", "start": START, "principal": "1200.00",
+          "columns": None}, positional=("rows",), public=frozenset({"their_rows"}),
+         extra={"rows": ([{}], [{"due_date": None}], _CSV_ROWS * 3000, [_CSV_ROWS[0]
+                         | {"payment": "1e300"}], [_CSV_ROWS[0] | {"due_date": "x"}])}),
+    Case("reconcile", reconcile, {"their_rows": _CSV_ROWS, "plan": SCHEDULE,
+                                  "columns": None, "search": True},
+         positional=("their_rows", "plan")),
+    Case("persistence.dumps", persistence.dumps, {"obj": SCHEDULE},
+         positional=("obj",), public=frozenset({"document"})),
+    # a document's errors name the path inside it from its kind ("loan_state.format")
+    Case("LoanState.from_dict", LoanState.from_dict, {"document": STATE.to_dict()},
+         positional=("document",), public=frozenset({"loan_state"})),
+    Case("DayCount.parse", DayCount.parse, {"value": "act/365f"}, positional=("value",),
+         public=frozenset({"day_count"})),
+    Case("Frequency.parse", Frequency.parse, {"value": "monthly"}, positional=("value",),
+         public=frozenset({"frequency"})),
+)
+
 
 CASES: tuple[Case, ...] = (
     Case("Plan.annuity", Plan.annuity, {**_RATED, "balloon": 0, "payment_basis": "periods",
@@ -431,6 +544,7 @@ CASES: tuple[Case, ...] = (
          positional=("text",), public=frozenset({"document"}),
          extra={"text": ("[" * 100_000, '{"a":' * 100_000, "1" * 5_000, "1e99999",
                          "NaN", "Infinity", "\ud800", b"\xff\xfe", "{}", "null")}),
+    *MORE_CASES,
 )
 
 _CASE_BY_NAME = {case.name: case for case in CASES}
@@ -480,7 +594,8 @@ def _outcome(case: Case, argument: str, value: object) -> object:
 #: :data:`FIXED` regressions. A new entry needs a strict reproduction test.
 KNOWN: dict[tuple[str, str], str] = {}
 
-#: Once known failures, each now a typed error naming the argument:
+#: Once known failures (and what the sweep of MORE_CASES found), each now a typed error
+#: naming the argument:
 #: ``(case, argument, value, the argument the error names)``.
 FIXED: tuple[tuple[str, str, object, str], ...] = (
     ("ServicingTerms", "rebate_deferral", float("nan"), "rebate_deferral"),
@@ -499,6 +614,25 @@ FIXED: tuple[tuple[str, str, object, str], ...] = (
     ("FineractReAge", "days_in_month", Decimal("sNaN"), "days_in_month"),
     ("compare", "caps", "x", "caps"), ("compare", "caps", {"cap": "x"}, "caps['cap']"),
     ("best_option", "caps", 0.24, "caps"),
+    # the entry points added to the sweep in the second part (MORE_CASES)
+    ("annuity_batch", "periodic_rate_numerator", 10**60, "periodic_rate_numerator"),
+    ("flat_fee_batch", "fee_rate_numerator", 10**60, "fee_rate_numerator"),
+    ("apr.irr_many", "amounts", Decimal("sNaN"), "amounts"),
+    ("apr.irr_many", "amounts", np.array([["x", "1"]]), "amounts"),
+    ("apr.xirr_many", "amounts", 10**400, "amounts"),
+    ("apr.xirr_many", "dates", np.array([[0, 1, 2]]), "dates"),
+    ("apr.xirr_many", "dates", float("nan"), "dates"),
+    ("apr.fee_rate_table", "installments", None, "installments"),
+    ("apr.fee_rate_table", "installments", ("12",), "installments[0]"),
+    ("periodic_rate", "convention", None, "convention"),
+    ("apr.check_apr", "disclosed", 1e300, "disclosed"),
+    ("apr.check_apr", "amount_financed", 10**400, "amount_financed"),
+    ("apr.check_apr", "advance_date", "9999-12-31", "payments_or_schedule"),
+    ("Schedule.from_records", "rows", "", "rows"),
+    ("Schedule.from_records", "rows", "\x00", "rows"),
+    ("Schedule.from_records", "columns", float("nan"), "columns"),
+    ("reconcile", "their_rows", "", "their_rows"),
+    ("reconcile", "columns", "x", "columns"),
 )
 
 

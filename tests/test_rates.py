@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bnpl_restructure import Plan
 from bnpl_restructure.errors import InvalidArgumentError
 from bnpl_restructure.rates import MAX_ANNUAL_RATE, RateConvention, parse_rate, periodic_rate
 
@@ -313,12 +314,16 @@ def test_periods_per_year_must_be_positive(ppy: int) -> None:
 
 @pytest.mark.parametrize("convention", ["apr", "", None, 1, "nominal_annual"])
 def test_bad_convention_is_refused(convention: object) -> None:
-    # The name is the plans' keyword, rate_convention (plans.py passes it through).
+    # Each names its own keyword: periodic_rate's convention, the plans' rate_convention.
     with pytest.raises(InvalidArgumentError) as info:
         periodic_rate("0.06", periods_per_year=12, convention=convention)
-    _assert_argument_error(info.value, "rate_convention")
+    _assert_argument_error(info.value, "convention")
     assert "one of 'nominal', 'effective', 'periodic'" in str(info.value)
     assert info.value.received == convention
+    with pytest.raises(InvalidArgumentError) as info:
+        Plan.annuity("1000", annual_rate="0.06", installments=12, start="2026-01-15",
+                     rate_convention=convention)  # type: ignore[arg-type]
+    _assert_argument_error(info.value, "rate_convention")
 
 
 def test_periodic_rate_bad_rate_names_annual_rate_by_default() -> None:

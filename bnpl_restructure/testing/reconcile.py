@@ -45,7 +45,7 @@ from functools import partial
 from typing import Any, Final
 
 from ..daycount import DayCount
-from ..errors import BnplError, InvalidArgumentError
+from ..errors import BnplError, InvalidArgumentError, renamed
 from ..plans import LastInstallment, PaymentBasis, Plan, PlanKind
 from ..records import FIELDS, Row, read_rows
 from ..rounding import BalancePrecision, Residual, RoundingMode
@@ -430,4 +430,7 @@ def _their_rows(rows: Any, currency: str, columns: Mapping[str, str] | None
                          principal=rows.principal_paid[k], interest=rows.interest[k],
                          fee=rows.fee[k], balance=rows.balance[k])
                      for k, d in enumerate(rows.due_dates))
-    return read_rows(rows, currency=currency, columns=columns)
+    try:
+        return read_rows(rows, currency=currency, columns=columns)
+    except InvalidArgumentError as exc:  # read_rows names "rows"; ours is their_rows
+        raise renamed(exc, "rows", "their_rows") from None
