@@ -58,7 +58,7 @@ def _pyplot() -> Any:
     """matplotlib.pyplot, or an ImportError saying which extra to install."""
     try:
         import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - depends on the environment
+    except ImportError as exc:
         raise ImportError("charts need matplotlib: pip install "
                           "'bnpl_restructure[plot]'") from exc
     return plt

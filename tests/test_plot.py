@@ -5,6 +5,8 @@ per installment, labelled axes and legends, and a PNG of the expected size."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -168,6 +170,20 @@ def test_bad_arguments_are_named(call: Any, argument: str) -> None:
     with pytest.raises(InvalidArgumentError) as info:
         call()
     assert info.value.argument == argument
+
+
+def test_charts_without_matplotlib_say_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)  # as if not installed
+    with pytest.raises(ImportError, match=r"pip install 'bnpl_restructure\[plot\]'"):
+        schedule_chart(seed_plan().schedule())
+
+
+def test_the_library_imports_neither_matplotlib_nor_pandas() -> None:
+    code = ("import sys, bnpl_restructure, bnpl_restructure.plot, bnpl_restructure.restructure;"
+            "print(sorted(m for m in ('matplotlib', 'pandas') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.strip() == "[]"
 
 
 # ---------------------------------------------------------------- options compared

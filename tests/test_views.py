@@ -108,6 +108,13 @@ def test_loan_state_view_shows_what_is_owed_and_late() -> None:
     assert page.count("<table>") == 2 and current._repr_html_().count("<table>") == 1
 
 
+def test_loan_state_view_marks_an_installment_in_its_grace_days() -> None:
+    state = loan_state(seed_plan().schedule(), as_of="2026-02-20",
+                       terms=ServicingTerms(grace_days=10))
+    assert _rows(state._repr_html_())[-1] == ["1", "2026-02-15", "5 (grace)", "536.00"]
+    assert _facts(state._repr_html_())[1]["days past due"] == "0 (current)"
+
+
 def test_restructuring_view_has_the_option_and_its_schedule() -> None:
     option = restructure(_state(), [CapitalizeArrears(), ExtendTerm(periods=6)])
     page = option._repr_html_()
