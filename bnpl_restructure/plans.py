@@ -1082,6 +1082,25 @@ class Plan:
         """Pretty printers (IPython, Hypothesis' reports) show the short repr."""
         printer.text(repr(self))
 
+    def _repr_html_(self) -> str:
+        """The notebook view: the plan, its payments and cost, and its terms."""
+        from ._html import card
+        s = self.schedule()
+
+        def fmt(minor: int) -> str:
+            return format_money(minor, self.currency)
+
+        pay = s.payment
+        figures = [("payment", fmt(pay[0]) if min(pay) == max(pay) else
+                    f"{fmt(pay[0])} first, {fmt(pay[-1])} last"),
+                   ("total of payments", fmt(sum(pay))),
+                   ("interest + fees", fmt(sum(s.interest) + sum(s.fee)))]
+        terms = [("principal", f"{self.currency.code} {fmt(self.principal)}"),
+                 ("installments", f"{self.installments} × {self.frequency.name}"),
+                 ("due", f"{self.first_due.isoformat()} .. {self.maturity.isoformat()}"),
+                 ("day count", self.day_count.value), ("rounding", repr(self.rounding))]
+        return card(repr(self), figures, ("term", "value"), terms)
+
     # ------------------------------------------------------------------ persistence
 
     def to_dict(self) -> dict[str, Any]:

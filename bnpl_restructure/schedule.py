@@ -537,17 +537,61 @@ class Schedule:
                 cols[name] = np.array(values, dtype=np.int64)
         return cols
 
-    def to_pandas(self) -> Any:
-        """A :class:`pandas.DataFrame` with Decimal money columns (needs ``pandas``)."""
+    def to_pandas(self, *, money: str = "float") -> Any:
+        """The rows as a :class:`pandas.DataFrame` indexed by installment number (needs
+        ``pandas``, the ``pandas`` extra).
+
+        Parameters
+        ----------
+        money
+            How the money columns (``payment``, ``principal``, ``interest``, ``fee``,
+            ``balance``) come:
+
+            - ``"float"`` (default): float64 in major units, as the figures read, so
+              ``df.plot()``, ``df.describe()`` and numpy work at once. Each value is the
+              double nearest the exact amount; every amount the library accepts (up to
+              ``MAX_AMOUNT``) is far below 2**53 minor units, so rounding
+              ``value × 10**exponent`` gives the exact minor units back. Sums of floats
+              may differ from the exact sums in the last digits: for ledger arithmetic
+              use one of the two exact forms.
+            - ``"minor"``: int64 minor units (fen, cents), exact under addition.
+            - ``"decimal"``: :class:`~decimal.Decimal` major units (object columns), as
+              :meth:`columns` ``(as_decimal=True)``.
+
+        Examples
+        --------
+        >>> from bnpl_restructure import Plan
+        >>> s = Plan.flat_fee("1000.00", fee_rate="0.007", installments=3,
+        ...                   start="2024-01-15").schedule()
+        >>> s.to_pandas()
+                 due_date  payment  principal  interest  fee  balance
+        number
+        1      2024-02-15   340.33     333.33       0.0  7.0   666.67
+        2      2024-03-15   340.33     333.33       0.0  7.0   333.34
+        3      2024-04-15   340.34     333.34       0.0  7.0     0.00
+        >>> s.to_pandas(money="minor")["payment"].tolist()
+        [34033, 34033, 34034]
+        >>> s.to_pandas(money="decimal")["payment"].sum()
+        Decimal('1021.00')
+        """
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("to_pandas() needs pandas: pip install "
                               "'bnpl_restructure[pandas]'") from exc
-        cols = self.columns(as_decimal=True)
-        frame = pd.DataFrame({k: v for k, v in cols.items() if k != "number"},
-                             index=pd.Index(cols["number"], name="number"))
-        return frame
+        frame = {"due_date": np.array(self.due_dates, dtype="datetime64[D]")}
+        sources = (self.payment, self.principal_paid, self.interest, self.fee, self.balance)
+        for name, values in zip(_MONEY, sources, strict=True):
+            frame[name] = _money_column(values, self.currency, money)
+        number = np.arange(self.first_number, self.first_number + len(self), dtype=np.int64)
+        return pd.DataFrame(frame, index=pd.Index(number, name="number"))
+
+    def plot(self, **options: Any) -> Any:
+        """The schedule's composition as a chart:
+        :func:`bnpl_restructure.plot.schedule_chart` (needs matplotlib, the ``plot``
+        extra); the same options (``ax=``); returns its Axes."""
+        from .plot import schedule_chart
+        return schedule_chart(self, **options)
 
     # ------------------------------------------------------------------------ views
 
@@ -773,6 +817,19 @@ principal + interest + fee (30.00 + 0.00 + 0.00) (got '25.00')
 
 _DOCUMENT_FIELDS = ("currency", "start", "principal", "first_number", "opening_arrears",
                     "frequency", "due_dates", *_COLUMNS, "balances_as_recorded", "source")
+
+
+def _money_column(values: Sequence[int], currency: Currency, money: str) -> Any:
+    """Minor units as a money column of ``to_pandas``: float64 major units, int64 minor
+    units or Decimal major units (see :meth:`Schedule.to_pandas`)."""
+    if money == "float":
+        return np.array([float(v) for v in currency._majors(values)], dtype=np.float64)
+    if money == "minor":
+        return np.array(values, dtype=np.int64)
+    if money == "decimal":
+        return np.array(currency._majors(values), dtype=object)
+    raise InvalidArgumentError("money", "must be 'float' (major units), 'minor' (int64 "
+                               "minor units) or 'decimal' (exact Decimals)", received=money)
 
 
 def _balance_break(principal: int, paid: Sequence[int], capitalized: Sequence[int],

@@ -85,7 +85,9 @@ def test_to_pandas() -> None:
     pd = pytest.importorskip("pandas")
     frame = _seed().to_pandas()
     assert isinstance(frame, pd.DataFrame)
-    assert frame.loc[1, "payment"] == Decimal("106.00")
+    assert frame.loc[1, "payment"] == 106.0 and frame["payment"].dtype == "float64"
+    exact = _seed().to_pandas(money="decimal")
+    assert exact.loc[1, "payment"] == Decimal("106.00")
 
 
 def test_construction_checks_every_row() -> None:

@@ -171,17 +171,72 @@ class Comparison:
         return self.to_text()
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{h}</th>" for h in self._HEADER)
-        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
-                       for row in self._cells())
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        """The notebook view: the best option's figures and the table (``*`` marks it)."""
+        from .._html import card
+        figures = [("best", "none (no option is affordable and within the caps)")]
+        if self.best is not None:
+            row = self.rows[self.best]
+            figures = [("best", row.name), ("first payment", self._fmt(row.first_payment)),
+                       ("total to pay", self._fmt(row.total_to_pay)),
+                       ("extra cost", self._fmt(row.extra_cost))]
+        return card(f"{len(self.rows)} options compared ({self.currency.code}; no change "
+                    "first)", figures, self._HEADER, self._cells())
 
-    def to_pandas(self) -> Any:
-        """A data frame of the rows (needs pandas)."""
+    _MONEY_FIELDS = ("first_payment", "max_payment", "average_payment", "payment_relief",
+                     "due_now", "total_to_pay", "extra_cost", "lender_npv", "npv_change")
+    _RATE_FIELDS = ("annual_rate", "reg_z_apr", "eu_aprc", "payment_to_income")
+
+    def to_pandas(self, *, money: str = "float") -> Any:
+        """A data frame of the rows, one per option (needs pandas).
+
+        Parameters
+        ----------
+        money
+            How money columns come: ``"float"`` (default) float64 in major units,
+            ``"minor"`` int64 minor units, ``"decimal"`` exact
+            :class:`~decimal.Decimal` objects; see :meth:`Schedule.to_pandas
+            <bnpl_restructure.schedule.Schedule.to_pandas>` for why float is the
+            default. Rates (``annual_rate``, ``reg_z_apr``, ``eu_aprc``,
+            ``payment_to_income``, fractions: 0.1303 for 13.03%) are float64 with NaN
+            where there is none, or Decimal / ``None`` with ``money="decimal"``;
+            ``maturity`` is a datetime64 column.
+
+        Examples
+        --------
+        The seed's plan (6,000.00 in 12 months at a 0.6% monthly fee) extended by six
+        months on 2026-03-01:
+
+        >>> from bnpl_restructure.examples import seed_plan
+        >>> from bnpl_restructure.restructure import ExtendTerm
+        >>> frame = compare(seed_plan().schedule(), [[ExtendTerm(periods=6)]],
+        ...                 discount_rate="0.05", as_of="2026-03-01").to_pandas()
+        >>> frame[["name", "first_payment", "installments", "annual_rate"]]
+                name  first_payment  installments  annual_rate
+        0  no change         536.00            11     0.154761
+        1  extend +6         356.52            17     0.140424
+        >>> str(frame["first_payment"].dtype), str(frame["annual_rate"].dtype)
+        ('float64', 'float64')
+        """
         import pandas as pd
 
+        from ..schedule import _money_column
+
         fields = [f for f in ComparisonRow.__dataclass_fields__ if f != "option"]
-        return pd.DataFrame([{f: getattr(r, f) for f in fields} for r in self.rows])
+        data: dict[str, Any] = {f: [getattr(r, f) for r in self.rows] for f in fields}
+        for name in self._MONEY_FIELDS:
+            data[name] = _money_column(
+                [self.currency.to_minor(v) for v in data[name]], self.currency, money)
+        if money != "decimal":
+            for name in self._RATE_FIELDS:
+                data[name] = [float("nan") if v is None else float(v) for v in data[name]]
+        data["maturity"] = pd.to_datetime(data["maturity"])
+        return pd.DataFrame(data)
+
+    def plot(self, **options: Any) -> Any:
+        """The options compared as a chart: :func:`bnpl_restructure.plot.options_chart`
+        (needs matplotlib, the ``plot`` extra); returns its Figure."""
+        from ..plot import options_chart
+        return options_chart(self, **options)
 
 
 #: Rate caps (annual rates, fractions) checked by :func:`compare` by default.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import inspect
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass
@@ -142,8 +141,26 @@ what the stored restructuring shows ('1290.00') (got '1.00')
                                                 "restructuring")
 
     def _repr_html_(self) -> str:
-        return (f"<div><p>{html.escape(repr(self))}</p>"
-                f"{self.schedule._repr_html_()}</div>")
+        """The notebook view: the option's key figures, what it capitalized, deferred,
+        waived and forgave, and the new schedule."""
+        from .._html import card
+        s = self.schedule
+        fmt = s.currency.to_minor
+        figures = [("first payment", format_money(fmt(self.first_payment), s.currency)),
+                   ("installments", str(len(self.installments))),
+                   ("total to pay", format_money(sum(s.payment), s.currency)),
+                   ("maturity", s.due_dates[-1].isoformat())]
+        if self.due_now:
+            figures.insert(0, ("due now", format_money(fmt(self.due_now), s.currency)))
+        moved = [(f"{verb} {what}", format_money(fmt(amount), s.currency))
+                 for verb, items in (("capitalized", self.capitalized),
+                                     ("deferred", {"principal": self.deferred}),
+                                     ("waived", self.waived),
+                                     ("forgiven", {"principal": self.forgiven}))
+                 for what, amount in items.items() if amount]
+        return card(f"Restructuring on {self.position.as_of.isoformat()}: {self.name}",
+                    figures, ("moved", s.currency.code), moved,
+                    extra=s._repr_html_())
 
     @property
     def name(self) -> str:

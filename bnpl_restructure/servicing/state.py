@@ -231,6 +231,29 @@ class LoanState:
         """Pretty printers (IPython, Hypothesis' reports) show the short repr."""
         printer.text(repr(self))
 
+    @in_library_context
+    def _repr_html_(self) -> str:
+        """The notebook view: the key figures, what is owed, and the overdue installments."""
+        from .._html import card, table
+        fmt = self._fmt
+        figures = [("payoff", fmt(self.payoff_amount)), ("overdue", fmt(self.overdue_amount)),
+                   ("days past due", f"{self.days_past_due} ({self.bucket})"),
+                   ("paid so far", fmt(self.total_paid))]
+        owed = [(label, fmt(getattr(self, name))) for label, name in (
+            ("principal outstanding", "outstanding_principal"),
+            ("interest unpaid", "unpaid_interest"), ("fees unpaid", "unpaid_fees"),
+            ("penalty unpaid", "unpaid_penalty"), ("late fees unpaid", "unpaid_late_fees"),
+            ("charges unpaid", "unpaid_charges"), ("interest accrued", "accrued_interest"),
+            ("credit balance", "credit_balance"))
+            if name == "outstanding_principal" or getattr(self, name)]
+        late = table(("#", "due date", "days", "owed"),
+                     [(str(o.number), o.due_date.isoformat(),
+                       f"{o.days_past_due}{' (grace)' if o.in_grace else ''}", fmt(o.total))
+                      for o in self.overdue], left=2) if self.overdue else ""
+        return card(f"Loan on {self.as_of.isoformat()} ({self.currency.code}, opened "
+                    f"{self.opened.isoformat()}, terms {self.terms_name})", figures,
+                    ("owed", self.currency.code), owed, extra=late)
+
     # ------------------------------------------------------------ persistence
 
     @in_library_context
