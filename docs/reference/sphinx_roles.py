@@ -9,7 +9,9 @@ read well in ``help()``. mkdocstrings renders Markdown, so this extension (liste
   shown in the reference pages becomes an autorefs link ``[`Plan`][bnpl_restructure.plans.Plan]``
   (a role that resolves to an object on no page is a broken link, and ``mkdocs build
   --strict`` fails on it, so a stale role cannot pass unnoticed);
-- any other name (the standard library: ``decimal.Decimal``) becomes inline code.
+- any other name (the standard library: ``decimal.Decimal``) becomes inline code;
+- an rST citation in a References section (``.. [1] 12 CFR 1026 ...``) reads ``[1] 12 CFR
+  1026 ...``.
 
 Which modules the pages show is read from the ``::: module`` lines of the Markdown files
 next to this one (a module rendered with ``members: false`` shows no members). Objects of a
@@ -36,6 +38,7 @@ except ImportError:  # pytest collects docs/ as doctest modules without the docs
 
 ROLE = re.compile(r":(?:py:)?(class|func|meth|attr|mod|data|exc|obj|const):`([^`]+)`")
 EXPLICIT = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]+)>$")
+CITATION = re.compile(r"^(\s*)\.\. \[(\w+)\] ", re.MULTILINE)
 DIRECTIVE = re.compile(r"^:::\s+(?P<path>[\w.]+)\s*$", re.MULTILINE)
 PAGES = Path(__file__).parent
 OPTIONAL_DEPENDENCIES = {"pandas", "matplotlib", "hypothesis", "dask", "pytest"}
@@ -63,8 +66,9 @@ class SphinxRoles(Extension):  # type: ignore[misc]
         self.public = self._public_paths(pkg)
         for obj in self._objects(pkg):
             if obj.docstring is not None:
-                obj.docstring.value = ROLE.sub(
-                    lambda match, obj=obj: self._rewrite(obj, match), obj.docstring.value)
+                text = ROLE.sub(lambda match, obj=obj: self._rewrite(obj, match),
+                                obj.docstring.value)
+                obj.docstring.value = CITATION.sub(r"\1\\[\2\\] ", text)
 
     def _objects(self, obj: Object) -> Any:
         yield obj
