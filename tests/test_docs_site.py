@@ -161,3 +161,29 @@ def test_mkdocs_build_strict(tmp_path: Path) -> None:
                          for page in (site / "reference").rglob("*.html"))
     assert ":class:" not in reference and ":func:" not in reference
     assert reference.count('class="autorefs autorefs-internal"') > 1000
+
+
+def test_roles_become_links_and_a_role_naming_nothing_is_reported(
+        caplog: pytest.LogCaptureFixture) -> None:
+    griffe = pytest.importorskip("griffe")
+    sys.path.insert(0, str(REFERENCE))
+    try:
+        sphinx_roles = importlib.import_module("sphinx_roles")
+    finally:
+        sys.path.remove(str(REFERENCE))
+    extension = sphinx_roles.SphinxRoles()
+    package = griffe.load("bnpl_restructure", search_paths=[str(ROOT)],
+                          extensions=griffe.load_extensions(extension))
+    core = package["core"]
+    assert core["KernelResult"].docstring.value.endswith(
+        "one per [`Columns`][bnpl_restructure.core.Columns] field.")
+    # shown under the package that re-exports it; the standard library as code
+    rewrite = sphinx_roles.ROLE.sub
+    assert rewrite(lambda m: extension._rewrite(core, m), ":class:`~decimal.Decimal`") \
+        == "`Decimal`"
+    servicing = package["servicing"]
+    assert rewrite(lambda m: extension._rewrite(servicing, m), ":func:`loan_state`") \
+        == "[`loan_state()`][bnpl_restructure.servicing.loan_state]"
+    with caplog.at_level("WARNING"):
+        assert rewrite(lambda m: extension._rewrite(core, m), ":class:`Row`") == "`Row`"
+    assert "class role names 'Row', which is neither in the library" in caplog.text
