@@ -273,6 +273,15 @@ class RatePath:
         ``half_up``: to the nearest); ``None`` (default) leaves it as computed.
         Explicit rates are taken as given.
 
+    Raises
+    ------
+    InvalidArgumentError, InvalidTermsError
+        Naming the argument: a change given twice or out of order, changes by date mixed
+        with changes by installment, a cap outside [0, 1), a floor above the ceiling, an
+        index without a margin or a margin without an index.
+
+    Notes
+    -----
     Each new rate is, in order: the explicit rate, or index + margin rounded by the rate
     rounding; then limited to the change the adjustment's cap allows from the rate
     before; then to the floor and the ceiling (the lower of ``ceiling`` and the initial
@@ -280,13 +289,6 @@ class RatePath:
     the usual adjustable-rate note ("round the result to the nearest one-eighth of one
     percentage point … Subject to the limits stated …, this rounded amount will be my new
     interest rate").
-
-    Raises
-    ------
-    InvalidArgumentError, InvalidTermsError
-        Naming the argument: a change given twice or out of order, changes by date mixed
-        with changes by installment, a cap outside [0, 1), a floor above the ceiling, an
-        index without a margin or a margin without an index.
 
     Examples
     --------

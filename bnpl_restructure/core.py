@@ -236,7 +236,7 @@ _COLUMNS = ("payment", "principal", "interest", "fee", "balance", "accrued", "ca
 
 @dataclass(frozen=True, slots=True)
 class KernelResult:
-    """Arrays of shape ``(periods, loans)`` in minor units, one per :class:`Row` field."""
+    """Arrays of shape ``(periods, loans)`` in minor units, one per :class:`Columns` field."""
 
     payment: npt.NDArray[Any]
     principal: npt.NDArray[Any]

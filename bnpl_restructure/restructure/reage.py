@@ -524,4 +524,8 @@ def _accrued(pos: Position, draft: _Draft, principal: int, annual: Fraction, yea
 
 
 re_amortize = _one(ReAmortize)
+"""One :class:`ReAmortize` applied by :func:`restructure`: ``re_amortize(loan, **fields,
+as_of=..., payments=..., terms=..., history=...)`` takes its fields as keywords."""
 fineract_re_age = _one(FineractReAge)
+"""One :class:`FineractReAge` applied by :func:`restructure`: ``fineract_re_age(loan, **fields,
+as_of=..., payments=..., terms=..., history=...)`` takes its fields as keywords."""

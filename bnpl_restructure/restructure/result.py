@@ -290,10 +290,26 @@ def _one(change_type: type[Change]) -> Any:
 
 
 extend_term = _one(ExtendTerm)
+"""One :class:`ExtendTerm` applied by :func:`restructure`: ``extend_term(loan, **fields,
+as_of=..., payments=..., terms=..., history=...)`` takes its fields as keywords."""
 reduce_payment = _one(ReducePayment)
+"""One :class:`ReducePayment` applied by :func:`restructure`: ``reduce_payment(loan, **fields,
+as_of=..., payments=..., terms=..., history=...)`` takes its fields as keywords."""
 payment_holiday = _one(PaymentHoliday)
+"""One :class:`PaymentHoliday` applied by :func:`restructure`: ``payment_holiday(loan, **fields,
+as_of=..., payments=..., terms=..., history=...)`` takes its fields as keywords."""
 reduce_rate = _one(ReduceRate)
+"""One :class:`ReduceRate` applied by :func:`restructure`: ``reduce_rate(loan, **fields,
+as_of=..., payments=..., terms=..., history=...)`` takes its fields as keywords."""
 waive_fees = _one(WaiveFees)
+"""One :class:`WaiveFees` applied by :func:`restructure`: ``waive_fees(loan, **fields,
+as_of=..., payments=..., terms=..., history=...)`` takes its fields as keywords."""
 forgive_principal = _one(ForgivePrincipal)
+"""One :class:`ForgivePrincipal` applied by :func:`restructure`: ``forgive_principal(loan, **fields,
+as_of=..., payments=..., terms=..., history=...)`` takes its fields as keywords."""
 capitalize_arrears = _one(CapitalizeArrears)
+"""One :class:`CapitalizeArrears` applied by :func:`restructure`: ``capitalize_arrears(loan,
+**fields, as_of=..., payments=..., terms=..., history=...)`` takes its fields as keywords."""
 defer_principal = _one(DeferPrincipal)
+"""One :class:`DeferPrincipal` applied by :func:`restructure`: ``defer_principal(loan, **fields,
+as_of=..., payments=..., terms=..., history=...)`` takes its fields as keywords."""
