@@ -30,7 +30,13 @@ from bnpl_restructure.restructure import (
     find_option,
 )
 from bnpl_restructure.rounding import RoundingPolicy
-from bnpl_restructure.servicing import LateFee, ServicingTerms, loan_state, payoff_quote
+from bnpl_restructure.servicing import (
+    Charge,
+    LateFee,
+    ServicingTerms,
+    loan_state,
+    payoff_quote,
+)
 from bnpl_restructure.testing.reconcile import reconcile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,7 +190,24 @@ INAPPLICABLE = [
     (["pay_in_4", "100"], "--annual-rate", "0", "annuity"),
     (["pay_in_4", "100"], "--total-fee-rate", "1%", "flat_fee"),
     (["rows", "100", "--rows", "x.csv"], "--installments", "3", "annuity"),
+    # a level payment's residual always goes to the last installment
+    (["annuity", "1000", "--annual-rate", "8%"], "--residual", "first", "equal_principal"),
+    (["interest_only", "1000", "--annual-rate", "8%"], "--residual", "first", "flat_fee"),
+    (["interest_only", "1000", "--annual-rate", "8%"], "--increment", "1", "annuity"),
+    (["rows", "100", "--rows", "x.csv"], "--rounding-payment", "up", "annuity"),
 ]
+
+
+def test_payment_rounding_of_equal_installments_needs_an_increment(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "schedule", *SEED, "--rounding-payment", "up")
+    assert code == 2 and err.startswith("error: --rounding-payment: applies to flat_fee "
+                                        "plans only with --increment")
+    plan = Plan.flat_fee("6000", fee_rate="0.006", installments=12, start="2026-01-15",
+                         rounding=RoundingPolicy(payment="up", increment="10"))
+    doc = run_json(capsys, "schedule", *SEED, "--rounding-payment", "up", "--increment", "10")
+    assert doc["installments"] == rows_of(plan)
+    assert doc["installments"][0]["payment"] == "540.00"  # 536.00 up to a multiple of 10
 
 
 @pytest.mark.parametrize(("argv", "flag", "value", "taker"), INAPPLICABLE)
@@ -235,7 +258,8 @@ def test_disclose_every_standard_and_language(capsys: pytest.CaptureFixture[str]
     d = disclose(SEED_PLAN, standard=standard)
     doc = run_json(capsys, "disclose", *SEED, "--standard", standard, "--lang", lang)
     library = d.to_dict()
-    assert {k: v for k, v in doc.items() if k not in ("language", "title", "rows")} == \
+    assert {k: v for k, v in doc.items() if k not in (
+        "language", "title", "rows", "method_text", "citation_text")} == \
         {k: v for k, v in library.items() if k != "language"}
     assert doc["language"] == lang
     assert [r["value"] for r in doc["rows"]][:-1] == [v for _, v, _ in d.rows()][:-1]
@@ -256,8 +280,15 @@ def test_disclose_in_english_and_chinese_labels(capsys: pytest.CaptureFixture[st
         "Installment cost disclosure (CNY)",
         "Annualized rate           13.03%  by the internal rate of return (IRR) method"]
     assert "Repayment plan            12 payments of 536.00, 2026-02-15 to 2027-01-15" in out
+    assert out.splitlines()[-2:] == ["Method: IRR method, annual rate = periodic IRR × 12",
+                                     "Reference: PBOC Announcement [2021] No. 3"]
     _, out, _ = run(capsys, "disclose", *SEED, "--standard", "reg_z", "--lang", "zh")
     assert "还款计划      12期 每期 536.00, 2026-02-15 至 2027-01-15" in out
+    assert out.splitlines()[-2:] == ["计算方法: 精算法, 12 CFR 1026 附录J",
+                                     "依据: 12 CFR 1026.18、1026.22 及附录J (美国Z条例)"]
+    doc = run_json(capsys, "disclose", *SEED, "--standard", "eu", "--lang", "zh")
+    assert doc["method_text"] == "附件一基本公式, 实际年利率, 时间按日历日"
+    assert doc["method"] == disclose(SEED_PLAN, standard="eu").method
 
 
 def test_disclose_options(capsys: pytest.CaptureFixture[str]) -> None:
@@ -303,6 +334,41 @@ def test_payments_from_csv_and_json_files(capsys: pytest.CaptureFixture[str],
     assert run_json(capsys, "state", *SEED, "--payments", str(tmp_path / "pairs.json"),
                     "--payment", "2026-04-01=10", "--on", "2026-04-20") == loan_state(
         SEED_PLAN.schedule(), [*payments, ("2026-04-01", "10")], as_of="2026-04-20").report()
+
+
+def test_charges_from_a_file_and_flags(capsys: pytest.CaptureFixture[str],
+                                       tmp_path: Path) -> None:
+    charges = [Charge(date="2026-03-02", name="nsf", amount="15.00"),
+               Charge(date="2026-03-20", name="extension_fee", amount="5", installment=2),
+               Charge(date="2026-04-01", name="collection", amount="3")]
+    expected = loan_state(SEED_PLAN.schedule(), [("2026-02-15", "536.00")],
+                          as_of="2026-04-20", charges=charges).report()
+    assert expected["unpaid_charges"] == "23.00"
+    (tmp_path / "c.csv").write_text("Date,Name,Amount,Installment\n2026-03-02,nsf,15.00,\n"
+                                    "2026-03-20,extension_fee,5,2\n")
+    (tmp_path / "c.json").write_text(json.dumps([
+        {"date": "2026-03-02", "name": "nsf", "amount": "15.00"},
+        {"date": "2026-03-20", "name": "extension_fee", "amount": "5", "installment": 2}]))
+    for name in ("c.csv", "c.json"):
+        assert run_json(capsys, "state", *BEHIND, "--charges", str(tmp_path / name),
+                        "--charge", "date=2026-04-01,name=collection,amount=3") == expected
+    # on a stored loan: the charges before a new payment come first
+    state = loan_state(SEED_PLAN.schedule(), [("2026-02-15", "536.00")], as_of="2026-02-20")
+    (tmp_path / "loan.json").write_text(json.dumps(state.to_dict()))
+    later = loan_state(SEED_PLAN.schedule(), [("2026-02-15", "536.00"),
+                                              ("2026-03-25", "100.00")],
+                       as_of="2026-04-20", charges=charges)
+    assert run_json(capsys, "state", "--loan-json", str(tmp_path / "loan.json"), "--charges",
+                    str(tmp_path / "c.json"), "--charge",
+                    "date=2026-04-01,name=collection,amount=3", "--payment",
+                    "2026-03-25=100.00", "--on", "2026-04-20") == later.report()
+    for spec, message in (("date=2026-04-01,amount=3", "needs date, name and amount"),
+                          ("date=2026-04-01,name=x,amount=3,installment=two",
+                           "installment must be a whole number"),
+                          ("2026-04-01=3", "needs date, name and amount"),
+                          ("2026-04-01", "must be date=D,name=N,amount=A")):
+        code, _, err = run(capsys, "state", *BEHIND, "--charge", spec)
+        assert code == 2 and err.startswith("error: --charge: ") and message in err
 
 
 def test_terms_flags_are_the_servicing_terms(capsys: pytest.CaptureFixture[str]) -> None:
@@ -425,6 +491,24 @@ def test_options_search_meets_the_target(capsys: pytest.CaptureFixture[str]) -> 
     assert code == 0 and "Target payment 465: met by" in out and err == ""
 
 
+def test_options_search_of_an_interest_bearing_plan(capsys: pytest.CaptureFixture[str]
+                                                    ) -> None:
+    loan = ["annuity", "12000", "--annual-rate", "18%", "--installments", "12", "--start",
+            "2026-01-15", "--payment", "2026-02-15=1100.16", "--on", "2026-04-20"]
+    schedule = Plan.annuity("12000", annual_rate="0.18", installments=12,
+                            start="2026-01-15").schedule()
+    assert str(schedule[0].payment) == "1100.16"
+    state = loan_state(schedule, [("2026-02-15", "1100.16")], as_of="2026-04-20")
+    found = find_option(state, target_payment="900", rate_step="0.01", rate_floor="0.05")
+    doc = run_json(capsys, "options", *loan, "--target-payment", "900", "--rate-step", "1%",
+                   "--rate-floor", "5%", "--option", "extend_term(periods=3)")
+    assert doc["search"]["found"] == found.name  # type: ignore[union-attr]
+    code, _, err = run(capsys, "options", *loan, "--target-payment", "900",
+                       "--fee-rate-step", "0.001")
+    assert code == 2 and err.startswith("error: --fee-rate-step: does not apply to "
+                                        "annuity plans (the search lowers their annual rate")
+
+
 def test_options_no_feasible_option_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "options", *BEHIND, "--target-payment", "100",
                          "--max-extension", "2", "--format", "json")
@@ -440,6 +524,8 @@ def test_options_no_feasible_option_exits_1(capsys: pytest.CaptureFixture[str]) 
     (["--max-deferral", "0.1", "--target-payment", "400", "--search", "best"],
      "--max-deferral: applies to --search first only"),
     (["--rate-step", "0.01"], "--rate-step: applies to a search"),
+    (["--rate-step", "0.01", "--target-payment", "400"],
+     "--rate-step: does not apply to flat_fee plans (the search lowers their fee rate"),
     (["--search", "first"], "--search: needs --target-payment or --income"),
     (["--affordability", "0.5"], "--affordability: needs --income"),
     (["--option", "extend(periods=6)"], "--option: each change must be one of"),
@@ -556,7 +642,7 @@ def test_demo_is_the_default_and_unchanged(capsys: pytest.CaptureFixture[str]) -
      "error: --delinquency-buckets: must be whole numbers"),
     (["disclose", *SEED, "--standard", "uk"], "error: argument --standard: invalid choice"),
     (["reconcile", *SEED, "--theirs", "/nonexistent.csv"],
-     "error: --theirs: cannot read '/nonexistent.csv': no such file"),
+     "error: --theirs: cannot read '/nonexistent.csv': No such file or directory"),
     (["reconcile", *SEED], "error: the following arguments are required: --theirs"),
     (["schedule", *SEED, "--format", "xml"], "error: argument --format: invalid choice"),
     (["nonsense"], "error: argument COMMAND: invalid choice"),
@@ -569,6 +655,16 @@ def test_usage_errors_exit_2_with_a_message(capsys: pytest.CaptureFixture[str],
 
 
 def test_payments_file_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\xff\xfe\x00date,amount\x81\n")
+    for command in (["state", *SEED, "--on", "2026-04-01", "--payments"],
+                    ["reconcile", *SEED, "--theirs"], ["schedule", "rows", "100", "--start",
+                                                      "2024-01-01", "--rows"]):
+        code, _, err = run(capsys, *command, str(binary))
+        assert code == 2 and err.endswith(f"{str(binary)!r} is not UTF-8 text\n"), command
+    code, _, err = run(capsys, "state", *SEED, "--on", "2026-04-01", "--payments",
+                       str(tmp_path))
+    assert code == 2 and err.startswith(f"error: --payments: cannot read {str(tmp_path)!r}")
     bad = tmp_path / "bad.csv"
     bad.write_text("when,paid\n2026-02-15,536\n")
     code, _, err = run(capsys, "state", *SEED, "--on", "2026-04-01", "--payments", str(bad))

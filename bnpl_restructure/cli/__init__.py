@@ -54,7 +54,8 @@ class _Parser(argparse.ArgumentParser):
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    top = _Parser(prog="bnpl-restructure", description=__doc__.split("\n\nExamples")[0],
+    text = (__doc__ or "").split("\n\nExamples")[0].replace("``", "")
+    top = _Parser(prog="bnpl-restructure", description=text,
                   formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in (demo, plan_commands, servicing_commands, restructure_commands,
@@ -77,12 +78,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         output = args.run(args)
     except DomainError as failure:
-        if failure.output is not None:
-            sys.stdout.write(failure.output.render(fmt))
+        _write("" if failure.output is None else failure.output.render(fmt), DOMAIN)
         print(f"error: {failure}", file=sys.stderr)
         return DOMAIN
     except BnplError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exit_code(exc)
-    sys.stdout.write(output.render(fmt))
-    return OK
+    return _write(output.render(fmt), OK)
+
+
+def _write(text: str, code: int) -> int:
+    """Print ``text``; a reader that went away (``| head``) is not an error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # pragma: no cover - depends on the reader's timing
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return code

@@ -4,7 +4,6 @@ terms and the day (``--on``), or a stored loan state (``--loan-json``)."""
 from __future__ import annotations
 
 import argparse
-import csv
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Final
@@ -12,13 +11,14 @@ from typing import Any, Final
 from ..calendar import parse_date
 from ..persistence import load
 from ..plans import Plan
-from ..servicing import LateFee, LoanState, ServicingTerms, loan_state
+from ..servicing import Charge, LateFee, LoanState, ServicingTerms, loan_state
 from .errors import UsageError
 from .plans import (
     add_plan_arguments,
     flag_of,
     given_plan_flags,
     plan_from_args,
+    read_csv_file,
     read_json_file,
 )
 
@@ -79,7 +79,7 @@ _LATE_FEE_KEYS: Final = {"days": "days_past_due", "amount": "amount", "percent":
                          "order_below": "order_below"}
 
 
-def add_loan_arguments(parser: argparse.ArgumentParser, *, on_required: bool) -> None:
+def add_loan_arguments(parser: argparse.ArgumentParser) -> None:
     """Plan, payments, terms and day flags."""
     add_plan_arguments(parser)
     loan = parser.add_argument_group("the loan's history")
@@ -91,7 +91,15 @@ def add_loan_arguments(parser: argparse.ArgumentParser, *, on_required: bool) ->
                       "of {\"date\", \"amount\"} objects or [date, amount] pairs")
     loan.add_argument("--payment", action="append", default=None, metavar="DATE=AMOUNT",
                       help="one payment received, e.g. 2026-02-15=536.00 (repeatable)")
-    loan.add_argument("--on", required=on_required, metavar="DATE",
+    loan.add_argument("--charges", metavar="FILE",
+                      help="named charges (a returned-payment fee, an extension fee): CSV "
+                      "with columns date,name,amount[,installment] or a JSON list of such "
+                      "objects")
+    loan.add_argument("--charge", action="append", default=None,
+                      metavar="date=D,name=N,amount=A[,installment=K]",
+                      help="one named charge (repeatable); without installment it is "
+                      "charged to the loan")
+    loan.add_argument("--on", metavar="DATE",
                       help="the day of the position, YYYY-MM-DD")
     terms = parser.add_argument_group("servicing terms")
     terms.add_argument("--terms", choices=PRESETS, default=None,
@@ -189,18 +197,52 @@ def read_payments_file(name: str) -> list[tuple[Any, Any]]:
         if not isinstance(items, list):
             raise UsageError("--payments", "a JSON payments file must hold a list")
         return [_payment_pair(item, f"item {k}") for k, item in enumerate(items)]
-    try:
-        with open(name, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            fields = {(f or "").strip().lower(): f for f in reader.fieldnames or ()}
-            if "date" not in fields or "amount" not in fields:
-                raise UsageError("--payments", f"{name!r} needs a header with the columns "
-                                 "date and amount", received=reader.fieldnames)
-            return [((row[fields["date"]] or "").strip(), (row[fields["amount"]] or "").strip())
-                    for row in reader]
-    except OSError as exc:
-        raise UsageError("--payments", f"cannot read {name!r}: {exc.strerror or exc}"
-                         ) from None
+    rows = _csv_rows(name, "--payments")
+    if rows and not {"date", "amount"} <= set(rows[0]):
+        raise UsageError("--payments", f"{name!r} needs a header with the columns date and "
+                         "amount", received=sorted(rows[0]))
+    return [(row["date"], row["amount"]) for row in rows]
+
+
+def _charge(values: Mapping[str, Any], flag: str, where: str) -> Charge:
+    unknown = set(values) - {"date", "name", "amount", "installment"}
+    if unknown or not {"date", "name", "amount"} <= set(values):
+        raise UsageError(flag, f"{where} needs date, name and amount (and optionally "
+                         "installment)", received=dict(values))
+    installment = values.get("installment")
+    if isinstance(installment, str):
+        if not installment.strip().isdigit():
+            raise UsageError(flag, f"{where}: installment must be a whole number",
+                             received=installment)
+        installment = int(installment)
+    return Charge(date=values["date"], name=values["name"], amount=values["amount"],
+                  installment=installment)
+
+
+def _charges(args: argparse.Namespace) -> list[Charge]:
+    out: list[Charge] = []
+    if args.charges is not None:
+        if args.charges.lower().endswith(".json"):
+            items = read_json_file(args.charges, flag="--charges")
+            if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+                raise UsageError("--charges", "a JSON charges file must hold a list of "
+                                 "objects with date, name, amount (and installment)")
+        else:
+            items = _csv_rows(args.charges, "--charges")
+        out += [_charge({k: v for k, v in item.items() if v not in (None, "")},
+                        "--charges", f"item {k}") for k, item in enumerate(items)]
+    for spec in args.charge or ():
+        pairs = [part.partition("=") for part in spec.split(",")]
+        if not all(sep for _, sep, _ in pairs):
+            raise UsageError("--charge", "must be date=D,name=N,amount=A[,installment=K]",
+                             received=spec)
+        out.append(_charge({k.strip(): v.strip() for k, _, v in pairs}, "--charge", spec))
+    return sorted(out, key=lambda c: c.date)
+
+
+def _csv_rows(name: str, flag: str) -> list[dict[str, str]]:
+    return [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+            for row in read_csv_file(name, flag=flag)]
 
 
 def _payments(args: argparse.Namespace) -> list[tuple[Any, Any]]:
@@ -237,16 +279,22 @@ def loan_from_args(args: argparse.Namespace) -> LoanState:
         if terms_from_args(args) is not None:
             raise UsageError("--loan-json", "carries its servicing terms; the term flags "
                              "cannot change them")
+        charges = _charges(args)
         for payment in payments:
-            state = state.apply(payment)
+            due = [c for c in charges if c.date <= parse_date(payment[0], argument="payment")]
+            charges = charges[len(due):]
+            state = state.apply(payment, charges=due)
         day = _as_of(args)
-        return state if day is None or day == state.as_of else state.on(day)
+        if day is None and not charges:
+            return state
+        return state.on(state.as_of if day is None else day, charges=charges)
     day = _as_of(args)
     if day is None:
         raise UsageError("--on", "is required (the day of the position, YYYY-MM-DD)")
     built = plan_from_args(args)
     schedule = built.schedule() if isinstance(built, Plan) else built
-    return loan_state(schedule, payments, as_of=day, terms=terms_from_args(args))
+    return loan_state(schedule, payments, as_of=day, terms=terms_from_args(args),
+                      charges=_charges(args))
 
 
 def _flag_name(dest: str) -> str:

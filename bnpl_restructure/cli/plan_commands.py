@@ -143,6 +143,28 @@ _LABELS: Final[dict[str, str]] = {
     "Reference": "依据",
 }
 
+# The method and citation lines, phrase by phrase (longest first).
+_PHRASES: Final[dict[str, tuple[tuple[str, str], ...]]] = {
+    "en": (("内部收益率法 (IRR), 年化利率 = 每期IRR", "IRR method, annual rate = periodic IRR"),
+           ("内部收益率法 (IRR)", "IRR method"),
+           ("中国人民银行公告〔2021〕第3号", "PBOC Announcement [2021] No. 3")),
+    "zh": (("Actuarial method, 12 CFR 1026 Appendix J", "精算法, 12 CFR 1026 附录J"),
+           ("12 CFR 1026.18, 1026.22 and Appendix J (Regulation Z)",
+            "12 CFR 1026.18、1026.22 及附录J (美国Z条例)"),
+           ("Annex I basic equation, effective annual rate, time in ",
+            "附件一基本公式, 实际年利率, 时间按"),
+           ("calendar days", "日历日"), ("equal months", "等长月份"), ("weeks", "周"),
+           ("Directive 2008/48/EC, Annex I (Directive (EU) 2023/2225, Annex III)",
+            "欧盟指令 2008/48/EC 附件一 (指令 (EU) 2023/2225 附件三)")),
+}
+
+
+def _translate(text: str, lang: str) -> str:
+    for original, translated in _PHRASES[lang]:
+        text = text.replace(original, translated)
+    return text
+
+
 _TITLES: Final[dict[tuple[str, str], str]] = {
     ("cn", "en"): "Installment cost disclosure",
     ("reg_z", "zh"): "诚实借贷披露 (美国Z条例)",
@@ -199,10 +221,14 @@ def disclose_command(args: argparse.Namespace) -> Output:
         columns = max(width(label) for label, _, _ in rows)
         lines = [title] + [f"{label}{' ' * (columns - width(label))}  {value}  {note}".rstrip()
                            for label, value, note in rows]
-        text = "\n".join([*lines, f"{method}: {d.method}", f"{ref}: {d.citation}"])
+        text = "\n".join([*lines, f"{method}: {_translate(d.method, lang)}",
+                          f"{ref}: {_translate(d.citation, lang)}"])
     document = d.to_dict()
     document["language"] = lang
     document["title"] = title
+    document["method_text"] = _translate(d.method, lang) if lang != d.language else d.method
+    document["citation_text"] = _translate(d.citation, lang) if lang != d.language \
+        else d.citation
     document["rows"] = [{"label": label, "value": value, "note": note}
                         for label, value, note in rows]
     return Output(text=text, document=document, header=("label", "value", "note"),

@@ -7,7 +7,10 @@ does not apply to is a usage error naming the flag, never silently ignored.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -19,7 +22,7 @@ from ..schedule import Schedule
 from .errors import UsageError
 
 __all__ = ["APPLIES", "KINDS", "add_plan_arguments", "flag_of", "given_plan_flags",
-           "plan_from_args", "read_json_file"]
+           "plan_from_args", "read_csv_file", "read_json_file", "read_text_file"]
 
 KINDS: Final[tuple[str, ...]] = ("annuity", "equal_principal", "flat_fee", "pay_in_4",
                                  "interest_only", "rows")
@@ -30,16 +33,25 @@ _COMMON: Final = ("installments", "frequency", "first_due", "currency", *_ROUNDI
 _RATE: Final = ("annual_rate", "periodic_rate", "rate_convention", "compounding_per_year",
                 "day_count", "odd_days")
 _RATED: Final = (*_COMMON, *_RATE, "fee")
+# a level payment's residual always goes to the last installment; an interest-only or
+# explicit plan has no level payment to round and no equal installments to round up
+_NO_SPLIT: Final = frozenset(("residual",))
+_NO_LEVEL: Final = frozenset(("residual", "rounding_payment", "increment"))
 
 #: The plan flags (their ``dest``) each kind accepts; ``--start`` is needed by every kind.
 APPLIES: Final[dict[str, frozenset[str]]] = {
-    "annuity": frozenset((*_RATED, "balloon", "payment_basis", "last_installment")),
+    "annuity": frozenset((*_RATED, "balloon", "payment_basis", "last_installment"))
+    - _NO_SPLIT,
     "equal_principal": frozenset(_RATED),
-    "interest_only": frozenset(_RATED),
+    "interest_only": frozenset(_RATED) - _NO_LEVEL,
     "flat_fee": frozenset((*_COMMON, "fee_rate", "total_fee_rate")),
     "pay_in_4": frozenset(c for c in _COMMON if c != "first_due"),
-    "rows": frozenset(("rows_file", "frequency", "currency", *_ROUNDING, *_RATE)),
+    "rows": frozenset(("rows_file", "frequency", "currency", *_ROUNDING, *_RATE)) - _NO_LEVEL,
 }
+
+#: Kinds of equal installments: their installments are rounded by ``--rounding-payment``
+#: only to a multiple of ``--increment``.
+_SPLIT_KINDS: Final = ("equal_principal", "flat_fee", "pay_in_4")
 
 # (flag, help); every one defaults to None so that "given" is "not None"
 _FLAGS: Final[tuple[tuple[str, str], ...]] = (
@@ -106,16 +118,30 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
 def read_json_file(name: str, *, flag: str) -> Any:
     """The JSON value of file ``name`` (``-``: standard input); a usage error naming
     ``flag`` when it is missing or not JSON."""
-    import sys
-
-    try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(flag, f"cannot read {name!r}: {exc.strerror or exc}") from None
+    text = sys.stdin.read() if name == "-" else read_text_file(name, flag=flag)
     try:
         return json.loads(text)
     except ValueError as exc:
         raise UsageError(flag, f"{name!r} is not JSON ({exc})") from None
+
+
+def read_text_file(name: str, *, flag: str) -> str:
+    """The text of file ``name`` (UTF-8, a byte-order mark dropped); a usage error naming
+    ``flag`` when it cannot be read or is not text."""
+    try:
+        return Path(name).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UsageError(flag, f"cannot read {name!r}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(flag, f"{name!r} is not UTF-8 text") from None
+
+
+def read_csv_file(name: str, *, flag: str) -> list[dict[str, str]]:
+    """The rows of CSV file ``name`` as mappings by its header's names."""
+    try:
+        return list(csv.DictReader(io.StringIO(read_text_file(name, flag=flag), newline="")))
+    except csv.Error as exc:
+        raise UsageError(flag, f"{name!r} is not CSV ({exc})") from None
 
 
 def given_plan_flags(args: argparse.Namespace) -> list[str]:
@@ -150,6 +176,10 @@ def plan_from_args(args: argparse.Namespace) -> Plan | Schedule:
             takers = [k for k in KINDS if dest in APPLIES[k]]
             raise UsageError(flag_of(dest), f"does not apply to {kind} plans (it applies to "
                              f"{', '.join(takers)})", received=getattr(args, dest))
+    if kind in _SPLIT_KINDS and "rounding_payment" in given and "increment" not in given:
+        raise UsageError("--rounding-payment", f"applies to {kind} plans only with "
+                         "--increment (it rounds equal installments to that multiple)",
+                         received=args.rounding_payment)
     values = {dest: getattr(args, dest) for dest in given}
     rounding = None
     if any(d in values for d in _ROUNDING):
@@ -195,18 +225,11 @@ def _count(text: str, flag: str) -> int:
 def _read_rows(name: str) -> list[dict[str, str]]:
     """Rows of an explicit plan: a JSON list of objects, or a CSV file with a header of
     ``due`` and any of ``principal``, ``payment``, ``fee`` (empty cells: not given)."""
-    import csv
-
     if name.lower().endswith(".json"):
         rows = read_json_file(name, flag="--rows")
         if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
             raise UsageError("--rows", "a JSON rows file must hold a list of objects with "
                              "'due' and optionally 'principal', 'payment', 'fee'")
         return [dict(r) for r in rows]
-    try:
-        with open(name, newline="", encoding="utf-8-sig") as handle:
-            table = list(csv.DictReader(handle))
-    except OSError as exc:
-        raise UsageError("--rows", f"cannot read {name!r}: {exc.strerror or exc}") from None
     return [{k.strip(): v.strip() for k, v in row.items() if k and v and v.strip()}
-            for row in table]
+            for row in read_csv_file(name, flag="--rows")]

@@ -4,14 +4,14 @@ by cell, with the conventions that explain a difference; exit 1 when they differ
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+import io
 from typing import Any, Final
 
 from .._context import in_library_context
 from ..testing.reconcile import Difference, reconcile
 from .errors import DomainError, UsageError
 from .output import Output, add_format_argument
-from .plans import add_plan_arguments, plan_from_args, read_json_file
+from .plans import add_plan_arguments, plan_from_args, read_json_file, read_text_file
 
 __all__ = ["add_commands", "reconcile_command"]
 
@@ -65,11 +65,9 @@ def _columns(specs: list[str] | None) -> dict[str, str] | None:
 def reconcile_command(args: argparse.Namespace) -> Output:
     """``reconcile``: the report; :class:`DomainError` (exit 1) when they differ."""
     plan = plan_from_args(args)
-    path = Path(args.theirs)
-    if not path.is_file():
-        raise UsageError("--theirs", f"cannot read {args.theirs!r}: no such file")
     theirs: Any = read_json_file(args.theirs, flag="--theirs") \
-        if path.suffix.lower() == ".json" else path
+        if args.theirs.lower().endswith(".json") else \
+        io.StringIO(read_text_file(args.theirs, flag="--theirs"), newline="")
     result = reconcile(theirs, plan, columns=_columns(args.column), search=not args.no_search)
     document = {"matches": result.matches, "rows_compared": result.rows_compared,
                 "columns": list(result.columns), "explanation": result.explanation,

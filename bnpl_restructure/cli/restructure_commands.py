@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from .._context import in_library_context
 from ..apr import format_rate
+from ..plans import Plan, PlanKind
 from ..restructure import (
     AFFORDABILITY,
     CapitalizeArrears,
@@ -30,6 +31,7 @@ from ..restructure import (
     compare,
     find_option,
 )
+from ..servicing import LoanState
 from .errors import DomainError, UsageError
 from .loans import add_loan_arguments, loan_from_args
 from .output import Output, add_format_argument
@@ -70,7 +72,7 @@ def add_commands(sub: Any) -> None:
         "after its payments): payments, cost, true annual rate, the lender's NPV and "
         "payment-to-income. With a target payment (or an income), the least concession "
         "that meets it is searched (HAMP waterfall; --search best ranks every candidate).")
-    add_loan_arguments(opt, on_required=False)
+    add_loan_arguments(opt)
     opt.add_argument("--option", action="append", default=None, metavar="CHANGES",
                      help="an option: changes joined by '+', each a name with optional "
                      "arguments, e.g. 'capitalize_arrears + extend_term(periods=6)' "
@@ -201,6 +203,23 @@ def _search_options(args: argparse.Namespace, mode: str) -> dict[str, Any]:
     return options
 
 
+def _check_rate_flags(state: LoanState, options: dict[str, Any]) -> None:
+    """The search lowers a flat-fee plan's fee rate and any other plan's annual rate: the
+    other pair of flags does not apply."""
+    plan = state.schedule.source if state.schedule is not None else None
+    if not isinstance(plan, Plan):
+        return
+    flat = plan.kind is PlanKind.FLAT_FEE
+    for name in ("rate_step", "rate_floor") if flat else ("fee_rate_step", "fee_rate_floor"):
+        if name in options:
+            other = "--fee-rate-step and --fee-rate-floor" if flat else \
+                "--rate-step and --rate-floor"
+            raise UsageError("--" + name.replace("_", "-"), f"does not apply to "
+                             f"{plan.kind.value} plans (the search lowers their "
+                             f"{'fee rate' if flat else 'annual rate'}: {other})",
+                             received=options[name])
+
+
 def _rows(table: Comparison) -> list[tuple[Any, ...]]:
     def text(value: Any) -> str:
         return "" if value is None else str(value)
@@ -230,6 +249,7 @@ def options_command(args: argparse.Namespace) -> Output:
     if mode == "none" and search_options:
         flag = "--" + next(iter(search_options)).replace("_", "-")
         raise UsageError(flag, "applies to a search (give --target-payment or --income)")
+    _check_rate_flags(state, search_options)
     found: Restructuring | None = None
     search: dict[str, Any] = {"mode": mode, "target_payment": target, "found": None}
     caps = _caps(args.cap)

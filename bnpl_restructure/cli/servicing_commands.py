@@ -35,14 +35,14 @@ def add_commands(sub: Any) -> None:
                            "under the servicing terms and report the loan on --on: what is "
                            "outstanding and overdue, penalty and late fees, the payoff "
                            "amount, and the ledger. CSV output is the ledger.")
-    add_loan_arguments(state, on_required=False)
+    add_loan_arguments(state)
     add_format_argument(state)
     state.set_defaults(run=state_command)
     payoff = sub.add_parser("payoff", help="what settles a loan on a day",
                             description="The payoff quote on --on: everything charged and "
                             "unpaid, the principal to come and the finance charges the "
                             "terms' early-payoff rule keeps, less any credit.")
-    add_loan_arguments(payoff, on_required=False)
+    add_loan_arguments(payoff)
     add_format_argument(payoff)
     payoff.set_defaults(run=payoff_command)
 
