@@ -189,6 +189,8 @@ INAPPLICABLE = [
     (["pay_in_4", "100"], "--first-due", "2024-02-01", "annuity"),
     (["pay_in_4", "100"], "--annual-rate", "0", "annuity"),
     (["pay_in_4", "100"], "--total-fee-rate", "1%", "flat_fee"),
+    (["pay_in_4", "100"], "--rounding-interest", "down", "annuity"),
+    (["pay_in_4", "100"], "--balance", "exact", "annuity"),
     (["rows", "100", "--rows", "x.csv"], "--installments", "3", "annuity"),
     # a level payment's residual always goes to the last installment
     (["annuity", "1000", "--annual-rate", "8%"], "--residual", "first", "equal_principal"),
@@ -528,6 +530,8 @@ def test_options_no_feasible_option_exits_1(capsys: pytest.CaptureFixture[str]) 
      "--rate-step: does not apply to flat_fee plans (the search lowers their fee rate"),
     (["--search", "first"], "--search: needs --target-payment or --income"),
     (["--affordability", "0.5"], "--affordability: needs --income"),
+    (["--target-payment", "400", "--search", "none"],
+     "--target-payment: is the search's target; --search none does not search"),
     (["--option", "extend(periods=6)"], "--option: each change must be one of"),
     (["--option", "extend_term(months=6)"], "--option: extend_term has no such argument"),
     (["--option", "extend_term(6)"], "--option: arguments of extend_term must be key=value"),
@@ -585,6 +589,16 @@ def test_reconcile_their_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path)
                        "--no-search")
     assert code == 1 and out.splitlines()[:2] == ["row,column,theirs,ours,minor_units",
                                                   "6,principal,207.56,207.57,-1"]
+    # a schedule document is compared only
+    (tmp_path / "schedule.json").write_text(json.dumps(
+        Plan.annuity("2500", annual_rate="0.0824", installments=12, start="2024-01-01",
+                     currency="USD").schedule().to_dict()))
+    code, out, _ = run(capsys, "reconcile", "--plan-json", str(tmp_path / "schedule.json"),
+                       "--theirs", str(ours))
+    assert code == 0 and out.startswith("Your schedule agrees")
+    code, _, err = run(capsys, "reconcile", "--plan-json", str(tmp_path / "schedule.json"),
+                       "--theirs", str(ours), "--no-search")
+    assert code == 2 and err.startswith("error: --no-search: a schedule document is compared")
     # a column under a name of their own
     theirs.write_text(theirs.read_text().replace("Interest", "Int. charged"))
     code, out, _ = run(capsys, "reconcile", *plan, "--theirs", str(theirs), "--column",

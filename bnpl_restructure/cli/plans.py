@@ -45,7 +45,8 @@ APPLIES: Final[dict[str, frozenset[str]]] = {
     "equal_principal": frozenset(_RATED),
     "interest_only": frozenset(_RATED) - _NO_LEVEL,
     "flat_fee": frozenset((*_COMMON, "fee_rate", "total_fee_rate")),
-    "pay_in_4": frozenset(c for c in _COMMON if c != "first_due"),
+    # no interest and no fees: nothing for the interest rounding or the balance rule to do
+    "pay_in_4": frozenset(_COMMON) - {"first_due", "rounding_interest", "balance"},
     "rows": frozenset(("rows_file", "frequency", "currency", *_ROUNDING, *_RATE)) - _NO_LEVEL,
 }
 

@@ -8,6 +8,7 @@ import io
 from typing import Any, Final
 
 from .._context import in_library_context
+from ..plans import Plan
 from ..testing.reconcile import Difference, reconcile
 from .errors import DomainError, UsageError
 from .output import Output, add_format_argument
@@ -65,6 +66,9 @@ def _columns(specs: list[str] | None) -> dict[str, str] | None:
 def reconcile_command(args: argparse.Namespace) -> Output:
     """``reconcile``: the report; :class:`DomainError` (exit 1) when they differ."""
     plan = plan_from_args(args)
+    if args.no_search and not isinstance(plan, Plan):
+        raise UsageError("--no-search", "a schedule document is compared only (the search "
+                         "needs a plan's terms)")
     theirs: Any = read_json_file(args.theirs, flag="--theirs") \
         if args.theirs.lower().endswith(".json") else \
         io.StringIO(read_text_file(args.theirs, flag="--theirs"), newline="")

@@ -245,6 +245,9 @@ def options_command(args: argparse.Namespace) -> Output:
     mode = args.search or ("first" if target is not None else "none")
     if mode != "none" and target is None:
         raise UsageError("--search", "needs --target-payment or --income", received=mode)
+    if mode == "none" and args.target_payment is not None:
+        raise UsageError("--target-payment", "is the search's target; --search none does "
+                         "not search", received=args.target_payment)
     search_options = _search_options(args, mode)
     if mode == "none" and search_options:
         flag = "--" + next(iter(search_options)).replace("_", "-")
