@@ -433,6 +433,18 @@ def test_payoff(capsys: pytest.CaptureFixture[str]) -> None:
     assert rows == [{k: str(v) for k, v in doc.items()}]
 
 
+def test_daily_interest_by_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    # simple daily interest at 18% a year, Actual/365: Jan 15 to Feb 10 is 26 days,
+    # 12,000.00 × 0.18 × 26 / 365 = 153.86, so the payment of 1,100.16 repays 946.30;
+    # Feb 10 to Mar 1 is 19 days on 11,053.70: 103.57 accrued
+    doc = run_json(capsys, "payoff", "annuity", "12000", "--annual-rate", "18%",
+                   "--installments", "12", "--start", "2026-01-15", "--payment",
+                   "2026-02-10=1100.16", "--on", "2026-03-01", "--interest-method", "daily",
+                   "--accrual-rate", "18%", "--accrual-day-count", "act/365f")
+    assert (doc["outstanding_principal"], doc["accrued_interest"], doc["payoff_amount"]) == \
+        ("11053.70", "103.57", "11157.27")
+
+
 def test_loan_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     state = loan_state(SEED_PLAN.schedule(), [("2026-02-15", "536.00")], as_of="2026-03-01",
                        terms=ServicingTerms.jd_baitiao())
@@ -690,6 +702,19 @@ def test_payments_file_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path
     bad.write_text('[{"day": "2026-02-15"}]')
     code, _, err = run(capsys, "state", *SEED, "--on", "2026-04-01", "--payments", str(bad))
     assert code == 2 and "item 0 must be" in err
+
+
+def test_plan_json_from_standard_input(capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(SEED_PLAN.to_dict())))
+    assert run_json(capsys, "schedule", "--plan-json", "-")["installments"] == \
+        rows_of(SEED_PLAN)
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from bnpl_restructure import __version__
+
+    assert run(capsys, "--version") == (0, f"bnpl-restructure {__version__}\n", "")
 
 
 def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,6 +57,9 @@ def parser() -> argparse.ArgumentParser:
     text = (__doc__ or "").split("\n\nExamples")[0].replace("``", "")
     top = _Parser(prog="bnpl-restructure", description=text,
                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    from .. import __version__
+
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in (demo, plan_commands, servicing_commands, restructure_commands,
                    reconcile_command):

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any, Final
 
 from .._context import in_library_context
-from ..servicing import LoanState
 from .loans import add_loan_arguments, loan_from_args
 from .output import Output, add_format_argument, text_table
 
@@ -47,7 +46,7 @@ def add_commands(sub: Any) -> None:
     payoff.set_defaults(run=payoff_command)
 
 
-def _fmt(state: LoanState, amount: Any) -> str:
+def _fmt(amount: Decimal) -> str:
     return f"{amount:,}"
 
 
@@ -57,7 +56,7 @@ def state_command(args: argparse.Namespace) -> Output:
     state = loan_from_args(args)
     report = state.report()
     cur = state.currency.code
-    summary = text_table(("figure", cur), [(label, _fmt(state, getattr(state, name)))
+    summary = text_table(("figure", cur), [(label, _fmt(getattr(state, name)))
                                           for label, name in _SUMMARY])
     parts = [repr(state), f"terms: {state.terms_name}; {state.days_past_due} days past due "
              f"({state.bucket})", summary]
@@ -67,7 +66,7 @@ def state_command(args: argparse.Namespace) -> Output:
              "charge", "total"),
             [(o.number, o.due_date.isoformat(),
               f"{o.days_past_due}{' (grace)' if o.in_grace else ''}",
-              *(_fmt(state, getattr(o, c)) for c in ("principal", "interest", "fee",
+              *(_fmt(getattr(o, c)) for c in ("principal", "interest", "fee",
                                                      "penalty", "late_fee", "charge",
                                                      "total")))
              for o in state.overdue]))
@@ -93,7 +92,7 @@ def payoff_command(args: argparse.Namespace) -> Output:
     parts += [("finance charges not yet due", kept),
               ("less credit balance", -state.credit_balance)]
     lines = [f"Payoff on {state.as_of.isoformat()}: {cur} {state.payoff_amount:,}",
-             text_table(("of which", cur), [(label, f"{amount:,}") for label, amount in parts
+             text_table(("of which", cur), [(label, _fmt(amount)) for label, amount in parts
                                             if amount]),
              f"(rebate of finance charges not yet due: {state.payoff_rebate:,}; terms: "
              f"{state.terms_name})"]
