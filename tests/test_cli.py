@@ -601,6 +601,15 @@ def test_reconcile_their_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path)
                        "--no-search")
     assert code == 1 and out.splitlines()[:2] == ["row,column,theirs,ours,minor_units",
                                                   "6,principal,207.56,207.57,-1"]
+    # their rows as JSON
+    (tmp_path / "theirs.json").write_text(json.dumps([
+        {"number": k + 1, "payment": row["payment"]} for k, row in enumerate(csv.DictReader(
+            io.StringIO(ours.read_text())))]))
+    code, out, _ = run(capsys, "reconcile", *plan, "--theirs", str(tmp_path / "theirs.json"))
+    assert code == 0 and "(12 rows; number, payment)" in out
+    (tmp_path / "theirs.json").write_text('{"payment": "217.75"}')
+    code, _, err = run(capsys, "reconcile", *plan, "--theirs", str(tmp_path / "theirs.json"))
+    assert code == 2 and err.startswith("error: rows: must be a sequence of rows")
     # a schedule document is compared only
     (tmp_path / "schedule.json").write_text(json.dumps(
         Plan.annuity("2500", annual_rate="0.0824", installments=12, start="2024-01-01",
