@@ -609,7 +609,7 @@ def test_reconcile_their_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert code == 0 and "(12 rows; number, payment)" in out
     (tmp_path / "theirs.json").write_text('{"payment": "217.75"}')
     code, _, err = run(capsys, "reconcile", *plan, "--theirs", str(tmp_path / "theirs.json"))
-    assert code == 2 and err.startswith("error: rows: must be a sequence of rows")
+    assert code == 2 and err.startswith("error: their_rows: must be a sequence of rows")
     # a schedule document is compared only
     (tmp_path / "schedule.json").write_text(json.dumps(
         Plan.annuity("2500", annual_rate="0.0824", installments=12, start="2024-01-01",
