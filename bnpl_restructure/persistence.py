@@ -84,6 +84,7 @@ __all__ = [
     "read_str",
     "read_value",
     "write_currency",
+    "write_decimal",
     "write_enum",
     "write_fraction",
     "write_money",
@@ -569,6 +570,18 @@ def write_currency(currency: Currency) -> str | dict[str, Any]:
         pass
     return {"code": currency.code, "exponent": currency.exponent}
 
+
+
+def write_decimal(value: Decimal) -> str:
+    """A Decimal as plain positional text, never in exponent form (a rate of zero
+    quantized to 12 places is ``"0.000000000000"``, not ``"0E-12"``).
+
+    Examples
+    --------
+    >>> write_decimal(Decimal("0E-12")), write_decimal(Decimal("0.109044"))
+    ('0.000000000000', '0.109044')
+    """
+    return format(value, "f")
 
 
 def write_fraction(value: Fraction) -> str:

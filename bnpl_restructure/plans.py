@@ -45,7 +45,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from operator import lt as _lt
@@ -300,6 +300,33 @@ def _rate(annual_rate: Any, periodic: Any, *, frequency: Frequency, convention: 
     return periodic_rate(annual_rate, periods_per_year=frequency.periods_per_year,
                          convention=RateConvention.parse(convention),  # names rate_convention
                          compounding_per_year=compounding_per_year)
+
+
+def _flat_split(principal: int, installments: int, fee_rate: Fraction,
+                policy: RoundingPolicy, currency: Currency, *, per_period: bool
+                ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """A flat-fee plan's fees and principal parts: each fee ``principal × fee_rate``
+    rounded by ``policy.interest`` (``per_period``), or the whole term's fee rounded once
+    and split; the principal split by the policy, or with whole installments (an
+    increment) the total of payments split, less each fee."""
+    if per_period:
+        each = round_ratio(principal * fee_rate.numerator, fee_rate.denominator,
+                           policy.interest)
+        fees: tuple[int, ...] = (each,) * installments
+    else:
+        whole = fee_rate * installments
+        total = round_ratio(principal * whole.numerator, whole.denominator, policy.interest)
+        fees = tuple(policy.split(total, installments))
+    if policy.increment is None:
+        return fees, tuple(policy.split(principal, installments))
+    due = policy.split(principal + sum(fees), installments,
+                       increment=policy.increment_in(currency))
+    parts = tuple(d - f for d, f in zip(due, fees, strict=True))
+    if min(parts) < 0:
+        raise InvalidArgumentError(
+            "rounding.increment", "is too large for these fees: an installment would not "
+            "cover its fee", received=policy.increment)
+    return fees, parts
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -671,28 +698,13 @@ class Plan:
                                        "period) and total_fee_rate (whole term)",
                                        received=(fee_rate, total_fee_rate))
         if fee_rate is not None:
-            rate = parse_rate(fee_rate, argument="fee_rate", plain_limit=Fraction(1, 10))
-            each = round_ratio(p * rate.numerator, rate.denominator, policy.interest)
-            fees = (each,) * installments
-            quoted = rate
+            quoted = parse_rate(fee_rate, argument="fee_rate", plain_limit=Fraction(1, 10))
         else:
-            total_rate = parse_rate(total_fee_rate, argument="total_fee_rate")
-            total = round_ratio(p * total_rate.numerator, total_rate.denominator,
-                                policy.interest)
-            fees = tuple(policy.split(total, installments))
-            quoted = total_rate / installments
-        if policy.increment is None:
-            parts = policy.split(p, installments)
-        else:  # whole installments: the total of payments split, less each fee
-            due = policy.split(p + sum(fees), installments,
-                              increment=policy.increment_in(terms["currency"]))
-            parts = [d - f for d, f in zip(due, fees, strict=True)]
-            if min(parts) < 0:
-                raise InvalidArgumentError(
-                    "rounding.increment", "is too large for these fees: an installment "
-                    "would not cover its fee", received=policy.increment)
+            quoted = parse_rate(total_fee_rate, argument="total_fee_rate") / installments
+        fees, parts = _flat_split(p, installments, quoted, policy, terms["currency"],
+                                  per_period=fee_rate is not None)
         return cls(kind=PlanKind.FLAT_FEE, fees=fees, fee_rate=quoted,
-                   principal_parts=tuple(parts), **terms)
+                   principal_parts=parts, **terms)
 
     @classmethod
     def pay_in_4(cls, principal: Any, *, start: Any, installments: int | str = 4,
@@ -1050,6 +1062,40 @@ class Plan:
                        exact_balance=balance is not _ROUNDED,
                        payment_rounding=self.rounding.payment,
                        carried_payoff=balance is _CARRIED)
+
+    def with_rounding(self, rounding: RoundingPolicy) -> Plan:
+        """The same plan under another rounding policy, rebuilt as its constructor would
+        build it: a split plan's principal re-split (residual, increment), a flat plan's
+        fees re-rounded (per period when they are level, else the term's fee split).
+        Explicit rows (``Plan.from_rows``) keep their amounts.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``rounding`` is not a :class:`~bnpl_restructure.rounding.RoundingPolicy`, or
+            its increment is too large for a flat plan's fees (``rounding.increment``).
+
+        Examples
+        --------
+        >>> plan = Plan.equal_principal("100.01", annual_rate=0, installments=4,
+        ...                             start="2024-01-15")
+        >>> plan.principal_parts, plan.with_rounding(
+        ...     RoundingPolicy(residual="first")).principal_parts
+        ((2500, 2500, 2500, 2501), (2501, 2500, 2500, 2500))
+        """
+        if not isinstance(rounding, RoundingPolicy):
+            raise InvalidArgumentError("rounding", "must be a RoundingPolicy",
+                                       received=rounding)
+        n = len(self.due_dates)
+        if self.kind in (PlanKind.EQUAL_PRINCIPAL, PlanKind.PAY_IN_4):
+            parts = tuple(rounding.split(self.principal, n,
+                                         increment=rounding.increment_in(self.currency)))
+            return replace(self, rounding=rounding, principal_parts=parts)
+        if self.kind is PlanKind.FLAT_FEE and self.fee_rate is not None:
+            fees, parts = _flat_split(self.principal, n, self.fee_rate, rounding,
+                                      self.currency, per_period=len(set(self.fees)) == 1)
+            return replace(self, rounding=rounding, fees=fees, principal_parts=parts)
+        return replace(self, rounding=rounding)
 
     def schedule(self) -> Schedule:
         """Run the plan through the core and return its :class:`Schedule`."""

@@ -678,3 +678,18 @@ def test_a_tampered_comparison_is_refused() -> None:
     doc = via_json(seed_comparison().to_dict())
     doc["rows"][3]["option"]["first_payment"] = "1.00"
     refused("comparison.rows[3].option.first_payment", doc, Comparison.from_dict)
+
+
+def test_a_zero_rate_is_written_without_an_exponent() -> None:
+    # an interest-free plan's rates are Decimal('0E-12') (12 places); documents and the
+    # command line write them as plain decimals, which read back equal
+    from bnpl_restructure.persistence import write_decimal
+    from bnpl_restructure.restructure import ExtendTerm, compare
+
+    s = Plan.annuity("1200", annual_rate=0, installments=12, start="2026-01-15").schedule()
+    table = compare(s, [[ExtendTerm(periods=6)]], discount_rate="0.05", as_of="2026-01-20")
+    doc = table.to_dict()
+    assert [row["annual_rate"] for row in doc["rows"]] == ["0.000000000000"] * 2
+    assert "E-" not in json.dumps(doc)
+    assert Comparison.from_dict(doc).rows[1].annual_rate == 0
+    assert write_decimal(Decimal("1E+3")) == "1000"

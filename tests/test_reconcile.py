@@ -8,6 +8,7 @@ import io
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +151,30 @@ def test_a_pandas_frame() -> None:
     plan = Plan.pay_in_4("100.01", start="2024-03-01", currency="USD")
     frame = pd.DataFrame({"payment": [25.0, 25.0, 25.0, 25.01]})
     assert reconcile(frame, plan).matches
+
+
+@pytest.mark.parametrize("build", [
+    lambda r: Plan.flat_fee("1000", fee_rate="0.007", installments=3, start="2024-01-15",
+                            rounding=r),
+    lambda r: Plan.equal_principal("1000", annual_rate="0.1", installments=3,
+                                   start="2024-01-15", rounding=r),
+    lambda r: Plan.pay_in_4("100.01", start="2024-01-15", rounding=r),
+], ids=["flat_fee", "equal_principal", "pay_in_4"])
+def test_the_residual_of_a_split_plan_is_found(build: Any) -> None:
+    # the principal split is made when the plan is built: the search rebuilds it
+    # (Plan.with_rounding), so "the odd cent on the first installment" is found
+    theirs = build(RoundingPolicy(residual="first")).schedule()
+    report = reconcile(theirs, build(RoundingPolicy()))
+    assert not report.matches
+    assert report.conventions == ("the odd minor units on the first installment",)
+
+
+def test_a_flat_fee_rounded_another_way_is_found() -> None:
+    # 1,234.50 x 0.5% = 6.1725 a period: 6.17 rounded half-up, 6.18 rounded up; the fee
+    # is rounded when the plan is built, and the search rebuilds it
+    build = lambda r: Plan.flat_fee("1234.50", fee_rate="0.005",  # noqa: E731
+                                    installments=6, start="2024-01-15", rounding=r)
+    theirs = build(RoundingPolicy(interest="up")).schedule()
+    assert set(theirs.fee) == {618}
+    report = reconcile(theirs, build(RoundingPolicy()))
+    assert report.conventions == ("interest rounded up",)

@@ -9,6 +9,7 @@ from typing import Any, Final
 from .._context import in_library_context
 from ..apr import cn_annualized_rate, format_rate, reg_z_apr
 from ..disclosure import Disclosure, disclose
+from ..persistence import write_decimal
 from ..plans import Plan
 from ..schedule import Schedule
 from .errors import UsageError
@@ -97,8 +98,9 @@ def schedule_command(args: argparse.Namespace) -> Output:
                    "total_fees": str(schedule.total_fees),
                    "cost_of_credit": str(schedule.total_cost),
                    "closing_balance": str(schedule.closing_balance)},
-        "rates": {"cn_annual_rate": str(apr.nominal), "cn_compound_rate": str(apr.compound),
-                  "reg_z_apr": str(reg_z_apr(schedule))},
+        "rates": {"cn_annual_rate": write_decimal(apr.nominal),
+                  "cn_compound_rate": write_decimal(apr.compound),
+                  "reg_z_apr": write_decimal(reg_z_apr(schedule))},
     }
     text = "\n\n".join([repr(plan if plan is not None else schedule), schedule.to_text(),
                         cost_summary(plan, schedule)])

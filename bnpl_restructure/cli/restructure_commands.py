@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from .._context import in_library_context
 from ..apr import format_rate
+from ..persistence import write_decimal
 from ..plans import Plan, PlanKind
 from ..restructure import (
     AFFORDABILITY,
@@ -222,7 +223,8 @@ def _check_rate_flags(state: LoanState, options: dict[str, Any]) -> None:
 
 def _rows(table: Comparison) -> list[tuple[Any, ...]]:
     def text(value: Any) -> str:
-        return "" if value is None else str(value)
+        return "" if value is None else write_decimal(value) if isinstance(
+            value, Decimal) else str(value)
 
     return [(r.name, str(r.first_payment), str(r.max_payment), str(r.average_payment),
              str(r.payment_relief), r.installments, r.maturity.isoformat(), r.months_added,

@@ -34,6 +34,7 @@ from ..persistence import (
     read_str,
     read_value,
     write_currency,
+    write_decimal,
     write_fraction,
     write_money,
 )
@@ -311,12 +312,12 @@ def _comparison_body(table: Comparison) -> dict[str, Any]:
         out: dict[str, Any] = {"name": row.name}
         out.update({name: str(getattr(row, name)) for name in _ROW_MONEY})
         out.update(installments=row.installments, maturity=row.maturity.isoformat(),
-                   annual_rate=None if row.annual_rate is None else str(row.annual_rate),
-                   reg_z_apr=None if row.reg_z_apr is None else str(row.reg_z_apr),
-                   eu_aprc=None if row.eu_aprc is None else str(row.eu_aprc),
+                   annual_rate=None if row.annual_rate is None else write_decimal(row.annual_rate),
+                   reg_z_apr=None if row.reg_z_apr is None else write_decimal(row.reg_z_apr),
+                   eu_aprc=None if row.eu_aprc is None else write_decimal(row.eu_aprc),
                    months_added=row.months_added,
                    payment_to_income=None if row.payment_to_income is None
-                   else str(row.payment_to_income),
+                   else write_decimal(row.payment_to_income),
                    affordable=row.affordable, over_caps=list(row.over_caps))
         option = None if row.option is None else row.option.to_dict()
         out["option"] = None if option is None else {

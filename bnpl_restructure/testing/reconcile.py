@@ -128,8 +128,8 @@ _Option = Callable[[_State], Iterator[_Make]]
 
 
 def _policy(state: _State, **changes: Any) -> _State:
-    plan, cells = state
-    return replace(plan, rounding=replace(plan.rounding, **changes)), cells
+    plan, cells = state  # rebuilt as its constructor would (a split plan re-split)
+    return plan.with_rounding(replace(plan.rounding, **changes)), cells
 
 
 def _plan(state: _State, **changes: Any) -> _State:
