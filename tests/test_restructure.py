@@ -861,3 +861,35 @@ def test_new_changes_are_stored_and_restored() -> None:
                     [ShiftDueDates(day_of_month=20)], [ShiftDueDates(days=5)]):
         option = restructure(state, changes)
         assert Restructuring.from_dict(option.to_dict()) == option
+
+
+def test_rate_caps_and_payment_to_income_limits() -> None:
+    # Caps: Provisions of the Supreme People's Court on Private Lending Cases (2015 Art.
+    # 26: 24% and 36% a year; 2020 amendment: 4 x the one-year LPR); payment-to-income:
+    # HAMP's 31% target, CBRC 2004 guidelines Art. 36 (50% / 55%).
+    from bnpl_restructure.restructure import AFFORDABILITY, RATE_CAPS
+
+    assert RATE_CAPS["CN 24%"] == Fraction(24, 100) and RATE_CAPS["CN 36%"] == Fraction(36, 100)
+    assert (AFFORDABILITY["hamp"], AFFORDABILITY["cn_50"], AFFORDABILITY["cn_55"]) == (
+        Fraction(31, 100), Fraction(1, 2), Fraction(55, 100))
+    costly = Plan.flat_fee("6000", fee_rate="0.015", installments=12,
+                           start="2026-01-15").schedule()
+    table = compare(costly, [[ExtendTerm(periods=6)]], discount_rate="0.05",
+                    as_of="2026-01-20", lpr="3.45%", monthly_income="2000")
+    for row in table.rows:  # about 32.5% a year: over 24% and 4 x 3.45% = 13.8%, not 36%
+        assert Decimal("0.24") < row.annual_rate < Decimal("0.36")
+        assert row.over_caps == ("CN 24%", "4 × LPR")
+    # 590.00 a month of 2,000.00 income: 29.5%, within HAMP's 31%
+    assert table.rows[0].payment_to_income == Decimal("0.295") and table.rows[0].affordable
+    assert table.best is None  # every option is over a cap
+    cheap = Plan.flat_fee("6000", fee_rate="0.006", installments=12,
+                          start="2026-01-15").schedule()
+    under = compare(cheap, [], discount_rate="0.05", as_of="2026-01-20", lpr="3.45%")
+    over = compare(cheap, [], discount_rate="0.05", as_of="2026-01-20", lpr="3%")
+    assert Decimal("0.12") < under.rows[0].annual_rate < Decimal("0.138")
+    assert under.rows[0].over_caps == () and over.rows[0].over_caps == ("4 × LPR",)
+    # 536.00 of 1,000.00 income is 53.6%: over CBRC's 50%, within its 55% for all debts
+    for limit, ok in (("cn_50", False), ("cn_55", True)):
+        row = compare(cheap, [], discount_rate="0.05", as_of="2026-01-20",
+                      monthly_income="1000", affordability=AFFORDABILITY[limit]).rows[0]
+        assert row.payment_to_income == Decimal("0.536") and row.affordable is ok
