@@ -181,7 +181,13 @@ class OddDays(enum.Enum):
 
     @classmethod
     def parse(cls, value: Any) -> OddDays:
-        """Accept a member or its value."""
+        """Accept a member or its value.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``odd_days``: not a member or the value or name of one.
+        """
         return parse_enum(cls, value, argument="odd_days")
 
 
@@ -333,6 +339,20 @@ class Plan:
         :class:`~bnpl_restructure.rounding.RoundingPolicy`.
     fee_rate
         The quoted per-period fee rate of a flat-fee plan (for disclosure), if any.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``principal`` is not a positive int of minor units; ``periodic_rate`` is not a
+        non-negative Fraction; ``fees``, ``principal_parts``, ``payments`` or ``balloon``
+        hold something other than ints of minor units (``fees[k]`` names the value), or
+        not one per installment; ``day_count``, ``odd_days``, ``payment_basis`` or
+        ``last_installment`` is unknown or does not apply to this kind of plan;
+        ``rounding.balance`` or ``rounding.increment`` does not apply to it, or the
+        increment is too large for the loan.
+    InvalidTermsError
+        ``first_due`` before ``start``; ``due_dates`` not strictly increasing;
+        ``principal_parts`` not adding up to the principal; ``balloon`` above it.
     """
 
     kind: PlanKind
@@ -549,6 +569,20 @@ class Plan:
             then left as :attr:`Schedule.closing_balance
             <bnpl_restructure.schedule.Schedule.closing_balance>`.
 
+        Raises
+        ------
+        InvalidArgumentError
+            Naming the argument: ``principal``, ``fee`` or ``balloon`` is not an amount of
+            ``currency`` (negative, NaN, more decimals than it has); ``installments`` is not a
+            whole number from 1 to 2,600; ``start`` or ``first_due`` is not a date, or the last
+            due date is after 9999; ``annual_rate`` and ``periodic_rate`` both or neither given,
+            or not a rate; ``currency``, ``frequency``, ``rate_convention``, ``day_count``,
+            ``odd_days``, ``payment_basis`` or ``last_installment`` is unknown;
+            ``compounding_per_year`` is not a positive int; ``rounding`` is not a
+            :class:`~bnpl_restructure.rounding.RoundingPolicy` or its increment does not fit.
+        InvalidTermsError
+            ``first_due`` before ``start``; ``balloon`` above the principal.
+
         References
         ----------
         The level payment solves ``P·G_n − A·Σ_k G_n/G_k = balloon`` with
@@ -598,6 +632,15 @@ class Plan:
         split into equal parts with the leftover minor units on the installment that
         ``rounding.residual`` names (the last by default).
 
+        Raises
+        ------
+        InvalidArgumentError
+            Naming the argument, as :meth:`annuity` (``principal``, ``installments``,
+            ``start``, ``first_due``, the rate, ``currency``, ``frequency``, ``day_count``,
+            ``odd_days``, ``fee``, ``rounding``).
+        InvalidTermsError
+            ``first_due`` before ``start``.
+
         Examples
         --------
         >>> s = Plan.equal_principal("1200.00", annual_rate="0.12", installments=12,
@@ -642,6 +685,19 @@ class Plan:
             is split exactly over the installments.
         first_due, frequency, currency, rounding
             As in :meth:`annuity`.
+
+        Raises
+        ------
+        InvalidArgumentError
+            Naming the argument: ``principal`` is not an amount of ``currency``;
+            ``installments`` is not a whole number from 1 to 2,600; ``start`` or ``first_due``
+            is not a date; ``fee_rate`` and ``total_fee_rate`` both or neither given, or not a
+            rate (a plain ``fee_rate`` of 10% or more must be written as a percentage);
+            ``currency`` or ``frequency`` is unknown; ``rounding`` is not a
+            :class:`~bnpl_restructure.rounding.RoundingPolicy`, or ``rounding.increment`` is
+            too large for the installments or their fees.
+        InvalidTermsError
+            ``first_due`` before ``start``.
 
         References
         ----------
@@ -704,6 +760,14 @@ class Plan:
         ``rounding.residual`` names: the **last** by default (100.01 → 25.00, 25.00,
         25.00, 25.01), the first with ``RoundingPolicy(residual="first")``.
 
+        Raises
+        ------
+        InvalidArgumentError
+            Naming the argument: ``principal`` is not an amount of ``currency``;
+            ``installments`` is not a whole number from 2 to 6; ``start`` is not a date;
+            ``currency`` or ``frequency`` is unknown; ``rounding`` is not a
+            :class:`~bnpl_restructure.rounding.RoundingPolicy`, or its increment is too large.
+
         References
         ----------
         CFPB interpretive rule on BNPL (89 Fed. Reg. 47068, 2024): core BNPL is repaid
@@ -746,6 +810,15 @@ class Plan:
         Parameters are those of :meth:`annuity`. For a partly amortizing loan with a
         balloon use ``Plan.annuity(..., balloon=...)``.
 
+        Raises
+        ------
+        InvalidArgumentError
+            Naming the argument, as :meth:`annuity` (``principal``, ``installments``,
+            ``start``, ``first_due``, the rate, ``currency``, ``frequency``, ``day_count``,
+            ``odd_days``, ``fee``); ``rounding.increment``, which does not apply here.
+        InvalidTermsError
+            ``first_due`` before ``start``.
+
         Examples
         --------
         >>> s = Plan.interest_only("1000.00", annual_rate="0.12", installments=3,
@@ -787,6 +860,19 @@ class Plan:
             row's period is charged the periodic rate of ``frequency``.
         odd_days
             Default ``"regular"``: the first row's period is charged as one period.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``rows`` is not a non-empty sequence of rows, or has more than 2,600;
+            ``rows[k]`` is not a :class:`PlannedRow`, a mapping or a ``(due, principal[,
+            fee])`` tuple, or gives both principal and payment; ``rows[k].due``,
+            ``rows[k].principal``, ``rows[k].payment`` or ``rows[k].fee`` is not a date or an
+            amount; ``principal``, ``start``, the rate, ``currency``, ``frequency``,
+            ``day_count``, ``odd_days`` or ``rounding`` as for :meth:`annuity`.
+        InvalidTermsError
+            ``rows``: the principal parts do not add up to (or exceed) the principal;
+            ``rows[0].due`` before ``start``; ``rows[k].due`` not after the row before.
 
         Examples
         --------

@@ -131,11 +131,16 @@ def _money(value: object, currency: Currency, *, argument: str, signed: bool) ->
 
 def _records(rows: Any) -> list[Mapping[str, Any]]:
     """The rows as mappings, from whatever form they came in."""
-    if isinstance(rows, (str, os.PathLike)):
-        with open(rows, newline="", encoding="utf-8-sig") as handle:
-            return list(csv.DictReader(handle))
-    if isinstance(rows, io.IOBase) or hasattr(rows, "read"):
-        return list(csv.DictReader(rows))
+    try:
+        if isinstance(rows, (str, os.PathLike)):
+            with open(rows, newline="", encoding="utf-8-sig") as handle:
+                return list(csv.DictReader(handle))
+        if isinstance(rows, io.IOBase) or hasattr(rows, "read"):
+            return list(csv.DictReader(rows))
+    except (OSError, UnicodeError, csv.Error, TypeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InvalidArgumentError("rows", f"must be a CSV file that can be read as UTF-8 "
+                                   f"text ({reason})", received=str(rows)[:200]) from None
     if hasattr(rows, "to_dict") and hasattr(rows, "columns"):  # a pandas DataFrame
         records: list[Mapping[str, Any]] = rows.to_dict("records")
         return records

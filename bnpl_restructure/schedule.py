@@ -165,6 +165,15 @@ class Schedule:
         :attr:`program` gives the program either way.
     frequency
         The plan's payment frequency, when known (used to annualize rates).
+
+    Raises
+    ------
+    InvalidArgumentError
+        A money column (named: ``payment``, ``principal_paid``, ...) does not have one
+        value per due date or holds something other than ints of minor units;
+        ``principal`` is not an int of minor units.
+    InvalidTermsError
+        ``payment``: a row's payment is not principal + interest + fee.
     """
 
     currency: Currency
@@ -330,8 +339,20 @@ class Schedule:
     @classmethod
     def from_csv(cls, path: Any, **options: Any) -> Schedule:
         """:meth:`from_records` of a CSV file (a path or an open text file with a header
-        row); the same options."""
-        return cls.from_records(path, **options)
+        row); the same options.
+
+        Raises
+        ------
+        InvalidArgumentError, InvalidTermsError
+            As :meth:`from_records`; ``path`` names a file that cannot be read, or is
+            neither a path nor an open text file.
+        """
+        try:
+            return cls.from_records(path, **options)
+        except InvalidArgumentError as exc:
+            if exc.argument != "rows":
+                raise
+            raise type(exc)("path", exc.message, received=exc.received) from None
 
     @property
     def program(self) -> Program | None:
@@ -534,11 +555,20 @@ class Schedule:
             if as_decimal:
                 cols[name] = np.array(self.currency._majors(values), dtype=object)
             else:
-                cols[name] = np.array(values, dtype=np.int64)
+                try:
+                    cols[name] = np.array(values, dtype=np.int64)
+                except OverflowError:  # past int64: exact Python ints instead
+                    cols[name] = np.array(values, dtype=object)
         return cols
 
     def to_pandas(self) -> Any:
-        """A :class:`pandas.DataFrame` with Decimal money columns (needs ``pandas``)."""
+        """A :class:`pandas.DataFrame` with Decimal money columns (needs ``pandas``).
+
+        Raises
+        ------
+        ImportError
+            pandas is not installed (``pip install 'bnpl_restructure[pandas]'``).
+        """
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -572,6 +602,11 @@ class Schedule:
         ``opening_arrears`` the unpaid interest scheduled to be carried past ``when``,
         and its rows keep their original numbers.
 
+        Raises
+        ------
+        InvalidArgumentError
+            ``when`` is not a date (a ``date`` or an ISO string).
+
         Examples
         --------
         >>> from bnpl_restructure import Plan
@@ -586,7 +621,13 @@ class Schedule:
         return self._slice(lo, len(self), max(day, self.start))
 
     def until(self, when: date | str) -> Schedule:
-        """The installments due on or before ``when``."""
+        """The installments due on or before ``when``.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``when`` is not a date (a ``date`` or an ISO string).
+        """
         day = parse_date(when, argument="when")
         hi = sum(1 for d in self.due_dates if d <= day)
         return self._slice(0, hi, self.start)

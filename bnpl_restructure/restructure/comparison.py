@@ -139,6 +139,11 @@ class Comparison:
         """A plain-text table; ``*`` marks the best option. ``columns`` picks some of the
         headers (the option's name always comes first), e.g. for a narrow terminal.
 
+        Raises
+        ------
+        InvalidArgumentError
+            ``columns`` is not a list of the table's column names.
+
         Examples
         --------
         >>> from bnpl_restructure.examples import seed_plan
@@ -177,7 +182,13 @@ class Comparison:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def to_pandas(self) -> Any:
-        """A data frame of the rows (needs pandas)."""
+        """A data frame of the rows (needs pandas).
+
+        Raises
+        ------
+        ImportError
+            pandas is not installed (``pip install 'bnpl_restructure[pandas]'``).
+        """
         import pandas as pd
 
         fields = [f for f in ComparisonRow.__dataclass_fields__ if f != "option"]
@@ -248,6 +259,19 @@ def compare(loan: Schedule | LoanState | Position,
         recovering ``recovery_rate`` of the principal owed today; so
         ``NPV = (1 - p) × PV(payments) + p × recovery × principal`` (all 0 by default:
         the plain present value of the payments).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``options`` is not a list of :class:`Restructuring` or lists of changes
+        (``options[k]``, also for an option built on another date); ``discount_rate``,
+        ``lpr`` or a probability is not a rate; ``monthly_income`` is not an amount;
+        ``affordability`` is not a share; ``caps`` is not a mapping of names to rates; the
+        errors of :func:`restructure` for ``loan`` and each option.
+    RestructureNotAllowedError
+        An option's change is not allowed on the loan.
+    NoSolutionError
+        A rate of an option (its cost to the borrower) has no solution.
 
     References
     ----------

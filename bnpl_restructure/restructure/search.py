@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from .._context import in_library_context
-from ..calendar import Frequency
+from ..calendar import Frequency, _check_int
 from ..errors import InvalidArgumentError, RestructureNotAllowedError, parse_enum
 from ..money import format_money, parse_money
 from ..rates import parse_rate
@@ -85,6 +85,17 @@ def find_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
     ``max_candidates`` rates, or one below :data:`MIN_RATE_STEP`, is refused. For the
     option that is best by cost or by the lender's NPV among all those that meet the
     target, see :func:`best_option`.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``target_payment`` is not a positive amount; a step or floor is not a rate, or the
+        steps would try too many rates; ``max_extension`` is not a whole number in range;
+        ``max_deferral`` is not a share; ``max_candidates`` is not a whole number of at
+        least 1; the errors of :func:`restructure` for ``loan``, ``as_of``, ``payments``,
+        ``terms``.
+    RestructureNotAllowedError
+        The loan has nothing to restructure (paid off, or past its last due date).
 
     References
     ----------
@@ -215,7 +226,14 @@ class OptionSearch:
                 f"{len(self.ranking)} eligible, {len(self.rejected)} rejected>")
 
     def to_text(self, limit: int = 10) -> str:
-        """The ranking (first ``limit``) and a count of the rejected by reason."""
+        """The ranking (first ``limit``) and a count of the rejected by reason.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``limit`` is not an int of at least 0.
+        """
+        _check_int(limit, argument="limit", minimum=0)
         lines = [f"{'rank':>4}  {'option':56} {'first':>10} {'total':>12} {'lender NPV':>12}"]
         for ranked in self.ranking[:limit]:
             row = ranked.row
@@ -261,6 +279,16 @@ def best_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
     max_candidates
         At most this many combinations are run (a larger grid is refused, naming the
         step or ``max_extension``, before anything is run).
+
+    Raises
+    ------
+    InvalidArgumentError
+        As :func:`find_option`; ``discount_rate`` is not a rate; ``objective`` is unknown;
+        ``caps`` is not a mapping of names to rates.
+    RestructureNotAllowedError
+        The loan has nothing to restructure.
+    NoSolutionError
+        A candidate's cost has no solution.
 
     Examples
     --------

@@ -163,6 +163,13 @@ class Vector:
         The citation: where the figures were published (several joined by ``"; "``).
     title, note
         A one-line description, and any remark on how the source presents the figures.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``id`` is not a non-empty string; ``<id>.kind`` is not one of :data:`KINDS`;
+        ``<id>.source`` is empty; ``<id>.inputs`` or ``<id>.expected`` is not a JSON object
+        with the kind's keys, or gives no figure.
     """
 
     id: str
@@ -281,6 +288,11 @@ def load(kind: str | None = None) -> tuple[Vector, ...]:
     ----------
     kind
         One of :data:`KINDS`, or ``None`` for every vector.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``kind`` is not one of :data:`KINDS` or None.
 
     Examples
     --------
