@@ -226,6 +226,8 @@ def path(where: str, key: str | int) -> str:
 
 def _get(doc: Any, key: str | int, where: str) -> Any:
     """The value at ``key`` (a mapping key or a list index), or the typed error."""
+    if isinstance(key, bool) or not isinstance(key, str | int):
+        raise InvalidArgumentError("key", "must be a string or an int", received=key)
     if isinstance(key, int):
         if isinstance(doc, Sequence) and not isinstance(doc, str) and 0 <= key < len(doc):
             return doc[key]

@@ -97,6 +97,10 @@ def _columns(names: Iterable[object], explicit: Mapping[str, str] | None) -> dic
             found[field] = name
         elif _key(name) == "" and "number" not in found:  # a "#" header
             found["number"] = name
+    if explicit is not None and not isinstance(explicit, Mapping):
+        raise InvalidArgumentError("columns", "must be a mapping of our field names to "
+                                   "yours, such as {'interest': 'Int. charged'}",
+                                   received=explicit)
     for field, name in (explicit or {}).items():
         if field not in FIELDS:
             raise InvalidArgumentError("columns", f"keys must be among {list(FIELDS)}",

@@ -324,7 +324,7 @@ class UnitPeriod:
         InvalidArgumentError
             ``weeks`` is not an int from 1 to 52.
         """
-        if weeks == 1 and not isinstance(weeks, bool):
+        if type(weeks) is int and weeks == 1:
             return cls(kind="week")
         with _renamed({"multiple": "weeks"}):
             return cls(kind="multiple of week", multiple=weeks)
@@ -343,9 +343,9 @@ class UnitPeriod:
         InvalidArgumentError
             ``months`` is not an int from 1 to 12.
         """
-        if months == 1 and not isinstance(months, bool):
+        if type(months) is int and months == 1:
             return cls(kind="month")
-        if months == 12 and not isinstance(months, bool):
+        if type(months) is int and months == 12:
             return cls(kind="year")
         with _renamed({"multiple": "months"}):
             return cls(kind="multiple of month", multiple=months)

@@ -251,9 +251,9 @@ number of JPY (it has no minor unit); round it explicitly first (got Decimal('0.
         Raises
         ------
         InvalidArgumentError
-            ``amount`` is not a non-negative int; ``parts`` is not a positive int;
-            ``increment`` is not a positive int; ``rounding.increment`` when it is too large
-            for every part to be positive.
+            ``amount`` is not a non-negative int; ``parts`` is not an int from 1 to
+            :data:`MAX_PARTS`; ``increment`` is not a positive int; ``rounding.increment``
+            when it is too large for every part to be positive.
 
         Examples
         --------
@@ -266,6 +266,9 @@ number of JPY (it has no minor unit); round it explicitly first (got Decimal('0.
         """
         if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
             raise InvalidArgumentError("parts", "must be a positive integer", received=parts)
+        if parts > MAX_PARTS:
+            raise InvalidArgumentError("parts", f"must be at most {MAX_PARTS:,}",
+                                       received=parts)
         if isinstance(amount, bool) or not isinstance(amount, int):
             raise InvalidArgumentError("amount", "must be an int of minor units",
                                        received=amount)
@@ -287,6 +290,11 @@ number of JPY (it has no minor unit); round it explicitly first (got Decimal('0.
         shares = [base] * parts
         shares[-1 if self.residual is Residual.LAST else 0] += amount - parts * base
         return shares
+
+
+#: The most parts :meth:`RoundingPolicy.split` makes (a plan has at most 2,600
+#: installments; a split is a list of this many ints).
+MAX_PARTS = 1_000_000
 
 
 # Members as module constants: a class attribute lookup on an Enum costs ~0.1 µs.

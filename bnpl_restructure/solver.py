@@ -749,6 +749,8 @@ def to_decimal_rate(rate: float, places: int = 12) -> Decimal:
     """
     if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)):
         raise InvalidArgumentError("rate", "must be a float", received=rate)
+    if isinstance(rate, int) and abs(rate) > 2 ** 1023:  # float() would overflow
+        rate = math.inf if rate > 0 else -math.inf
     if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 100:
         raise InvalidArgumentError("places", "must be a whole number from 0 to 100",
                                    received=places)

@@ -32,10 +32,14 @@ from bnpl_restructure.core import (
     run_single,
 )
 from bnpl_restructure.disclosure import payment_groups
-from bnpl_restructure.errors import InvalidArgumentError, InvalidDocumentError
+from bnpl_restructure.errors import (
+    InvalidArgumentError,
+    InvalidDocumentError,
+    NoSolutionError,
+)
 from bnpl_restructure.rates import periodic_rate
 from bnpl_restructure.regz import UnitPeriod
-from bnpl_restructure.restructure import ReAgePolicy, best_option
+from bnpl_restructure.restructure import ExtendTerm, ReAgePolicy, best_option, compare
 from bnpl_restructure.rounding import (
     RoundingMode,
     RoundingPolicy,
@@ -45,7 +49,8 @@ from bnpl_restructure.rounding import (
 from bnpl_restructure.schedule import Schedule
 from bnpl_restructure.servicing import LateFee, LedgerEvent, LoanState, ServicingTerms
 from bnpl_restructure.servicing import persist as servicing_persist
-from bnpl_restructure.testing import strategies
+from bnpl_restructure.testing import strategies, vectors
+from bnpl_restructure.testing.assertions import assert_rate_equal
 from bnpl_restructure.testing.invariants import check_schedule
 from bnpl_restructure.testing.reconcile import reconcile
 
@@ -209,6 +214,30 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
      "min_year"),
     ("strategies.dates order", lambda: strategies.dates(min_year=2030, max_year=2020),
      InvalidArgumentError, "max_year"),
+    # found by calling every documented callable with one hostile argument
+    ("read_str key sNaN",  # TypeError: cannot hash a signalling NaN
+     lambda: persistence.read_str({"a": "x"}, Decimal("sNaN"), "p"),  # type: ignore[arg-type]
+     InvalidArgumentError, "key"),
+    ("from_records columns text",  # AttributeError: 'str' has no 'items'
+     lambda: Schedule.from_records([{"due": "2026-02-01", "payment": "10"}], columns="x"),  # type: ignore[arg-type]
+     InvalidArgumentError, "columns"),
+    ("UnitPeriod.week sNaN", lambda: UnitPeriod.week(Decimal("sNaN")),  # type: ignore[arg-type]
+     InvalidArgumentError, "weeks"),
+    ("UnitPeriod.month sNaN", lambda: UnitPeriod.month(Decimal("sNaN")),  # type: ignore[arg-type]
+     InvalidArgumentError, "months"),
+    ("assert_rate_equal huge",  # decimal.InvalidOperation quantizing 1e400
+     lambda: assert_rate_equal(10**400, "0.1"), InvalidArgumentError, "rate"),
+    ("vectors.load_file None", lambda: vectors.load_file(None),  # type: ignore[arg-type]
+     InvalidArgumentError, "path"),
+    ("vectors.load_file missing", lambda: vectors.load_file("/nonexistent/vectors.json"),
+     InvalidArgumentError, "path"),
+    ("vectors.load sNaN", lambda: vectors.load(Decimal("sNaN")),  # type: ignore[arg-type]
+     InvalidArgumentError, "kind"),
+    ("Comparison.to_text columns NaN", lambda: compare(
+        SCHEDULE, [[ExtendTerm(periods=3)]], discount_rate="0.05", as_of="2026-02-01"
+    ).to_text(columns=float("nan")), InvalidArgumentError, "columns"),  # type: ignore[arg-type]
+    ("split parts huge",  # OverflowError building a list of 10**40 ints
+     lambda: RoundingPolicy().split(100, 10**40), InvalidArgumentError, "parts"),
 ]
 
 
@@ -263,3 +292,6 @@ def test_fixes_keep_the_results() -> None:
     assert UnitPeriod.week(2).per_year == 26
     assert len(_kernel().loan(0, 1).payment) == 1
     assert persistence.write_fraction(3) == "3"
+    # a rate past every float is "too large to express", as an infinite float is
+    with pytest.raises(NoSolutionError, match="too large"):
+        solver.to_decimal_rate(10**400)

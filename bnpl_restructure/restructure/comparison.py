@@ -160,7 +160,11 @@ class Comparison:
         """
         keep = list(range(len(self._HEADER)))
         if columns is not None:
-            unknown = [c for c in columns if c not in self._HEADER]
+            if isinstance(columns, str) or not isinstance(columns, Iterable):
+                raise InvalidArgumentError("columns", "must be a list of column names",
+                                           received=columns)
+            columns = list(columns)
+            unknown = [c for c in columns if not isinstance(c, str) or c not in self._HEADER]
             if unknown:
                 raise InvalidArgumentError("columns", f"must be among {self._HEADER}",
                                            received=unknown)
