@@ -274,6 +274,24 @@ def _check_minor_units(name: str, values: tuple[Any, ...], *, minimum: int = 0,
                                        + (" or None" if optional else ""), received=value)
 
 
+def _check_fields(plan: Plan) -> None:
+    """The types of the fields a ``Plan.<kind>`` constructor builds (a plan built
+    directly is checked as strictly): a typed error, never an AttributeError later."""
+    for name, kind in (("currency", Currency), ("start", date), ("frequency", Frequency),
+                       ("rounding", RoundingPolicy)):
+        if not isinstance(getattr(plan, name), kind):
+            raise InvalidArgumentError(name, f"must be a {kind.__name__}",
+                                       received=getattr(plan, name))
+    for name in ("due_dates", "fees", "principal_parts", "payments"):
+        if not isinstance(getattr(plan, name), tuple | list):
+            raise InvalidArgumentError(name, "must be a tuple", received=getattr(plan, name))
+    if not all(isinstance(d, date) for d in plan.due_dates):
+        raise InvalidArgumentError("due_dates", "must be dates", received=plan.due_dates)
+    if plan.fee_rate is not None and type(plan.fee_rate) is not Fraction:
+        raise InvalidArgumentError("fee_rate", "must be None or a fractions.Fraction",
+                                   received=plan.fee_rate)
+
+
 def _check_installments(value: Any, *, minimum: int = 1) -> int:
     if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,9}\s*", value, re.ASCII):
         value = int(value)  # from a web form, as amounts, rates and dates may be text
@@ -343,6 +361,9 @@ class Plan:
     Raises
     ------
     InvalidArgumentError
+        ``kind`` is not a :class:`PlanKind`; ``currency``, ``start``, ``frequency`` or
+        ``rounding`` is not of its type; ``due_dates`` is not a tuple of dates;
+        ``fee_rate`` is not None or a Fraction;
         ``principal`` is not a positive int of minor units; ``periodic_rate`` is not a
         non-negative Fraction; ``fees``, ``principal_parts``, ``payments`` or ``balloon``
         hold something other than ints of minor units (``fees[k]`` names the value), or
@@ -377,6 +398,9 @@ class Plan:
                                           compare=False)
 
     def __post_init__(self) -> None:
+        if type(self.kind) is not PlanKind:
+            object.__setattr__(self, "kind", parse_enum(PlanKind, self.kind, argument="kind"))
+        _check_fields(self)
         n = len(self.due_dates)
         if n < 1:
             raise InvalidArgumentError("installments", "must be at least 1", received=n)

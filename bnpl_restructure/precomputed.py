@@ -95,7 +95,7 @@ from __future__ import annotations
 
 import enum
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -384,6 +384,9 @@ class PrecomputedLoan:
         if not isinstance(self.rounding, RoundingPolicy):
             raise InvalidArgumentError("rounding", "must be a RoundingPolicy",
                                        received=self.rounding)
+        if isinstance(self.due_dates, str) or not isinstance(self.due_dates, Iterable):
+            raise InvalidArgumentError("due_dates", "must be a sequence of dates",
+                                       received=self.due_dates)
         dates = tuple(parse_date(d, argument=f"due_dates[{k}]")
                       for k, d in enumerate(self.due_dates))
         if len(dates) != len(self.payments):

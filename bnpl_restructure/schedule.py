@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import html
+import numbers
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -169,7 +170,10 @@ class Schedule:
     Raises
     ------
     InvalidArgumentError
-        A money column (named: ``payment``, ``principal_paid``, ...) does not have one
+        ``currency`` is not a :class:`~bnpl_restructure.money.Currency`, ``start`` not a
+        date, ``due_dates`` not a tuple of dates, ``first_number`` or
+        ``opening_arrears`` not an int; a money column (named: ``payment``,
+        ``principal_paid``, ...) is not a tuple, does not have one
         value per due date or holds something other than ints of minor units;
         ``principal`` is not an int of minor units.
     InvalidTermsError
@@ -197,6 +201,22 @@ class Schedule:
                                                   compare=False)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.currency, Currency):
+            raise InvalidArgumentError("currency", "must be a Currency", received=self.currency)
+        if not isinstance(self.start, date):
+            raise InvalidArgumentError("start", "must be a date", received=self.start)
+        for name in ("due_dates", *_COLUMNS):
+            if not isinstance(getattr(self, name), tuple | list | np.ndarray):
+                raise InvalidArgumentError(name, "must be a tuple",
+                                           received=type(getattr(self, name)).__name__)
+        if not all(isinstance(d, date) for d in self.due_dates):
+            raise InvalidArgumentError("due_dates", "must be dates")
+        for name in ("first_number", "opening_arrears"):
+            value = getattr(self, name)
+            if type(value) is not int:
+                if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                    raise InvalidArgumentError(name, "must be an int", received=value)
+                object.__setattr__(self, name, int(value))
         n = len(self.due_dates)
         zeros = (0,) * n
         for name in _OPTIONAL:

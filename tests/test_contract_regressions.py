@@ -8,6 +8,7 @@ raises a typed :mod:`bnpl_restructure.errors` error naming that argument.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bnpl_restructure import Plan, apr, persistence, solver
+from bnpl_restructure import Plan, PrecomputedLoan, apr, persistence, solver
 from bnpl_restructure.adjustable import RateChange, RatePath
 from bnpl_restructure.core import (
     KernelResult,
@@ -58,6 +59,20 @@ SCHEDULE = Plan.annuity("1200", annual_rate="0.12", installments=12,
                         start="2026-01-15").schedule()
 PERIOD = Period(due=date(2026, 2, 15), factor=Fraction(1, 100), rule=PaymentRule.PAYOFF)
 PROGRAM = Program(principal=100_000, periods=(PERIOD,))
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)
+            if f.init and not f.name.startswith("_")}
+
+
+def _plan(**changes: Any) -> Plan:
+    plan = Plan.flat_fee("1000", fee_rate="0.005", installments=6, start="2026-01-15")
+    return Plan(**{**_fields(plan), **changes})
+
+
+def _schedule(**changes: Any) -> Schedule:
+    return Schedule(**{**_fields(SCHEDULE), **changes})
 
 
 def _kernel() -> KernelResult:
@@ -236,6 +251,23 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("Comparison.to_text columns NaN", lambda: compare(
         SCHEDULE, [[ExtendTerm(periods=3)]], discount_rate="0.05", as_of="2026-02-01"
     ).to_text(columns=float("nan")), InvalidArgumentError, "columns"),  # type: ignore[arg-type]
+    # direct construction of the records the constructors build (AttributeError,
+    # TypeError when first used)
+    ("Plan kind", lambda: _plan(kind=None), InvalidArgumentError, "kind"),
+    ("Plan currency", lambda: _plan(currency=None), InvalidArgumentError, "currency"),
+    ("Plan start", lambda: _plan(start=None), InvalidArgumentError, "start"),
+    ("Plan due_dates", lambda: _plan(due_dates=None), InvalidArgumentError, "due_dates"),
+    ("Plan rounding", lambda: _plan(rounding=None), InvalidArgumentError, "rounding"),
+    ("Plan fee_rate", lambda: _plan(fee_rate="x"), InvalidArgumentError, "fee_rate"),
+    ("Schedule currency", lambda: _schedule(currency=None), InvalidArgumentError,
+     "currency"),
+    ("Schedule payment", lambda: _schedule(payment=None), InvalidArgumentError, "payment"),
+    ("Schedule first_number", lambda: _schedule(first_number=Decimal("sNaN")),
+     InvalidArgumentError, "first_number"),
+    ("PrecomputedLoan due_dates", lambda: PrecomputedLoan(
+        **{**_fields(PrecomputedLoan.add_on("1000", add_on_rate="0.1", installments=3,
+                                            start="2024-01-15")), "due_dates": None}),
+     InvalidArgumentError, "due_dates"),
     ("split parts huge",  # OverflowError building a list of 10**40 ints
      lambda: RoundingPolicy().split(100, 10**40), InvalidArgumentError, "parts"),
 ]
@@ -292,6 +324,9 @@ def test_fixes_keep_the_results() -> None:
     assert UnitPeriod.week(2).per_year == 26
     assert len(_kernel().loan(0, 1).payment) == 1
     assert persistence.write_fraction(3) == "3"
+    assert _plan() == Plan.flat_fee("1000", fee_rate="0.005", installments=6,
+                                    start="2026-01-15")
+    assert _schedule() == SCHEDULE
     # a rate past every float is "too large to express", as an infinite float is
     with pytest.raises(NoSolutionError, match="too large"):
         solver.to_decimal_rate(10**400)

@@ -89,7 +89,8 @@ class LoanState:
     ------
     InvalidArgumentError
         ``paid`` is not a mapping. A state is built by :func:`loan_state` (or
-        :meth:`from_dict`), which checks everything else.
+        :meth:`from_dict`), which checks every input; built directly, only ``paid`` is
+        checked.
     """
 
     as_of: date
