@@ -40,7 +40,13 @@ from bnpl_restructure.errors import (
 )
 from bnpl_restructure.rates import periodic_rate
 from bnpl_restructure.regz import UnitPeriod
-from bnpl_restructure.restructure import ExtendTerm, ReAgePolicy, best_option, compare
+from bnpl_restructure.restructure import (
+    ExtendTerm,
+    ReAgePolicy,
+    best_option,
+    compare,
+    find_option,
+)
 from bnpl_restructure.rounding import (
     RoundingMode,
     RoundingPolicy,
@@ -268,6 +274,17 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         **{**_fields(PrecomputedLoan.add_on("1000", add_on_rate="0.1", installments=3,
                                             start="2024-01-15")), "due_dates": None}),
      InvalidArgumentError, "due_dates"),
+    # searches checked an argument only when they came to use it: a bad one passed
+    # unnoticed whenever an earlier option met the target
+    ("find_option max_deferral", lambda: find_option(
+        SCHEDULE, target_payment="200", max_deferral="x", as_of="2026-02-01"),
+     InvalidArgumentError, "max_deferral"),
+    ("find_option fee_rate_step", lambda: find_option(
+        SCHEDULE, target_payment="200", fee_rate_step="x", as_of="2026-02-01"),
+     InvalidArgumentError, "fee_rate_step"),
+    ("best_option fee_rate_step", lambda: best_option(
+        SCHEDULE, target_payment="80", discount_rate="0.05", fee_rate_step="x",
+        as_of="2026-02-01"), InvalidArgumentError, "fee_rate_step"),
     ("split parts huge",  # OverflowError building a list of 10**40 ints
      lambda: RoundingPolicy().split(100, 10**40), InvalidArgumentError, "parts"),
 ]

@@ -273,9 +273,8 @@ def compare(loan: Schedule | LoanState | Position,
         ``affordability`` is not a share; ``caps`` is not a mapping of names to rates; the
         errors of :func:`restructure` for ``loan`` and each option.
     RestructureNotAllowedError
-        An option's change is not allowed on the loan.
-    NoSolutionError
-        A rate of an option (its cost to the borrower) has no solution.
+        An option's change is not allowed on the loan (a rate that has no solution is
+        shown as none, not raised).
 
     References
     ----------

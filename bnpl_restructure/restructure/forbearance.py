@@ -134,13 +134,14 @@ class Forbearance(Change):
     Raises
     ------
     InvalidArgumentError
-        Built: both or neither of ``periods`` and ``start``/``end``; ``periods`` not a
-        whole number from 1 to 2,600; ``start`` or ``end`` not a date; ``payment`` negative
-        or not an amount; ``interest`` or ``day_count`` unknown; ``shift`` not True or
-        False. Applied (also :func:`restructure`'s errors): ``end`` before ``start`` or
-        covering no installment; a payment above the installments it replaces.
+        Built: both or neither of ``periods`` and ``end``; ``periods`` not a whole
+        number from 1 to 2,600; ``start`` or ``end`` not a date; ``payment`` negative or
+        not an amount; ``interest`` or ``day_count`` unknown; ``shift`` not True or
+        False. Applied (also :func:`restructure`'s errors): ``start`` before the
+        restructuring date; ``end`` covering no installment; a reduced ``payment`` with
+        interest ``'pay'`` or ``'waive'``.
     RestructureNotAllowedError
-        Applied: the period covers no installment still to come.
+        Applied: ``start`` after the next due date (restructure on the start date).
 
     References
     ----------

@@ -308,7 +308,8 @@ class ReAmortize(Change):
     InvalidArgumentError
         Built: ``interest_handling`` unknown. Applied: :func:`restructure`'s errors.
     RestructureNotAllowedError
-        Applied: nothing is overdue to spread over the installments to come.
+        Applied: no installment falls due after the restructuring date (re-age instead,
+        :class:`FineractReAge`), or it follows a payment holiday or reduced payment.
 
     References
     ----------

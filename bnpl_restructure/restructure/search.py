@@ -66,6 +66,17 @@ class NoFeasibleOption:
         return f"<NoFeasibleOption: {self.reason}>"
 
 
+def _check_search(rate_step: Any, rate_floor: Any, fee_rate_step: Any, fee_rate_floor: Any,
+                  max_extension: Any, max_candidates: Any) -> None:
+    """Every argument of a search checked before it starts (not only those the search
+    gets to use: a bad step is refused even when the first option meets the target)."""
+    for value, name in ((rate_step, "rate_step"), (rate_floor, "rate_floor"),
+                        (fee_rate_step, "fee_rate_step"), (fee_rate_floor, "fee_rate_floor")):
+        parse_rate(value, argument=name)
+    _count(max_extension, "max_extension", minimum=0)
+    _count(max_candidates, "max_candidates")
+
+
 @in_library_context
 def find_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
                 rate_step: Any = "0.00125", rate_floor: Any = "0.02",
@@ -106,6 +117,9 @@ def find_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
     pos = position(loan, payments, as_of=as_of, terms=terms)
     cur = pos.currency
     target = parse_money(target_payment, cur, argument="target_payment")
+    _check_search(rate_step, rate_floor, fee_rate_step, fee_rate_floor, max_extension,
+                  max_candidates)
+    parse_rate(max_deferral, argument="max_deferral")
     changes: list[Change] = [CapitalizeArrears()]
 
     def meets(option: Restructuring) -> bool:
@@ -286,9 +300,8 @@ def best_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
         As :func:`find_option`; ``discount_rate`` is not a rate; ``objective`` is unknown;
         ``caps`` is not a mapping of names to rates.
     RestructureNotAllowedError
-        The loan has nothing to restructure.
-    NoSolutionError
-        A candidate's cost has no solution.
+        The loan has nothing to restructure (candidates the loan does not allow are
+        counted as refused, not raised).
 
     Examples
     --------
@@ -304,6 +317,8 @@ def best_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
     pos = position(loan, payments, as_of=as_of, terms=terms)
     cur = pos.currency
     target = parse_money(target_payment, cur, argument="target_payment")
+    _check_search(rate_step, rate_floor, fee_rate_step, fee_rate_floor, max_extension,
+                  max_candidates)
     goal = parse_enum(Objective, objective, argument="objective")
     rate_caps(caps)  # refused before anything is searched
     extensions = _count(max_extension, "max_extension", minimum=0) + 1

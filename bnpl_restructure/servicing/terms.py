@@ -255,7 +255,8 @@ class ServicingTerms:
     Raises
     ------
     InvalidArgumentError
-        Naming the term: ``grace_days`` or ``max_late_fees`` not a whole number;
+        Naming the term: ``name`` not a string; ``grace_days`` (0 to 365) or
+        ``max_late_fees`` not a whole number;
         ``penalty_rate``, ``late_fee_cap_percent`` or ``annual_rate`` not a rate; an amount
         negative or not a number; an enum (``penalty_base``, ``order``, ``overpayment``,
         ``early_payoff``, ``late_fee_base``, ``interest``, ...) unknown; ``late_fees`` not
