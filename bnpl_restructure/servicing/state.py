@@ -199,11 +199,13 @@ class LoanState:
         Raises
         ------
         InvalidArgumentError
-            ``state``: a state built without its history; ``payment`` is not a
-            :class:`Payment` or a ``(date, amount[, currency])`` pair, its amount is not
-            positive or has too many decimals (``payment.amount``), or it is dated before the
-            state's day (``payment.date``); ``charges`` as for :func:`loan_state`, or a charge
-            dated the state's day after that day's payments.
+            ``state``: a state built without its history; ``payment[0]`` is not a
+            :class:`Payment` or a ``(date, amount[, currency])`` pair, or its amount is
+            not positive or has too many decimals (``payment[0].amount``); ``charges`` as
+            for :func:`loan_state`, or a charge dated the state's day after that day's
+            payments.
+        InvalidTermsError
+            ``payment[0].date`` or ``charges[k].date`` is before the state's day.
         CurrencyMismatchError
             The payment or a charge names another currency than the loan's.
         """
@@ -224,6 +226,8 @@ class LoanState:
             ``state``: a state built without its history; ``as_of`` is not a date or is
             before the state's day; ``charges`` as for :func:`loan_state`, or a charge dated
             after ``as_of`` or the state's day after that day's payments.
+        InvalidTermsError
+            ``charges[k].date`` is before the state's day.
         CurrencyMismatchError
             A charge names another currency than the loan's.
         """
