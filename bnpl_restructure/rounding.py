@@ -300,6 +300,7 @@ MAX_PARTS = 1_000_000
 # Members as module constants: a class attribute lookup on an Enum costs ~0.1 µs.
 _HALF_UP, _HALF_DOWN, _UP, _DOWN = (RoundingMode.HALF_UP, RoundingMode.HALF_DOWN,
                                     RoundingMode.UP, RoundingMode.DOWN)
+_HALF_EVEN = RoundingMode.HALF_EVEN
 
 
 def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
@@ -311,17 +312,19 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
         ``numerator`` or ``denominator`` is not an int, ``denominator`` is not positive, or
         ``mode`` is not a :class:`RoundingMode`.
     """
-    if type(mode) is not RoundingMode:
-        raise InvalidArgumentError("mode", "must be a RoundingMode", received=mode)
     if type(numerator) is not int or type(denominator) is not int or denominator <= 0:
         _check_ratio(numerator, denominator)
     quotient, remainder = divmod(numerator, denominator)  # floor division
-    if remainder == 0:
+    if remainder == 0:  # exact: the same whatever the mode (a bad one is refused below)
+        if mode.__class__ is not RoundingMode:
+            _bad_mode(mode)
         return quotient
     if mode is _DOWN:
         return quotient + 1 if numerator < 0 else quotient
     if mode is _UP:
         return quotient if numerator < 0 else quotient + 1
+    if mode is not _HALF_UP and mode is not _HALF_DOWN and mode is not _HALF_EVEN:
+        _bad_mode(mode)
     twice = 2 * remainder
     if twice > denominator:
         return quotient + 1
@@ -332,6 +335,10 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
     if mode is _HALF_DOWN:
         return quotient + 1 if numerator < 0 else quotient
     return quotient + (quotient & 1)  # HALF_EVEN
+
+
+def _bad_mode(mode: Any) -> None:
+    raise InvalidArgumentError("mode", "must be a RoundingMode", received=mode)
 
 
 def _check_ratio(numerator: Any, denominator: Any) -> None:
