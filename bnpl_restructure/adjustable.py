@@ -108,7 +108,7 @@ def _signed_rate(value: Any, *, argument: str) -> Fraction:
     if isinstance(value, str) and value.strip().startswith("-"):
         return -parse_rate(value.strip()[1:], argument=argument)
     if isinstance(value, int | Decimal | Fraction | float) and not isinstance(value, bool) \
-            and value < 0:
+            and not (isinstance(value, Decimal) and value.is_nan()) and value < 0:
         return -parse_rate(-value, argument=argument)
     return parse_rate(value, argument=argument)
 
@@ -158,6 +158,13 @@ class RateChange:
     index
         The index value (a rate, which may be negative: ``"-0.25%"``): the new rate is
         ``index + margin`` of the :class:`RatePath`, rounded by its rate rounding.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Neither or both of ``effective`` and ``from_installment`` (or of ``annual_rate``
+        and ``index``); ``effective`` not a date; ``from_installment`` not a whole number
+        of 2 or more; ``annual_rate`` or ``index`` not a rate (NaN, infinity, text).
 
     Examples
     --------
@@ -355,6 +362,12 @@ class RatePath:
 
         ``limits`` are the other fields (``floor``, ``ceiling``, ``periodic_cap``, ...).
 
+        Raises
+        ------
+        InvalidArgumentError, InvalidTermsError
+            As :class:`RatePath`; an entry of ``rates`` that is not a pair or a
+            :class:`RateChange` is named ``changes[k]``.
+
         Examples
         --------
         >>> RatePath.steps({"2025-01-01": "5%", "2026-01-01": "6%"}).changes[1]
@@ -367,6 +380,12 @@ class RatePath:
                 **limits: Any) -> RatePath:
         """Index values ``{date or installment number: index}`` (or pairs); each new rate
         is ``index + margin``, rounded and limited as the other fields say.
+
+        Raises
+        ------
+        InvalidArgumentError, InvalidTermsError
+            As :class:`RatePath`; an entry of ``index`` that is not a pair or a
+            :class:`RateChange` is named ``changes[k]``.
 
         Examples
         --------
@@ -388,10 +407,13 @@ class RatePath:
 
         Raises
         ------
+        InvalidArgumentError
+            ``initial_rate`` is not a rate (negative, NaN, text that is not a number).
         InvalidTermsError
             ``annual_rate`` when the initial rate is above the path's ceiling, ``floor``
             when the floor is above the ceiling the lifetime cap sets.
         """
+        initial_rate = parse_rate(initial_rate, argument="initial_rate")
         ceiling = self._ceiling(initial_rate)
         if ceiling is not None and initial_rate > ceiling:
             raise InvalidTermsError("annual_rate", f"must not be above the rate path's "
@@ -469,6 +491,13 @@ def capped_payment(previous: Any, recast: Any, *, payment_cap: Any, currency: An
         The cap as a fraction in [0, 1): ``"7.5%"`` or ``"0.075"``.
     currency, rounding
         As for a plan.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``previous`` or ``recast`` is not an amount of ``currency`` (negative, NaN, too
+        many decimals); ``payment_cap`` is not a fraction in [0, 1); ``currency`` is
+        unknown; ``rounding`` is not a :class:`~bnpl_restructure.rounding.RoundingPolicy`.
 
     References
     ----------

@@ -101,6 +101,12 @@ def format_rate(rate: Decimal | Fraction, places: int = 2) -> str:
     is ``'10.90%'``. A rate above :data:`MAX_SHOWN_RATE` (1,000,000%) is shown as
     ``'>1,000,000%'``, the same in every standard and language.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``rate`` is not a finite Decimal, Fraction or int; ``places`` is not a whole number
+        from 0 to 100.
+
     Examples
     --------
     >>> format_rate(Decimal("0.130662"), 1)
@@ -109,6 +115,13 @@ def format_rate(rate: Decimal | Fraction, places: int = 2) -> str:
     '>1,000,000%'
     """
     ctx = LIBRARY_CONTEXT  # explicitly: called for every cell of a table
+    if isinstance(rate, bool) or not isinstance(rate, (Decimal, Fraction, int)) or (
+            isinstance(rate, Decimal) and not rate.is_finite()):
+        raise InvalidArgumentError("rate", "must be a finite Decimal, Fraction or int",
+                                   received=rate)
+    if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 100:
+        raise InvalidArgumentError("places", "must be a whole number from 0 to 100",
+                                   received=places)
     fraction = ctx.divide(rate.numerator, rate.denominator) if isinstance(
         rate, Fraction) else rate
     if fraction > MAX_SHOWN_RATE:
@@ -181,6 +194,14 @@ def irr_many(amounts: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Periodic IRRs of many streams at once: ``amounts`` has shape (streams, periods);
     pad shorter streams with zeros. Returns float64 rates (accurate to about 1e-13).
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``amounts`` is not an array of finite numbers with one row per stream.
+    NoSolutionError
+        A stream's flows never change sign, or no rate was found (the rows are named);
+        :class:`~bnpl_restructure.errors.ConvergenceError` if the solver stops early.
+
     Examples
     --------
     >>> irr_many([[-100, 110, 0], [-100, 0, 121]]).round(12).tolist()
@@ -252,6 +273,16 @@ def xirr(cash_flows: Iterable[tuple[Any, Any]], *, day_count: DayCount | str = "
         How the time from the earliest date is measured in years; ``"act/365f"``
         (days / 365, as spreadsheets do) by default.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``cash_flows`` is not a sequence of at least two ``(date, amount)`` pairs
+        (``cash_flows[k].date`` or ``cash_flows[k].amount`` names a bad value);
+        ``day_count`` is not a :class:`~bnpl_restructure.daycount.DayCount` measuring years.
+    NoSolutionError
+        The flows never change sign, or the rate is too large to express;
+        :class:`~bnpl_restructure.errors.ConvergenceError` if the solver stops early.
+
     Examples
     --------
     Microsoft Excel XIRR documentation example (Excel shows 0.373362535; the root is
@@ -291,6 +322,15 @@ def xirr_many(amounts: npt.ArrayLike, dates: npt.ArrayLike, *,
     days_per_year
         Time in years is days since each stream's earliest flow / ``days_per_year``
         (zero flows, padding, may carry any date).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``amounts`` is not an array of finite numbers; ``dates`` is not an array of dates
+        of the same shape; ``days_per_year`` is not a number of days from 1 to 99,999.
+    NoSolutionError
+        A stream's flows never change sign, or no rate was found (the rows are named);
+        :class:`~bnpl_restructure.errors.ConvergenceError` if the solver stops early.
 
     Examples
     --------
@@ -422,6 +462,17 @@ def eu_aprc(drawdowns: Any, payments: Iterable[tuple[Any, Any]] | None = None, *
         X as a fraction; show it with ``format_rate(x, 1)`` (Annex I (c): at least one
         decimal place, rounded half-up).
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``drawdowns`` or ``payments`` is not a non-empty list of ``(date, amount)`` pairs
+        (``payments[k].amount`` negative, ``payments[k].date`` not a date), a payment is
+        dated before the first drawdown, ``payments`` is given with a plan or schedule or
+        missing without one; ``time_basis`` is not a :class:`TimeBasis`.
+    NoSolutionError
+        The flows never change sign, or the rate is too large to express;
+        :class:`~bnpl_restructure.errors.ConvergenceError` if the solver stops early.
+
     References
     ----------
     Directive 2008/48/EC, Annex I, Part I (basic equation) and remarks (a)-(e);
@@ -523,6 +574,16 @@ def cn_annualized_rate(plan: Plan | Schedule | Sequence[Any], *, upfront_fees: A
         plan is given, else required (12 for monthly).
     include_simple
         Also report the simple-interest figure (labelled as simple).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``plan`` is not a plan, a schedule or a sequence of amounts (``plan[k]`` for a bad
+        amount); ``upfront_fees`` is negative or not an amount; ``periods_per_year`` is
+        missing for bare flows or an irregular schedule, or outside 1/100 to 366.
+    NoSolutionError
+        The flows never change sign, or the compound rate is too large to express;
+        :class:`~bnpl_restructure.errors.ConvergenceError` if the solver stops early.
 
     Notes
     -----
@@ -655,6 +716,13 @@ def fee_rate_table(fee_rate: Any, *, installments: Sequence[int] = (3, 6, 12, 24
     year, but the principal falls every month while the fee does not, so the true
     annualized rate (IRR, PBOC Announcement [2021] No. 3) is close to twice that.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``fee_rate`` or ``principal`` is refused by
+        :meth:`~bnpl_restructure.plans.Plan.flat_fee`; ``installments`` is not a sequence
+        of whole numbers from 1 to 2,600 (``installments[k]`` names the bad one).
+
     Examples
     --------
     >>> print(fee_rate_table("0.005", installments=(3, 12)))
@@ -675,7 +743,13 @@ def fee_rate_table(fee_rate: Any, *, installments: Sequence[int] = (3, 6, 12, 24
         if isinstance(n, bool) or not isinstance(n, int):
             raise InvalidArgumentError(f"installments[{k}]", "must be a whole number of "
                                        "installments", received=n)
-        plan = Plan.flat_fee(principal, fee_rate=fee_rate, installments=n, start="2024-01-15")
+        try:
+            plan = Plan.flat_fee(principal, fee_rate=fee_rate, installments=n,
+                                 start="2024-01-15")
+        except InvalidArgumentError as exc:  # the row's own count, named as such
+            if exc.argument != "installments":
+                raise
+            raise type(exc)(f"installments[{k}]", exc.message, received=n) from None
         rate = cn_annualized_rate(plan)
         assert plan.fee_rate is not None
         per_period = Decimal(plan.fee_rate.numerator) / Decimal(plan.fee_rate.denominator)

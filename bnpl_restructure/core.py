@@ -54,14 +54,14 @@ import enum
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, NamedTuple, cast, overload
 
 import numpy as np
 import numpy.typing as npt
 
-from .errors import InvalidArgumentError, InvalidTermsError
+from .errors import InvalidArgumentError, InvalidTermsError, parse_enum
 from .rounding import RoundingMode, round_ratio, round_ratio_array
 
 __all__ = [
@@ -127,6 +127,14 @@ class Period:
         Minor units due as a fee in this period.
     unpaid
         :class:`UnpaidInterest`.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``due`` is not a date; ``factor`` is not a non-negative
+        :class:`~fractions.Fraction`; ``amount`` or ``fee`` is not a non-negative int of
+        minor units (``amount`` may be a Fraction); ``rule`` or ``unpaid`` is not a member
+        (or code) of :class:`PaymentRule` or :class:`UnpaidInterest`.
     """
 
     due: date
@@ -150,9 +158,11 @@ class Period:
             raise InvalidArgumentError("fee", "must be a non-negative int of minor units",
                                        received=fee)
         if type(self.rule) is not PaymentRule:
-            object.__setattr__(self, "rule", PaymentRule(self.rule))
+            object.__setattr__(self, "rule", _member(PaymentRule, self.rule, "rule"))
         if type(self.unpaid) is not UnpaidInterest:
-            object.__setattr__(self, "unpaid", UnpaidInterest(self.unpaid))
+            object.__setattr__(self, "unpaid", _member(UnpaidInterest, self.unpaid, "unpaid"))
+        if not isinstance(self.due, date) or isinstance(self.due, datetime):
+            raise InvalidArgumentError("due", "must be a datetime.date", received=self.due)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -165,6 +175,16 @@ class Program:
     ``exact_balance``) publishes the payoff row as ``round(exact balance + exact
     interest)`` rather than as what the published rows still owe: the carried-precision
     rule of systems that pay rounded installments on an unrounded balance.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``principal`` is not a non-negative int of minor units; ``periods`` is empty or not
+        a sequence of :class:`Period`; ``periods[k].amount`` is a Fraction without
+        ``exact_balance``; ``periods[k].rule`` is ``FIXED`` before the last period;
+        ``carried_payoff`` without ``exact_balance``; a rounding mode is unknown.
+    InvalidTermsError
+        ``periods``: due dates decrease.
     """
 
     principal: int
@@ -184,6 +204,10 @@ class Program:
         if isinstance(self.principal, bool) or not isinstance(self.principal, int):
             raise InvalidArgumentError("principal", "must be an int of minor units",
                                        received=self.principal)
+        if not isinstance(self.periods, tuple | list) or not all(
+                isinstance(period, Period) for period in self.periods):
+            raise InvalidArgumentError("periods", "must be a tuple of Period objects",
+                                       received=self.periods)
         if not self.exact_balance:
             for k, period in enumerate(self.periods):
                 if not isinstance(period.amount, int):
@@ -195,6 +219,7 @@ class Program:
                                        received=self.principal)
         if not self.periods:
             raise InvalidArgumentError("periods", "a program needs at least one period")
+
         if self.carried_payoff and not self.exact_balance:
             raise InvalidArgumentError("carried_payoff", "needs exact_balance=True (the "
                                        "balance carried unrounded)", received=True)
@@ -249,9 +274,34 @@ class KernelResult:
     arrears: npt.NDArray[Any]
 
     def loan(self, index: int, periods: int | None = None) -> Columns:
-        """The columns of one loan (its first ``periods`` periods), as Python ints."""
+        """The columns of one loan (its first ``periods`` periods), as Python ints.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``index`` is not the index of a loan of the batch, or ``periods`` is not None or
+            a whole number of at least 0.
+        """
+        loans = self.payment.shape[1] if self.payment.ndim == 2 else 0
+        if isinstance(index, bool) or not isinstance(index, int) or not -loans <= index < loans:
+            raise InvalidArgumentError("index", f"must be the index of a loan (0 to {loans - 1})",
+                                       received=index)
+        if periods is not None and (isinstance(periods, bool) or not isinstance(periods, int)
+                                    or periods < 0):
+            raise InvalidArgumentError("periods", "must be None or a whole number of at least 0",
+                                       received=periods)
         return Columns(*(tuple(int(v) for v in getattr(self, name)[:periods, index].tolist())
                          for name in _COLUMNS))
+
+
+def _member(kind: Any, value: Any, argument: str) -> Any:
+    """A member of the int enum ``kind`` from a member, its code or its name."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return kind(value)
+        except ValueError:
+            pass
+    return parse_enum(kind, value, argument=argument)
 
 
 # --------------------------------------------------------------------------------------
@@ -259,7 +309,15 @@ class KernelResult:
 
 
 def run_single(program: Program) -> Columns:
-    """Execute one program with Python integers; identical to :func:`execute`."""
+    """Execute one program with Python integers; identical to :func:`execute`.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``program`` is not a :class:`Program`.
+    """
+    if not isinstance(program, Program):
+        raise InvalidArgumentError("program", "must be a Program", received=program)
     if program.exact_balance:
         return run_batch([program]).loan(0)
     periods = program.periods
@@ -421,6 +479,12 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
     -------
     KernelResult
         Arrays of shape ``(periods, loans)``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``principal`` is not one-dimensional; the arrays do not broadcast to
+        ``(periods, loans)`` (named ``rule``); a rounding mode is unknown.
     """
     principal_arr = np.asarray(principal)
     if principal_arr.ndim != 1:
@@ -432,8 +496,13 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
     amount_arr = np.asarray(amount)
     fee_arr = np.asarray(fee)
     unpaid_arr = np.asarray(unpaid)
-    shape = np.broadcast_shapes(rule_arr.shape, num.shape, den.shape, amount_arr.shape,
-                                fee_arr.shape, unpaid_arr.shape, (1, principal_arr.shape[0]))
+    try:
+        shape = np.broadcast_shapes(rule_arr.shape, num.shape, den.shape, amount_arr.shape,
+                                    fee_arr.shape, unpaid_arr.shape,
+                                    (1, principal_arr.shape[0]))
+    except ValueError:
+        raise InvalidArgumentError("rule", "must broadcast to (periods, loans) with the "
+                                   "factors, amounts, fees and unpaid codes") from None
     if len(shape) != 2:
         raise InvalidArgumentError("rule", "must broadcast to (periods, loans)",
                                    received=shape)
@@ -567,6 +636,11 @@ def exact_columns(program: Program) -> dict[str, tuple[Fraction, ...]]:
     after it, and the interest ``accrued``, ``capitalized``, ``waived`` and carried
     (``arrears``). A fixed payment is taken as given (an int, or an exact Fraction).
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``program`` is not a :class:`Program`.
+
     Examples
     --------
     >>> from datetime import date
@@ -575,6 +649,8 @@ def exact_columns(program: Program) -> dict[str, tuple[Fraction, ...]]:
     >>> exact_columns(program)["interest"]
     (Fraction(1000, 3),)
     """
+    if not isinstance(program, Program):
+        raise InvalidArgumentError("program", "must be a Program", received=program)
     n = len(program.periods)
     num = np.array([[p.factor.numerator] for p in program.periods], dtype=object)
     den = np.array([[p.factor.denominator] for p in program.periods], dtype=object)
@@ -649,9 +725,21 @@ def run_batch(programs: Sequence[Program]) -> KernelResult:
     """Pack programs into arrays (padding shorter ones) and :func:`execute` them.
 
     All programs must share ``interest_rounding`` and ``exact_balance``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``programs`` is empty, holds something other than :class:`Program`, or its
+        programs differ in rounding modes or balance precision.
     """
+    if isinstance(programs, str | bytes) or not isinstance(programs, Sequence):
+        raise InvalidArgumentError("programs", "must be a sequence of Program objects",
+                                   received=programs)
     if not programs:
         raise InvalidArgumentError("programs", "must not be empty")
+    for k, program in enumerate(programs):
+        if not isinstance(program, Program):
+            raise InvalidArgumentError(f"programs[{k}]", "must be a Program", received=program)
     first = programs[0]
     for p in programs[1:]:
         if (p.interest_rounding, p.exact_balance, p.carried_payoff) != (
@@ -709,6 +797,13 @@ def level_payment(principal: int, factors: Sequence[Fraction], *, mode: Rounding
     on the declining balance), and rounds ``A`` once by ``mode`` (``mode=None`` returns
     the exact Fraction). With every factor zero the payment is ``(principal - balloon) / n``.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``factors`` is empty (named ``installments``) or holds something other than
+        non-negative Fractions; ``principal`` or ``balloon`` is not an int; ``mode`` is not
+        a :class:`~bnpl_restructure.rounding.RoundingMode` or None.
+
     Examples
     --------
     >>> from fractions import Fraction
@@ -717,6 +812,14 @@ def level_payment(principal: int, factors: Sequence[Fraction], *, mode: Rounding
     """
     if not factors:
         raise InvalidArgumentError("installments", "must be at least 1", received=0)
+    if any(type(f) is not Fraction or f < 0 for f in factors):
+        raise InvalidArgumentError("factors", "must be non-negative Fractions",
+                                   received=factors)
+    for name, value in (("principal", principal), ("balloon", balloon)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidArgumentError(name, "must be an int of minor units", received=value)
+    if mode is not None and type(mode) is not RoundingMode:
+        raise InvalidArgumentError("mode", "must be a RoundingMode or None", received=mode)
     # Work with integer numerators and denominators: 1 + n/d = (d + n) / d.
     grow = [f.denominator + f.numerator for f in factors]
     base = [f.denominator for f in factors]

@@ -60,6 +60,11 @@ class PaymentGroup:
 def payment_groups(schedule: Schedule) -> tuple[PaymentGroup, ...]:
     """Group consecutive equal payments (Regulation Z 1026.18(g): number, amounts, timing).
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``schedule`` is not a :class:`~bnpl_restructure.schedule.Schedule`.
+
     Examples
     --------
     >>> from bnpl_restructure import Plan
@@ -67,6 +72,8 @@ def payment_groups(schedule: Schedule) -> tuple[PaymentGroup, ...]:
     ...     Plan.flat_fee("1000", fee_rate="0.007", installments=3, start="2024-01-15").schedule())]
     [(2, '340.33'), (1, '340.34')]
     """
+    if not isinstance(schedule, Schedule):
+        raise InvalidArgumentError("schedule", "must be a Schedule", received=schedule)
     groups: list[PaymentGroup] = []
     major = schedule.currency.to_major
     for due, pay in zip(schedule.due_dates, schedule.payment, strict=True):
@@ -248,6 +255,17 @@ def disclose(plan: Plan | Schedule, *, standard: str = "reg_z",
     time_basis
         For ``standard="eu"``: how time is measured in years
         (:class:`~bnpl_restructure.apr.TimeBasis`; calendar days by default).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``standard`` is not ``'reg_z'``, ``'eu'`` or ``'cn'``; ``plan`` is not a plan or a
+        schedule; ``upfront_fees`` is not an amount from 0 to less than the principal;
+        ``time_basis`` is unknown.
+    NoSolutionError
+        No rate solves the flows, or the rate is too large to express (from
+        :func:`~bnpl_restructure.regz.reg_z_apr`, :func:`~bnpl_restructure.apr.eu_aprc`
+        or :func:`~bnpl_restructure.apr.cn_annualized_rate`).
 
     References
     ----------

@@ -174,7 +174,14 @@ class Deferral(enum.Enum):
     @classmethod
     def parse(cls, value: Any, *, argument: str = "deferral") -> Deferral | int:
         """A member, its value, ``None`` (no deferral) or whole days 0 to 30; an error
-        names ``argument`` (``"rebate_deferral"`` for servicing terms)."""
+        names ``argument`` (``"rebate_deferral"`` for servicing terms).
+
+        Raises
+        ------
+        InvalidArgumentError
+            Naming ``argument``: not a member, its value or name, None, or whole days from 0
+            to 30.
+        """
         if value is None:
             return cls.NONE
         if isinstance(value, int) and not isinstance(value, bool):

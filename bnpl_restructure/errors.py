@@ -137,6 +137,12 @@ def parse_enum(enum_type: type[E], value: object, *, argument: str) -> E:
     and spaces read as ``_``; anything else raises :class:`InvalidArgumentError` naming
     ``argument`` and listing the accepted values.
 
+    Raises
+    ------
+    InvalidArgumentError
+        Naming ``argument``: ``value`` is not a member of ``enum_type``, its value or its
+        name; the message lists the accepted values.
+
     Examples
     --------
     >>> import enum

@@ -124,11 +124,21 @@ E = TypeVar("E", bound=enum.Enum)
 def envelope(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     """The document of an object of ``kind``: format, version and kind, then ``body``.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``kind`` is not a string or ``body`` not a mapping with string keys.
+
     Examples
     --------
     >>> envelope("plan", {"principal": "1200.00"})
     {'format': 'bnpl_restructure', 'version': 1, 'kind': 'plan', 'principal': '1200.00'}
     """
+    if not isinstance(kind, str):
+        raise InvalidArgumentError("kind", "must be a string", received=kind)
+    if not isinstance(body, Mapping) or not all(isinstance(k, str) for k in body):
+        raise InvalidArgumentError("body", "must be a mapping with string keys",
+                                   received=type(body).__name__)
     return {"format": FORMAT, "version": FORMAT_VERSION, "kind": kind, **body}
 
 
@@ -196,11 +206,20 @@ bnpl_restructure to read it (got 2)
 def path(where: str, key: str | int) -> str:
     """The path of ``key`` inside ``where``: ``"plan.fees"``, ``"plan.fees[3]"``.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``where`` is not a string, or ``key`` not a string or an int.
+
     Examples
     --------
     >>> path("plan", "fees"), path("plan.fees", 3), path("", "plan")
     ('plan.fees', 'plan.fees[3]', 'plan')
     """
+    if not isinstance(where, str):
+        raise InvalidArgumentError("where", "must be a string", received=where)
+    if isinstance(key, bool) or not isinstance(key, str | int):
+        raise InvalidArgumentError("key", "must be a string or an int", received=key)
     if isinstance(key, int):
         return f"{where}[{key}]"
     return f"{where}.{key}" if where else key
@@ -208,6 +227,8 @@ def path(where: str, key: str | int) -> str:
 
 def _get(doc: Any, key: str | int, where: str) -> Any:
     """The value at ``key`` (a mapping key or a list index), or the typed error."""
+    if isinstance(key, bool) or not isinstance(key, str | int):
+        raise InvalidArgumentError("key", "must be a string or an int", received=key)
     if isinstance(key, int):
         if isinstance(doc, Sequence) and not isinstance(doc, str) and 0 <= key < len(doc):
             return doc[key]
@@ -224,6 +245,11 @@ def read_optional(reader: Callable[..., T], doc: Any, key: str | int,
                   *args: Any) -> T | None:
     """``reader(doc, key, *args)``, or ``None`` when the field is absent or ``null``.
 
+    Raises
+    ------
+    InvalidDocumentError
+        Nothing of its own: what ``reader`` raises for a field that is present.
+
     Examples
     --------
     >>> read_optional(read_str, {"name": None}, "name", "plan") is None
@@ -239,6 +265,11 @@ def read_optional(reader: Callable[..., T], doc: Any, key: str | int,
 def read_value(doc: Any, key: str | int, where: str) -> Any:
     """A field's value as it is (any JSON value); only its presence is checked.
 
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing (``where`` when ``doc`` is not a mapping).
+
     Examples
     --------
     >>> read_value({"amount": None}, "amount", "change")
@@ -252,6 +283,11 @@ def read_value(doc: Any, key: str | int, where: str) -> Any:
 
 def read_str(doc: Any, key: str | int, where: str) -> str:
     """A string field.
+
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing or not a string.
 
     Examples
     --------
@@ -270,6 +306,11 @@ def read_int(doc: Any, key: str | int, where: str, *, minimum: int | None = None
     """An int field (a JSON integer: not a bool, a float or a string), at least
     ``minimum`` when given.
 
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing, not a JSON integer, or below ``minimum``.
+
     Examples
     --------
     >>> read_int({"n": 12}, "n", "plan", minimum=1)
@@ -279,6 +320,8 @@ def read_int(doc: Any, key: str | int, where: str, *, minimum: int | None = None
     ...
     bnpl_restructure.errors.InvalidDocumentError: plan.n: must be an integer (got 12.0)
     """
+    if minimum is not None and type(minimum) is not int:
+        raise InvalidArgumentError("minimum", "must be None or an int", received=minimum)
     value = _get(doc, key, where)
     if type(value) is not int:
         raise InvalidDocumentError(path(where, key), "must be an integer", received=value)
@@ -290,6 +333,12 @@ def read_int(doc: Any, key: str | int, where: str, *, minimum: int | None = None
 
 def read_bool(doc: Any, key: str | int, where: str) -> bool:
     """A boolean field (``true`` or ``false``; not 0 or 1).
+
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing or not ``true``/``false`` (``where`` when ``doc`` is not a
+        mapping).
 
     Examples
     --------
@@ -304,6 +353,11 @@ def read_bool(doc: Any, key: str | int, where: str) -> bool:
 
 def read_decimal(doc: Any, key: str | int, where: str) -> Decimal:
     """A decimal number written as a string (``"0.08"``); floats are refused.
+
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing or not a finite decimal number written as a string.
 
     Examples
     --------
@@ -323,6 +377,12 @@ def read_decimal(doc: Any, key: str | int, where: str) -> Decimal:
 def read_money(doc: Any, key: str | int, currency: CurrencyLike, where: str) -> Decimal:
     """An amount in major units written as a string, with at most the currency's
     decimals (``"340.33"`` in CNY); floats, ints and over-precise amounts are refused.
+
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing, not a string, or not an amount of ``currency`` (more
+        decimals than it has, NaN, too large).
 
     Examples
     --------
@@ -350,6 +410,11 @@ places for CNY; round it explicitly first (got '7.001')
 def read_minor(doc: Any, key: str | int, currency: CurrencyLike, where: str) -> int:
     """:func:`read_money` as an int of minor units.
 
+    Raises
+    ------
+    InvalidDocumentError
+        As :func:`read_money`.
+
     Examples
     --------
     >>> read_minor(["340.33", "0.05"], 1, "CNY", "schedule.payment")
@@ -360,6 +425,11 @@ def read_minor(doc: Any, key: str | int, currency: CurrencyLike, where: str) -> 
 
 def read_date(doc: Any, key: str | int, where: str) -> date:
     """A date written in ISO 8601 (``"2024-01-15"``).
+
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing or not a date written ``YYYY-MM-DD``.
 
     Examples
     --------
@@ -384,6 +454,12 @@ YYYY-MM-DD (got '2023-02-29')
 def read_fraction(doc: Any, key: str | int, where: str) -> Fraction:
     """An exact rate written as a string: ``"n/d"`` (``"1/1200"``) or a decimal
     (``"0.005"``); floats are refused.
+
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing, not ``"n/d"`` or a decimal string, or has a zero
+        denominator.
 
     Examples
     --------
@@ -416,12 +492,19 @@ def read_enum(doc: Any, key: str | int, enum_type: type[E], where: str) -> E:
     """A member of ``enum_type`` written by its value (``"half_up"``), or by its name for
     an integer enum (``"PRINCIPAL"``); exact spelling.
 
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing or not one of ``enum_type``'s written values (listed).
+
     Examples
     --------
     >>> from bnpl_restructure.rounding import RoundingMode
     >>> read_enum({"mode": "half_even"}, "mode", RoundingMode, "rounding")
     <RoundingMode.HALF_EVEN: 'half_even'>
     """
+    if not (isinstance(enum_type, type) and issubclass(enum_type, enum.Enum)):
+        raise InvalidArgumentError("enum_type", "must be an Enum class", received=enum_type)
     value = _get(doc, key, where)
     for member in enum_type:
         if isinstance(value, str) and value == write_enum(member):
@@ -434,6 +517,11 @@ def read_list(doc: Any, key: str | int, where: str, *,
               length: int | None = None) -> list[Any]:
     """A list field (a JSON array), of ``length`` items when given.
 
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing, not a list, or not of ``length`` items.
+
     Examples
     --------
     >>> read_list({"fees": ["1.00"]}, "fees", "plan", length=2)
@@ -441,6 +529,8 @@ def read_list(doc: Any, key: str | int, where: str, *,
     ...
     bnpl_restructure.errors.InvalidDocumentError: plan.fees: must have 2 items (got 1)
     """
+    if length is not None and type(length) is not int:
+        raise InvalidArgumentError("length", "must be None or an int", received=length)
     value = _get(doc, key, where)
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
         raise InvalidDocumentError(path(where, key), "must be a list (a JSON array)",
@@ -453,6 +543,11 @@ def read_list(doc: Any, key: str | int, where: str, *,
 
 def read_mapping(doc: Any, key: str | int, where: str) -> Mapping[str, Any]:
     """A mapping field (a JSON object).
+
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing or not a mapping.
 
     Examples
     --------
@@ -469,6 +564,12 @@ def read_mapping(doc: Any, key: str | int, where: str) -> Mapping[str, Any]:
 def read_currency(doc: Any, key: str | int, where: str) -> Currency:
     """A currency written by :func:`write_currency`: a known ISO code (``"CNY"``) or
     ``{"code": "CHF", "exponent": 2}``.
+
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing, or neither a known ISO code nor ``{"code", "exponent"}``
+        of a valid currency.
 
     Examples
     --------
@@ -497,6 +598,11 @@ def read_currency(doc: Any, key: str | int, where: str) -> Currency:
 def read_frequency(doc: Any, key: str | int, where: str) -> Frequency:
     """A payment frequency written by its name (``"monthly"``, ``"every 4 weeks"``).
 
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.key`` is missing or not the name of a frequency.
+
     Examples
     --------
     >>> read_frequency({"frequency": "every 28 days"}, "frequency", "plan").periods_per_year
@@ -513,6 +619,11 @@ def check_keys(doc: Mapping[str, Any], allowed: Iterable[str], where: str) -> No
     """Refuse a field that is not among ``allowed`` (a misspelt or foreign field is a
     malformed document, not something to ignore).
 
+    Raises
+    ------
+    InvalidDocumentError
+        ``where.<name>`` for the first field of ``doc`` that is not in ``allowed``.
+
     Examples
     --------
     >>> check_keys({"principal": "1.00", "principle": "2.00"}, ("principal",), "plan")
@@ -521,7 +632,13 @@ def check_keys(doc: Mapping[str, Any], allowed: Iterable[str], where: str) -> No
     bnpl_restructure.errors.InvalidDocumentError: plan.principle: is not a field of this \
 document (got '2.00')
     """
+    if isinstance(allowed, str) or not isinstance(allowed, Iterable):
+        raise InvalidArgumentError("allowed", "must be an iterable of field names",
+                                   received=allowed)
     known = set(allowed)
+    if not isinstance(doc, Mapping):
+        raise InvalidDocumentError(where or "document", "must be a mapping (a JSON object)",
+                                   received=type(doc).__name__)
     for name in doc:
         if name not in known:
             raise InvalidDocumentError(path(where, str(name)), "is not a field of this "
@@ -532,6 +649,12 @@ def build(where: str, factory: Callable[..., T], *args: Any, **kwargs: Any) -> T
     """``factory(*args, **kwargs)``, its argument errors raised as document errors at
     ``where`` (``InvalidTermsError("balloon", ...)`` becomes ``"plan.balloon"``).
 
+    Raises
+    ------
+    InvalidDocumentError
+        ``factory`` refused its arguments: its :class:`InvalidArgumentError` (or one it
+        passed on as an InvalidDocumentError) with the argument's path put under ``where``.
+
     Examples
     --------
     >>> from bnpl_restructure.money import Currency
@@ -541,6 +664,8 @@ def build(where: str, factory: Callable[..., T], *args: Any, **kwargs: Any) -> T
     bnpl_restructure.errors.InvalidDocumentError: plan.currency.exponent: must be an int \
 from 0 to 4 (the decimals of the currency's minor unit) (got 7)
     """
+    if not callable(factory):
+        raise InvalidArgumentError("factory", "must be callable", received=factory)
     try:
         return factory(*args, **kwargs)
     except InvalidDocumentError:
@@ -557,12 +682,19 @@ def write_currency(currency: Currency) -> str | dict[str, Any]:
     """A currency: its code when it is one of the known ISO codes with its usual
     exponent, else ``{"code": ..., "exponent": ...}``.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``currency`` is not a :class:`~bnpl_restructure.money.Currency`.
+
     Examples
     --------
     >>> from bnpl_restructure.money import CNY, Currency
     >>> write_currency(CNY), write_currency(Currency("CHF", exponent=2))
     ('CNY', {'code': 'CHF', 'exponent': 2})
     """
+    if not isinstance(currency, Currency):
+        raise InvalidArgumentError("currency", "must be a Currency", received=currency)
     try:
         if Currency.of(currency.code) == currency:
             return currency.code
@@ -576,16 +708,28 @@ def write_decimal(value: Decimal) -> str:
     """A Decimal as plain positional text, never in exponent form (a rate of zero
     quantized to 12 places is ``"0.000000000000"``, not ``"0E-12"``).
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``value`` is not a finite Decimal.
+
     Examples
     --------
     >>> write_decimal(Decimal("0E-12")), write_decimal(Decimal("0.109044"))
     ('0.000000000000', '0.109044')
     """
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise InvalidArgumentError("value", "must be a finite Decimal", received=value)
     return format(value, "f")
 
 
 def write_fraction(value: Fraction) -> str:
     """An exact rate as a string: a decimal when the fraction terminates, else ``"n/d"``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``value`` is not a Fraction or an int.
 
     Examples
     --------
@@ -594,6 +738,9 @@ def write_fraction(value: Fraction) -> str:
     >>> write_fraction(Fraction(3)), write_fraction(Fraction(-1, 10**9))
     ('3', '-0.000000001')
     """
+    if isinstance(value, bool) or not isinstance(value, Fraction | int):
+        raise InvalidArgumentError("value", "must be a Fraction or an int", received=value)
+    value = Fraction(value)
     try:
         decimal = _fraction_to_decimal(value, argument="value")
     except InvalidArgumentError:
@@ -604,18 +751,31 @@ def write_fraction(value: Fraction) -> str:
 def write_money(minor: int, currency: Currency) -> str:
     """Minor units as a string in major units with the currency's places.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``minor`` is not an int of minor units or ``currency`` not a
+        :class:`~bnpl_restructure.money.Currency`.
+
     Examples
     --------
     >>> from bnpl_restructure.money import CNY, JPY
     >>> write_money(34033, CNY), write_money(0, CNY), write_money(25, JPY)
     ('340.33', '0.00', '25')
     """
+    if not isinstance(currency, Currency):
+        raise InvalidArgumentError("currency", "must be a Currency", received=currency)
     return format(currency.to_major(minor), "f")
 
 
 def write_enum(member: enum.Enum) -> str:
     """How :func:`read_enum` reads a member back: its value, or its name for an integer
     enum.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``member`` is not an enum member.
 
     Examples
     --------
@@ -624,6 +784,8 @@ def write_enum(member: enum.Enum) -> str:
     >>> write_enum(RoundingMode.HALF_UP), write_enum(PaymentRule.PAYOFF)
     ('half_up', 'PAYOFF')
     """
+    if not isinstance(member, enum.Enum):
+        raise InvalidArgumentError("member", "must be an enum member", received=member)
     value = member.value
     return value if isinstance(value, str) else member.name
 
@@ -689,6 +851,12 @@ def load(document: object) -> Any:
 def dumps(obj: Any, **json_options: Any) -> str:
     """``json.dumps(obj.to_dict(), **json_options)``.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``obj`` has no ``to_dict()``; ``json_options`` holds an option ``json.dumps``
+        does not take.
+
     Examples
     --------
     >>> from bnpl_restructure import Plan
@@ -705,7 +873,12 @@ Schedule, a Restructuring, a Comparison, ...) (got 'object')
         raise InvalidArgumentError("obj", "must have to_dict() (a Plan, a Schedule, a "
                                    "Restructuring, a Comparison, ...)",
                                    received=type(obj).__name__)
-    return json.dumps(to_dict(), **json_options)
+    document = to_dict()
+    try:
+        return json.dumps(document, **json_options)
+    except TypeError as exc:
+        raise InvalidArgumentError("json_options", f"must be options of json.dumps ({exc})",
+                                   received=sorted(json_options)) from None
 
 
 def loads(text: str | bytes) -> Any:

@@ -181,7 +181,13 @@ class OddDays(enum.Enum):
 
     @classmethod
     def parse(cls, value: Any) -> OddDays:
-        """Accept a member or its value."""
+        """Accept a member or its value.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``odd_days``: not a member or the value or name of one.
+        """
         return parse_enum(cls, value, argument="odd_days")
 
 
@@ -266,6 +272,24 @@ def _check_minor_units(name: str, values: tuple[Any, ...], *, minimum: int = 0,
             allowed = "an int of minor units" if minimum else "a non-negative int of minor units"
             raise InvalidArgumentError(where, f"must be {allowed}"
                                        + (" or None" if optional else ""), received=value)
+
+
+def _check_fields(plan: Plan) -> None:
+    """The types of the fields a ``Plan.<kind>`` constructor builds (a plan built
+    directly is checked as strictly): a typed error, never an AttributeError later."""
+    for name, kind in (("currency", Currency), ("start", date), ("frequency", Frequency),
+                       ("rounding", RoundingPolicy)):
+        if not isinstance(getattr(plan, name), kind):
+            raise InvalidArgumentError(name, f"must be a {kind.__name__}",
+                                       received=getattr(plan, name))
+    for name in ("due_dates", "fees", "principal_parts", "payments"):
+        if not isinstance(getattr(plan, name), tuple | list):
+            raise InvalidArgumentError(name, "must be a tuple", received=getattr(plan, name))
+    if not all(isinstance(d, date) for d in plan.due_dates):
+        raise InvalidArgumentError("due_dates", "must be dates", received=plan.due_dates)
+    if plan.fee_rate is not None and type(plan.fee_rate) is not Fraction:
+        raise InvalidArgumentError("fee_rate", "must be None or a fractions.Fraction",
+                                   received=plan.fee_rate)
 
 
 def _check_installments(value: Any, *, minimum: int = 1) -> int:
@@ -361,6 +385,23 @@ class Plan:
         :class:`~bnpl_restructure.rounding.RoundingPolicy`.
     fee_rate
         The quoted per-period fee rate of a flat-fee plan (for disclosure), if any.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``kind`` is not a :class:`PlanKind`; ``currency``, ``start``, ``frequency`` or
+        ``rounding`` is not of its type; ``due_dates`` is not a tuple of dates;
+        ``fee_rate`` is not None or a Fraction;
+        ``principal`` is not a positive int of minor units; ``periodic_rate`` is not a
+        non-negative Fraction; ``fees``, ``principal_parts``, ``payments`` or ``balloon``
+        hold something other than ints of minor units (``fees[k]`` names the value), or
+        not one per installment; ``day_count``, ``odd_days``, ``payment_basis`` or
+        ``last_installment`` is unknown or does not apply to this kind of plan;
+        ``rounding.balance`` or ``rounding.increment`` does not apply to it, or the
+        increment is too large for the loan.
+    InvalidTermsError
+        ``first_due`` before ``start``; ``due_dates`` not strictly increasing;
+        ``principal_parts`` not adding up to the principal; ``balloon`` above it.
     """
 
     kind: PlanKind
@@ -385,6 +426,9 @@ class Plan:
                                           compare=False)
 
     def __post_init__(self) -> None:
+        if type(self.kind) is not PlanKind:
+            object.__setattr__(self, "kind", parse_enum(PlanKind, self.kind, argument="kind"))
+        _check_fields(self)
         n = len(self.due_dates)
         if n < 1:
             raise InvalidArgumentError("installments", "must be at least 1", received=n)
@@ -577,6 +621,20 @@ class Plan:
             then left as :attr:`Schedule.closing_balance
             <bnpl_restructure.schedule.Schedule.closing_balance>`.
 
+        Raises
+        ------
+        InvalidArgumentError
+            Naming the argument: ``principal``, ``fee`` or ``balloon`` is not an amount of
+            ``currency`` (negative, NaN, more decimals than it has); ``installments`` is not a
+            whole number from 1 to 2,600; ``start`` or ``first_due`` is not a date, or the last
+            due date is after 9999; ``annual_rate`` and ``periodic_rate`` both or neither given,
+            or not a rate; ``currency``, ``frequency``, ``rate_convention``, ``day_count``,
+            ``odd_days``, ``payment_basis`` or ``last_installment`` is unknown;
+            ``compounding_per_year`` is not a positive int; ``rounding`` is not a
+            :class:`~bnpl_restructure.rounding.RoundingPolicy` or its increment does not fit.
+        InvalidTermsError
+            ``first_due`` before ``start``; ``balloon`` above the principal.
+
         References
         ----------
         The level payment solves ``P·G_n − A·Σ_k G_n/G_k = balloon`` with
@@ -626,6 +684,15 @@ class Plan:
         split into equal parts with the leftover minor units on the installment that
         ``rounding.residual`` names (the last by default).
 
+        Raises
+        ------
+        InvalidArgumentError
+            Naming the argument, as :meth:`annuity` (``principal``, ``installments``,
+            ``start``, ``first_due``, the rate, ``currency``, ``frequency``, ``day_count``,
+            ``odd_days``, ``fee``, ``rounding``).
+        InvalidTermsError
+            ``first_due`` before ``start``.
+
         Examples
         --------
         >>> s = Plan.equal_principal("1200.00", annual_rate="0.12", installments=12,
@@ -670,6 +737,19 @@ class Plan:
             is split exactly over the installments.
         first_due, frequency, currency, rounding
             As in :meth:`annuity`.
+
+        Raises
+        ------
+        InvalidArgumentError
+            Naming the argument: ``principal`` is not an amount of ``currency``;
+            ``installments`` is not a whole number from 1 to 2,600; ``start`` or ``first_due``
+            is not a date; ``fee_rate`` and ``total_fee_rate`` both or neither given, or not a
+            rate (a plain ``fee_rate`` of 10% or more must be written as a percentage);
+            ``currency`` or ``frequency`` is unknown; ``rounding`` is not a
+            :class:`~bnpl_restructure.rounding.RoundingPolicy`, or ``rounding.increment`` is
+            too large for the installments or their fees.
+        InvalidTermsError
+            ``first_due`` before ``start``.
 
         References
         ----------
@@ -717,6 +797,14 @@ class Plan:
         ``rounding.residual`` names: the **last** by default (100.01 → 25.00, 25.00,
         25.00, 25.01), the first with ``RoundingPolicy(residual="first")``.
 
+        Raises
+        ------
+        InvalidArgumentError
+            Naming the argument: ``principal`` is not an amount of ``currency``;
+            ``installments`` is not a whole number from 2 to 6; ``start`` is not a date;
+            ``currency`` or ``frequency`` is unknown; ``rounding`` is not a
+            :class:`~bnpl_restructure.rounding.RoundingPolicy`, or its increment is too large.
+
         References
         ----------
         CFPB interpretive rule on BNPL (89 Fed. Reg. 47068, 2024): core BNPL is repaid
@@ -759,6 +847,15 @@ class Plan:
         Parameters are those of :meth:`annuity`. For a partly amortizing loan with a
         balloon use ``Plan.annuity(..., balloon=...)``.
 
+        Raises
+        ------
+        InvalidArgumentError
+            Naming the argument, as :meth:`annuity` (``principal``, ``installments``,
+            ``start``, ``first_due``, the rate, ``currency``, ``frequency``, ``day_count``,
+            ``odd_days``, ``fee``); ``rounding.increment``, which does not apply here.
+        InvalidTermsError
+            ``first_due`` before ``start``.
+
         Examples
         --------
         >>> s = Plan.interest_only("1000.00", annual_rate="0.12", installments=3,
@@ -800,6 +897,19 @@ class Plan:
             row's period is charged the periodic rate of ``frequency``.
         odd_days
             Default ``"regular"``: the first row's period is charged as one period.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``rows`` is not a non-empty sequence of rows, or has more than 2,600;
+            ``rows[k]`` is not a :class:`PlannedRow`, a mapping or a ``(due, principal[,
+            fee])`` tuple, or gives both principal and payment; ``rows[k].due``,
+            ``rows[k].principal``, ``rows[k].payment`` or ``rows[k].fee`` is not a date or an
+            amount; ``principal``, ``start``, the rate, ``currency``, ``frequency``,
+            ``day_count``, ``odd_days`` or ``rounding`` as for :meth:`annuity`.
+        InvalidTermsError
+            ``rows``: the principal parts do not add up to (or exceed) the principal;
+            ``rows[0].due`` before ``start``; ``rows[k].due`` not after the row before.
 
         Examples
         --------

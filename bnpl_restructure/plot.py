@@ -127,6 +127,8 @@ def schedule_chart(schedule: Schedule, *, ax: Axes | None = None,
     ------
     InvalidArgumentError
         ``schedule`` is not a Schedule, or has no installments; ``ax`` is not an Axes.
+    ImportError
+        matplotlib is not installed (``pip install 'bnpl_restructure[plot]'``).
 
     Examples
     --------
@@ -231,6 +233,14 @@ def balance_chart(comparison: Comparison, *, ax: Axes | None = None) -> Axes:
     with ``len(schedule) + 1`` points (the opening balance, then each balance). ``*``
     marks the best option in the legend.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``comparison`` is not a Comparison, or a row has no option; ``ax`` is not
+        an Axes.
+    ImportError
+        matplotlib is not installed (``pip install 'bnpl_restructure[plot]'``).
+
     Examples
     --------
     >>> from matplotlib.figure import Figure
@@ -254,6 +264,14 @@ def balance_chart(comparison: Comparison, *, ax: Axes | None = None) -> Axes:
 def payments_chart(comparison: Comparison, *, ax: Axes | None = None) -> Axes:
     """Options compared: each option's payments on their due dates (an amount due on the
     restructuring date itself included), one line with markers per row.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``comparison`` is not a Comparison, or a row has no option; ``ax`` is not
+        an Axes.
+    ImportError
+        matplotlib is not installed (``pip install 'bnpl_restructure[plot]'``).
 
     Examples
     --------
@@ -286,6 +304,14 @@ def cost_relief_chart(comparison: Comparison, *, ax: Axes | None = None) -> Axes
 
     Returns the Axes; its collections are the points, one per row in the rows' order
     (labelled with the options' names, ``*`` the best), then the best one's star.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``comparison`` is not a Comparison, or a row has no option; ``ax`` is not
+        an Axes.
+    ImportError
+        matplotlib is not installed (``pip install 'bnpl_restructure[plot]'``).
 
     Examples
     --------
@@ -344,6 +370,14 @@ def options_chart(comparison: Comparison, *, figure: Any = None) -> Figure:
         With three Axes (``figure.axes``): balances, payments, cost against relief,
         and one legend below them (``figure.legends[0]``) naming the options (``*``
         the best, which the star marks).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``comparison`` is not a Comparison, or a row has no option; ``figure`` is
+        not a Figure.
+    ImportError
+        matplotlib is not installed (``pip install 'bnpl_restructure[plot]'``).
     """
     _options(comparison)
     if figure is None:
@@ -392,6 +426,15 @@ def fee_rate_chart(fee_rate: Any = "0.6%", *, installments: Sequence[int] =
     matplotlib.axes.Axes
         Its lines, in order: headline, true annual rate (IRR), effective annual; y
         values in percent (13.03 for 13.03%).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``installments`` is not a non-empty sequence of whole numbers; ``fee_rate``
+        is not a rate (as :meth:`Plan.flat_fee <bnpl_restructure.plans.Plan.flat_fee>`
+        reads it); ``ax`` is not an Axes.
+    ImportError
+        matplotlib is not installed (``pip install 'bnpl_restructure[plot]'``).
 
     Examples
     --------

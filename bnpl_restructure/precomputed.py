@@ -95,7 +95,7 @@ from __future__ import annotations
 
 import enum
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -144,7 +144,13 @@ class EarningMethod(enum.Enum):
 
     @classmethod
     def parse(cls, value: Any) -> EarningMethod:
-        """Accept a member, its value or its name (``"rule of 78"``), any letter case."""
+        """Accept a member, its value or its name (``"rule of 78"``), any letter case.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``method``: not a member or the value or name of one.
+        """
         return parse_enum(cls, value, argument="method")
 
 
@@ -164,7 +170,13 @@ class EarnedRounding(enum.Enum):
 
     @classmethod
     def parse(cls, value: Any) -> EarnedRounding:
-        """Accept a member or its value, any letter case."""
+        """Accept a member or its value, any letter case.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``earned_rounding``: not a member or the value or name of one.
+        """
         return parse_enum(cls, value, argument="earned_rounding")
 
 
@@ -372,6 +384,9 @@ class PrecomputedLoan:
         if not isinstance(self.rounding, RoundingPolicy):
             raise InvalidArgumentError("rounding", "must be a RoundingPolicy",
                                        received=self.rounding)
+        if isinstance(self.due_dates, str) or not isinstance(self.due_dates, Iterable):
+            raise InvalidArgumentError("due_dates", "must be a sequence of dates",
+                                       received=self.due_dates)
         dates = tuple(parse_date(d, argument=f"due_dates[{k}]")
                       for k, d in enumerate(self.due_dates))
         if len(dates) != len(self.payments):
@@ -653,6 +668,9 @@ class PrecomputedLoan:
 
         Raises
         ------
+        InvalidArgumentError
+            ``method`` or ``earned_rounding`` is unknown;
+            ``allow_rule_of_78_over_61_months`` is not True or False.
         InvalidTermsError
             ``argument="method"`` for the rule of 78 on a term over 61 months (without the
             override); ``argument="earned_rounding"`` when rounding each share on its own
@@ -679,7 +697,17 @@ class PrecomputedLoan:
                allow_rule_of_78_over_61_months: bool = False) -> Decimal:
         """The unearned finance charge after ``after_installments`` installments were paid:
         the rebate on a payoff at that point, before any legal adjustment.
-        ``earnings(method=...).rebate(after_installments=k)``."""
+        ``earnings(method=...).rebate(after_installments=k)``.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``after_installments`` is not a whole number from 0 to the number of
+            installments; ``method`` is unknown; ``allow_rule_of_78_over_61_months`` is not a
+            bool.
+        InvalidTermsError
+            ``method``: the rule of 78 on a term over 61 months without the override.
+        """
         return self.earnings(method=method,
                              allow_rule_of_78_over_61_months=allow_rule_of_78_over_61_months
                              ).rebate(after_installments=after_installments)
@@ -688,7 +716,17 @@ class PrecomputedLoan:
                method: EarningMethod | str = EarningMethod.ACTUARIAL,
                allow_rule_of_78_over_61_months: bool = False) -> Decimal:
         """The payments still scheduled after ``after_installments`` installments, less the
-        rebate. ``earnings(method=...).payoff(after_installments=k)``."""
+        rebate. ``earnings(method=...).payoff(after_installments=k)``.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``after_installments`` is not a whole number from 0 to the number of
+            installments; ``method`` is unknown; ``allow_rule_of_78_over_61_months`` is not a
+            bool.
+        InvalidTermsError
+            ``method``: the rule of 78 on a term over 61 months without the override.
+        """
         return self.earnings(method=method,
                              allow_rule_of_78_over_61_months=allow_rule_of_78_over_61_months
                              ).payoff(after_installments=after_installments)
@@ -781,6 +819,15 @@ class Earnings:
         The :class:`PrecomputedLoan`.
     method, earned_rounding, allow_rule_of_78_over_61_months
         See :meth:`PrecomputedLoan.earnings`.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``loan`` is not a :class:`PrecomputedLoan`; ``method`` or ``earned_rounding`` is
+        unknown; ``allow_rule_of_78_over_61_months`` is not True or False.
+    InvalidTermsError
+        ``method``: the rule of 78 on a term over 61 months without the override;
+        ``earned_rounding``: rounding each share on its own overshoots the charge.
 
     Examples
     --------
@@ -904,28 +951,52 @@ class Earnings:
         return tuple(self.loan._major(u[k - 1] - u[k]) for k in range(1, len(u)))
 
     def earned_in(self, installment: int) -> Decimal:
-        """The charge earned in installment ``installment`` (1 to ``n``)."""
+        """The charge earned in installment ``installment`` (1 to ``n``).
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``installment`` is not a whole number from 1 to the number of installments.
+        """
         k = _whole_count(installment, argument="installment", low=1,
                          high=self.loan.installments)
         return self.loan._major(self._unearned[k - 1] - self._unearned[k])
 
     def unearned_after(self, installments_paid: int) -> Decimal:
         """The charge not yet earned once ``installments_paid`` installments (0 to ``n``)
-        are paid: the whole charge at 0, nothing at ``n``."""
+        are paid: the whole charge at 0, nothing at ``n``.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``installments_paid`` is not a whole number from 0 to the number of installments.
+        """
         return self.loan._major(self._unearned[self._after(installments_paid,
                                                            "installments_paid")])
 
     def rebate(self, *, after_installments: int) -> Decimal:
         """The rebate of the finance charge on a payoff after ``after_installments``
         installments: the unearned charge then, before any legal adjustment (such as
-        15 U.S.C. § 1615(a)(2): no refund below $1)."""
+        15 U.S.C. § 1615(a)(2): no refund below $1).
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``after_installments`` is not a whole number from 0 to the number of installments.
+        """
         return self.loan._major(self._unearned[self._after(after_installments,
                                                            "after_installments")])
 
     def payoff(self, *, after_installments: int) -> Decimal:
         """What pays the loan off after ``after_installments`` installments: the payments
         still scheduled less the rebate (the amount financed at 0, nothing at ``n``; the
-        actuarial balance under the actuarial method)."""
+        actuarial balance under the actuarial method).
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``after_installments`` is not a whole number from 0 to the number of installments.
+        """
         k = self._after(after_installments, "after_installments")
         return self.loan._major(self._remaining[k] - self._unearned[k])
 

@@ -64,7 +64,14 @@ class RateConvention(enum.Enum):
     @classmethod
     def parse(cls, value: Any, *, argument: str = "rate_convention") -> RateConvention:
         """Accept a member or its value, case-insensitive; an error names ``argument``
-        (``"convention"`` for :func:`periodic_rate`)."""
+        (``"convention"`` for :func:`periodic_rate`).
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``argument`` (``rate_convention`` by default): not a member or the value or
+            name of one.
+        """
         return parse_enum(cls, value, argument=argument)
 
 
@@ -77,6 +84,13 @@ def parse_rate(value: Any, *, argument: str, plain_limit: Fraction = Fraction(1)
     often a mistyped 8% than a deliberate 800%, and a fee rate of ``0.6`` a mistyped 0.6%,
     so they are refused with a hint; write ``"800%"`` or ``"60%"`` when it is meant.
     Negative rates and rates above :data:`MAX_ANNUAL_RATE` are refused.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Naming ``argument``: ``value`` is not a number or a percentage (NaN, infinity,
+        text, a wrong type), is negative, is a plain number of at least ``plain_limit``
+        (write it as a percentage), or is above :data:`MAX_ANNUAL_RATE`.
 
     Examples
     --------
@@ -150,6 +164,14 @@ def periodic_rate(annual_rate: Any, *, periods_per_year: Fraction | int,
     -------
     Fraction
         The periodic rate.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``annual_rate`` (named ``argument``) is not a rate; ``periods_per_year`` is not an
+        int or Fraction from 1/10,000 to 1,000,000; ``convention`` is unknown;
+        ``compounding_per_year`` is not a whole number from 1 to 1,000,000, or is given
+        with an effective or periodic rate.
     """
     if type(annual_rate) in _HASHABLE and type(convention) in _HASHABLE and \
             type(compounding_per_year) in _HASHABLE and type(periods_per_year) in (int,
@@ -174,6 +196,8 @@ def periodic_rate(annual_rate: Any, *, periods_per_year: Fraction | int,
                           argument)
 
 
+_MIN_PERIODS_PER_YEAR = Fraction(1, 10_000)
+_MAX_PER_YEAR = 1_000_000
 _HASHABLE = frozenset({str, int, float, Decimal, Fraction, RateConvention, type(None)})
 _REMEMBERED: dict[tuple[Any, ...], Fraction] = {}
 
@@ -188,11 +212,19 @@ def _periodic_rate(annual_rate: Any, periods_per_year: Fraction | int,
             or periods_per_year <= 0:
         raise InvalidArgumentError("periods_per_year", "must be a positive int or Fraction",
                                    received=periods_per_year)
+    if not _MIN_PERIODS_PER_YEAR <= periods_per_year <= _MAX_PER_YEAR:
+        raise InvalidArgumentError("periods_per_year", "must be from 1/10,000 to 1,000,000 "
+                                   "(12 for monthly)", received=periods_per_year)
     if compounding_per_year is not None and (
             isinstance(compounding_per_year, bool) or not isinstance(compounding_per_year, int)
             or compounding_per_year < 1):
         raise InvalidArgumentError("compounding_per_year", "must be a positive integer",
                                    received=compounding_per_year)
+    if compounding_per_year is not None and compounding_per_year > _MAX_PER_YEAR:
+        # past a million a year the 40 digits of the power could no longer tell
+        # 1 + rate / m from 1 (10**400 gave a rate of zero)
+        raise InvalidArgumentError("compounding_per_year", "must be at most 1,000,000 (365 "
+                                   "for daily compounding)", received=compounding_per_year)
     ppy = Fraction(periods_per_year)
     if conv is RateConvention.PERIODIC:
         if compounding_per_year is not None:

@@ -90,10 +90,6 @@ _SIGNS = "$¥€£₩₹"
 
 def _columns(names: Iterable[object], explicit: Mapping[str, str] | None) -> dict[str, object]:
     """Their column name for each of our fields that they have."""
-    if explicit is not None and not isinstance(explicit, Mapping):
-        raise InvalidArgumentError("columns", "must be a mapping of our field to their "
-                                   "column name, e.g. {'interest': 'Int. charged'}",
-                                   received=explicit)
     found: dict[str, object] = {}
     for name in names:
         field = _LOOKUP.get(_key(name))
@@ -101,6 +97,10 @@ def _columns(names: Iterable[object], explicit: Mapping[str, str] | None) -> dic
             found[field] = name
         elif _key(name) == "" and "number" not in found:  # a "#" header
             found["number"] = name
+    if explicit is not None and not isinstance(explicit, Mapping):
+        raise InvalidArgumentError("columns", "must be a mapping of our field names to "
+                                   "yours, such as {'interest': 'Int. charged'}",
+                                   received=explicit)
     for field, name in (explicit or {}).items():
         if field not in FIELDS:
             raise InvalidArgumentError("columns", f"keys must be among {list(FIELDS)}",
@@ -141,9 +141,10 @@ def _records(rows: Any) -> list[Mapping[str, Any]]:
                 return list(csv.DictReader(handle))
         if isinstance(rows, io.IOBase) or hasattr(rows, "read"):
             return list(csv.DictReader(rows))
-    except (OSError, ValueError, csv.Error) as exc:  # missing, unreadable, not UTF-8 text
-        raise InvalidArgumentError("rows", "must be a readable CSV file (UTF-8 text with a "
-                                   f"header row): {exc}", received=rows) from None
+    except (OSError, ValueError, csv.Error, TypeError) as exc:  # missing, unreadable,
+        reason = getattr(exc, "strerror", None) or str(exc)  # not UTF-8, a NUL in a path
+        raise InvalidArgumentError("rows", f"must be a CSV file that can be read as UTF-8 "
+                                   f"text ({reason})", received=str(rows)[:200]) from None
     if hasattr(rows, "to_dict") and hasattr(rows, "columns"):  # a pandas DataFrame
         records: list[Mapping[str, Any]] = rows.to_dict("records")
         return records

@@ -82,7 +82,8 @@ from __future__ import annotations
 
 import calendar as _calendar
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -190,6 +191,17 @@ def _series_day(dates: Sequence[date]) -> int | None:
 
 # ------------------------------------------------------------------------- unit period
 
+@contextmanager
+def _renamed(names: dict[str, str]) -> Iterator[None]:
+    """Errors of the fields in ``names`` raised under the constructor's argument name."""
+    try:
+        yield
+    except InvalidArgumentError as exc:
+        if exc.argument not in names:
+            raise
+        raise type(exc)(names[exc.argument], exc.message, received=exc.received) from None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UnitPeriod:
     """A unit-period of Appendix J and the number of unit-periods in a year.
@@ -218,6 +230,13 @@ class UnitPeriod:
     per_year : fractions.Fraction
         Unit-periods per year: 365 (day), ``52/k`` (``k`` weeks), 24 (semimonth),
         ``12/k`` (``k`` months), 1 (year), ``12/months`` or ``365/days`` (term).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``kind`` is not one of the kinds listed; ``multiple`` is not an int in the kind's
+        range; ``term_days`` is not an int from 1 to 365 for a term (or is given for
+        another kind); ``term_months`` is not None or an int from 1 to 11.
 
     References
     ----------
@@ -298,10 +317,17 @@ class UnitPeriod:
 
     @classmethod
     def week(cls, weeks: int = 1) -> UnitPeriod:
-        """``weeks`` weeks (1-52); ``52 / weeks`` unit-periods per year ((b)(5)(iv))."""
-        if weeks == 1:
+        """``weeks`` weeks (1-52); ``52 / weeks`` unit-periods per year ((b)(5)(iv)).
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``weeks`` is not an int from 1 to 52.
+        """
+        if type(weeks) is int and weeks == 1:
             return cls(kind="week")
-        return cls(kind="multiple of week", multiple=weeks)
+        with _renamed({"multiple": "weeks"}):
+            return cls(kind="multiple of week", multiple=weeks)
 
     @classmethod
     def semimonth(cls) -> UnitPeriod:
@@ -310,12 +336,19 @@ class UnitPeriod:
 
     @classmethod
     def month(cls, months: int = 1) -> UnitPeriod:
-        """``months`` months (1-12; 12 is :meth:`year`); ``12 / months`` per year."""
-        if months == 1:
+        """``months`` months (1-12; 12 is :meth:`year`); ``12 / months`` per year.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``months`` is not an int from 1 to 12.
+        """
+        if type(months) is int and months == 1:
             return cls(kind="month")
-        if months == 12:
+        if type(months) is int and months == 12:
             return cls(kind="year")
-        return cls(kind="multiple of month", multiple=months)
+        with _renamed({"multiple": "months"}):
+            return cls(kind="multiple of month", multiple=months)
 
     @classmethod
     def year(cls) -> UnitPeriod:
@@ -326,8 +359,16 @@ class UnitPeriod:
     def term(cls, *, days: int, months: int | None = None) -> UnitPeriod:
         """The term of a single-advance, single-payment transaction (not over a year):
         ``12 / months`` per year when ``months`` is given, else ``365 / days``
-        (Appendix J (b)(4)(ii), (b)(5)(vi)-(vii))."""
-        return cls(kind="term", term_days=days, term_months=months)
+        (Appendix J (b)(4)(ii), (b)(5)(vi)-(vii)).
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``days`` is not an int from 1 to 365, or ``months`` not None or an int from 1 to
+            11.
+        """
+        with _renamed({"term_days": "days", "term_months": "months"}):
+            return cls(kind="term", term_days=days, term_months=months)
 
     @classmethod
     def parse(cls, value: UnitPeriod | str) -> UnitPeriod:
@@ -896,6 +937,11 @@ def total_of_payments(schedule: Schedule) -> Decimal:
     decimal.Decimal
         Major units, in the schedule's currency.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``schedule`` is not a :class:`~bnpl_restructure.schedule.Schedule`.
+
     References
     ----------
     12 CFR 1026.18(h): "the amount you will have paid when you have made all scheduled
@@ -974,6 +1020,12 @@ def finance_charge(schedule: Schedule, *, prepaid_finance_charge: AmountLike = 0
     -------
     decimal.Decimal
         Major units.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``schedule`` is not a :class:`~bnpl_restructure.schedule.Schedule`;
+        ``prepaid_finance_charge`` is not an amount from 0 to less than the principal.
 
     References
     ----------
@@ -1055,9 +1107,12 @@ class AprCheck:
     @in_library_context
     def __repr__(self) -> str:
         verdict = "accurate" if self.accurate else "NOT accurate"
+        def points(value: Decimal) -> Decimal:  # 4 places however large (a loan of
+            wide = make_context(max(_CONTEXT.prec, value.adjusted() + 10))  # next to nothing)
+            return (value * 100).quantize(Decimal("0.0001"), context=wide)
+
         return (f"<AprCheck {verdict}: disclosed {self.disclosed * 100:f}% vs actual "
-                f"{(self.actual * 100).quantize(Decimal('0.0001'))}%, off by "
-                f"{(self.difference * 100).quantize(Decimal('0.0001'))} points, tolerance "
+                f"{points(self.actual)}%, off by {points(self.difference)} points, tolerance "
                 f"{self.tolerance * 100:f} ({self.classification}; {self.citation})>")
 
 

@@ -25,10 +25,12 @@ Examples
 from __future__ import annotations
 
 import enum
+import numbers
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import numpy.typing as npt
 
 from .errors import InvalidArgumentError, parse_enum
@@ -61,7 +63,13 @@ class RoundingMode(enum.Enum):
 
     @classmethod
     def parse(cls, value: RoundingMode | str, *, argument: str = "mode") -> RoundingMode:
-        """Accept a member or its value (``"half_up"``), case-insensitive."""
+        """Accept a member or its value (``"half_up"``), case-insensitive.
+
+        Raises
+        ------
+        InvalidArgumentError
+            Naming ``argument``: not a member or the value or name of one.
+        """
         return parse_enum(cls, value, argument=argument)
 
 
@@ -137,6 +145,13 @@ class RoundingPolicy:
         paid off before its last installment, is a typed error. It must be a multiple of the plan
         currency's minor unit (checked when a plan is built) and cannot be combined with
         ``balance="exact"``, whose payment is carried unrounded.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``rounding.payment``, ``rounding.interest``, ``rounding.balance`` or
+        ``rounding.residual`` is not one of its enum's values; ``rounding.increment`` is
+        not a positive amount, or is given with ``balance='exact'``.
 
     Examples
     --------
@@ -233,6 +248,13 @@ number of JPY (it has no minor unit); round it explicitly first (got Decimal('0.
         multiple of it by the ``payment`` mode, and the ``residual`` part takes the rest
         (1,250.00 in 3 whole units: 417, 417, 416).
 
+        Raises
+        ------
+        InvalidArgumentError
+            ``amount`` is not a non-negative int; ``parts`` is not an int from 1 to
+            :data:`MAX_PARTS`; ``increment`` is not a positive int; ``rounding.increment``
+            when it is too large for every part to be positive.
+
         Examples
         --------
         >>> RoundingPolicy().split(10001, 4)
@@ -244,6 +266,15 @@ number of JPY (it has no minor unit); round it explicitly first (got Decimal('0.
         """
         if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
             raise InvalidArgumentError("parts", "must be a positive integer", received=parts)
+        if parts > MAX_PARTS:
+            raise InvalidArgumentError("parts", f"must be at most {MAX_PARTS:,}",
+                                       received=parts)
+        if isinstance(amount, bool) or not isinstance(amount, int):
+            raise InvalidArgumentError("amount", "must be an int of minor units",
+                                       received=amount)
+        if isinstance(increment, bool) or not isinstance(increment, int) or increment < 1:
+            raise InvalidArgumentError("increment", "must be a positive int of minor units",
+                                       received=increment)
         if amount < 0:
             raise InvalidArgumentError("amount", "must not be negative", received=amount)
         if increment == 1:  # the minor unit: the share rounded down, the rest residual
@@ -261,20 +292,39 @@ number of JPY (it has no minor unit); round it explicitly first (got Decimal('0.
         return shares
 
 
+#: The most parts :meth:`RoundingPolicy.split` makes (a plan has at most 2,600
+#: installments; a split is a list of this many ints).
+MAX_PARTS = 1_000_000
+
+
 # Members as module constants: a class attribute lookup on an Enum costs ~0.1 µs.
 _HALF_UP, _HALF_DOWN, _UP, _DOWN = (RoundingMode.HALF_UP, RoundingMode.HALF_DOWN,
                                     RoundingMode.UP, RoundingMode.DOWN)
+_HALF_EVEN = RoundingMode.HALF_EVEN
 
 
 def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
-    """Round the exact rational ``numerator / denominator`` (denominator > 0) to an int."""
+    """Round the exact rational ``numerator / denominator`` (denominator > 0) to an int.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``numerator`` or ``denominator`` is not an int, ``denominator`` is not positive, or
+        ``mode`` is not a :class:`RoundingMode`.
+    """
+    if type(numerator) is not int or type(denominator) is not int or denominator <= 0:
+        _check_ratio(numerator, denominator)
     quotient, remainder = divmod(numerator, denominator)  # floor division
-    if remainder == 0:
+    if remainder == 0:  # exact: the same whatever the mode (a bad one is refused below)
+        if mode.__class__ is not RoundingMode:
+            _bad_mode(mode)
         return quotient
     if mode is _DOWN:
         return quotient + 1 if numerator < 0 else quotient
     if mode is _UP:
         return quotient if numerator < 0 else quotient + 1
+    if mode is not _HALF_UP and mode is not _HALF_DOWN and mode is not _HALF_EVEN:
+        _bad_mode(mode)
     twice = 2 * remainder
     if twice > denominator:
         return quotient + 1
@@ -287,9 +337,29 @@ def round_ratio(numerator: int, denominator: int, mode: RoundingMode) -> int:
     return quotient + (quotient & 1)  # HALF_EVEN
 
 
+def _bad_mode(mode: Any) -> None:
+    raise InvalidArgumentError("mode", "must be a RoundingMode", received=mode)
+
+
+def _check_ratio(numerator: Any, denominator: Any) -> None:
+    """Refuse what :func:`round_ratio` cannot round (ints, numpy ints and other integral
+    types pass)."""
+    for name, value in (("numerator", numerator), ("denominator", denominator)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise InvalidArgumentError(name, "must be an int", received=value)
+    if denominator <= 0:
+        raise InvalidArgumentError("denominator", "must be positive", received=denominator)
+
+
 def round_ratio_array(numerator: npt.NDArray[Any], denominator: Any,
                       mode: RoundingMode, *, nonnegative: bool = False) -> npt.NDArray[Any]:
     """Vectorised :func:`round_ratio`; works on int64 arrays and on object arrays of ints.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``mode`` is not a :class:`RoundingMode`. The arrays are taken as given (int64 or
+        object arrays of ints, denominators positive): the kernel's inner step, unchecked.
 
     Examples
     --------
@@ -300,6 +370,13 @@ def round_ratio_array(numerator: npt.NDArray[Any], denominator: Any,
     >>> round_ratio_array(x, 10, RoundingMode.HALF_UP, nonnegative=True).tolist()
     [1, 2, 1]
     """
+    if type(mode) is not RoundingMode:
+        raise InvalidArgumentError("mode", "must be a RoundingMode", received=mode)
+    try:
+        if (np.asarray(denominator) <= 0).any():
+            raise InvalidArgumentError("denominator", "must be positive")
+    except TypeError:
+        raise InvalidArgumentError("denominator", "must be an array of ints") from None
     if nonnegative:  # one floor division (the caller guarantees numerator >= 0)
         if mode is RoundingMode.HALF_UP:
             rounded: npt.NDArray[Any] = (2 * numerator + denominator) // (2 * denominator)

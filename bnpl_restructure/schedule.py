@@ -19,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import html
+import numbers
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -165,6 +166,18 @@ class Schedule:
         :attr:`program` gives the program either way.
     frequency
         The plan's payment frequency, when known (used to annualize rates).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``currency`` is not a :class:`~bnpl_restructure.money.Currency`, ``start`` not a
+        date, ``due_dates`` not a tuple of dates, ``first_number`` or
+        ``opening_arrears`` not an int; a money column (named: ``payment``,
+        ``principal_paid``, ...) is not a tuple, does not have one
+        value per due date or holds something other than ints of minor units;
+        ``principal`` is not an int of minor units.
+    InvalidTermsError
+        ``payment``: a row's payment is not principal + interest + fee.
     """
 
     currency: Currency
@@ -188,6 +201,22 @@ class Schedule:
                                                   compare=False)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.currency, Currency):
+            raise InvalidArgumentError("currency", "must be a Currency", received=self.currency)
+        if not isinstance(self.start, date):
+            raise InvalidArgumentError("start", "must be a date", received=self.start)
+        for name in ("due_dates", *_COLUMNS):
+            if not isinstance(getattr(self, name), tuple | list | np.ndarray):
+                raise InvalidArgumentError(name, "must be a tuple",
+                                           received=type(getattr(self, name)).__name__)
+        if not all(isinstance(d, date) for d in self.due_dates):
+            raise InvalidArgumentError("due_dates", "must be dates")
+        for name in ("first_number", "opening_arrears"):
+            value = getattr(self, name)
+            if type(value) is not int:
+                if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                    raise InvalidArgumentError(name, "must be an int", received=value)
+                object.__setattr__(self, name, int(value))
         n = len(self.due_dates)
         zeros = (0,) * n
         for name in _OPTIONAL:
@@ -330,8 +359,20 @@ class Schedule:
     @classmethod
     def from_csv(cls, path: Any, **options: Any) -> Schedule:
         """:meth:`from_records` of a CSV file (a path or an open text file with a header
-        row); the same options."""
-        return cls.from_records(path, **options)
+        row); the same options.
+
+        Raises
+        ------
+        InvalidArgumentError, InvalidTermsError
+            As :meth:`from_records`; ``path`` names a file that cannot be read, or is
+            neither a path nor an open text file.
+        """
+        try:
+            return cls.from_records(path, **options)
+        except InvalidArgumentError as exc:
+            if exc.argument != "rows":
+                raise
+            raise type(exc)("path", exc.message, received=exc.received) from None
 
     @property
     def program(self) -> Program | None:
@@ -534,7 +575,10 @@ class Schedule:
             if as_decimal:
                 cols[name] = np.array(self.currency._majors(values), dtype=object)
             else:
-                cols[name] = np.array(values, dtype=np.int64)
+                try:
+                    cols[name] = np.array(values, dtype=np.int64)
+                except OverflowError:  # past int64: exact Python ints instead
+                    cols[name] = np.array(values, dtype=object)
         return cols
 
     def to_pandas(self, *, money: str = "float") -> Any:
@@ -557,6 +601,13 @@ class Schedule:
             - ``"minor"``: int64 minor units (fen, cents), exact under addition.
             - ``"decimal"``: :class:`~decimal.Decimal` major units (object columns), as
               :meth:`columns` ``(as_decimal=True)``.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``money`` is not ``"float"``, ``"minor"`` or ``"decimal"``.
+        ImportError
+            pandas is not installed (``pip install 'bnpl_restructure[pandas]'``).
 
         Examples
         --------
@@ -589,7 +640,15 @@ class Schedule:
     def plot(self, **options: Any) -> Any:
         """The schedule's composition as a chart:
         :func:`bnpl_restructure.plot.schedule_chart` (needs matplotlib, the ``plot``
-        extra); the same options (``ax=``); returns its Axes."""
+        extra); the same options (``ax=``); returns its Axes.
+
+        Raises
+        ------
+        InvalidArgumentError
+            As :func:`~bnpl_restructure.plot.schedule_chart` (``ax``).
+        ImportError
+            matplotlib is not installed (``pip install 'bnpl_restructure[plot]'``).
+        """
         from .plot import schedule_chart
         return schedule_chart(self, **options)
 
@@ -616,6 +675,11 @@ class Schedule:
         ``opening_arrears`` the unpaid interest scheduled to be carried past ``when``,
         and its rows keep their original numbers.
 
+        Raises
+        ------
+        InvalidArgumentError
+            ``when`` is not a date (a ``date`` or an ISO string).
+
         Examples
         --------
         >>> from bnpl_restructure import Plan
@@ -630,7 +694,13 @@ class Schedule:
         return self._slice(lo, len(self), max(day, self.start))
 
     def until(self, when: date | str) -> Schedule:
-        """The installments due on or before ``when``."""
+        """The installments due on or before ``when``.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``when`` is not a date (a ``date`` or an ISO string).
+        """
         day = parse_date(when, argument="when")
         hi = sum(1 for d in self.due_dates if d <= day)
         return self._slice(0, hi, self.start)

@@ -253,12 +253,26 @@ def _times(amounts: Array, ticks: npt.NDArray[Any], scale: float,
         return times
 
 
+def _array(values: npt.ArrayLike, argument: str, dtype: Any = np.float64,
+           what: str = "numbers") -> npt.NDArray[Any]:
+    """``values`` as an at-least-2-D array of ``dtype``; text, ragged rows or objects
+    numpy cannot convert are refused naming ``argument`` (not a bare ``ValueError``)."""
+    if isinstance(values, (str, bytes, bytearray)):
+        raise InvalidArgumentError(argument, f"must be an array of {what}",
+                                   received=values)
+    try:
+        return np.atleast_2d(np.asarray(values, dtype=dtype))
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InvalidArgumentError(argument, f"must be an array of {what} ({exc})"
+                                   ) from None
+
+
 def _as_arrays(amounts: npt.ArrayLike, times: npt.ArrayLike,
                fractions: npt.ArrayLike | None, argument: str
                ) -> tuple[Array, Array, Array | None]:
-    a = np.atleast_2d(np.asarray(amounts, dtype=np.float64))
-    t = np.atleast_2d(np.asarray(times, dtype=np.float64))
-    f = None if fractions is None else np.atleast_2d(np.asarray(fractions, dtype=np.float64))
+    a = _array(amounts, argument)
+    t = _array(times, argument)
+    f = None if fractions is None else _array(fractions, argument)
     if a.shape != t.shape or (f is not None and f.shape != a.shape):
         raise InvalidArgumentError(argument, "amounts, times and fractions must have the "
                                    "same shape", received=(a.shape, t.shape,
@@ -719,11 +733,27 @@ def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Arr
 def to_decimal_rate(rate: float, places: int = 12) -> Decimal:
     """A solved float rate as a Decimal fraction quantized to ``places`` decimals.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``rate`` is not a real number, or ``places`` not a whole number from 0 to 100.
+    NoSolutionError
+        ``rate`` is infinite: a rate too large to express.
+    ConvergenceError
+        ``rate`` is NaN (a solver that did not finish).
+
     Examples
     --------
     >>> to_decimal_rate(0.1234567890123456)
     Decimal('0.123456789012')
     """
+    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)):
+        raise InvalidArgumentError("rate", "must be a float", received=rate)
+    if isinstance(rate, int) and abs(rate) > 2 ** 1023:  # float() would overflow
+        rate = math.inf if rate > 0 else -math.inf
+    if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 100:
+        raise InvalidArgumentError("places", "must be a whole number from 0 to 100",
+                                   received=places)
     if rate == math.inf:  # a loan so costly its annual rate is past every float
         raise NoSolutionError("the annual rate is too large to express (above 1.8e308, "
                               "a cost of more than 10^310 % a year)")

@@ -63,6 +63,13 @@ class Change:
     option fails where it is written, not when it is first applied. What depends on the
     loan (an amount above the principal, a date before the restructuring) is checked
     when the change is applied.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A field refused when the change is built, named (each subclass says which).
+    RestructureNotAllowedError
+        When applied: the loan's position does not allow the change.
     """
 
     kind = "change"
@@ -198,7 +205,21 @@ class ExtendTerm(Change):
     or new; the installment recomputed in the plan's own method (a flat fee on the
     outstanding principal at ``fee_rate`` a period, by default the plan's). A plan has
     at most :data:`~bnpl_restructure.plans.MAX_INSTALLMENTS` installments: an extension
-    beyond that is refused, naming ``periods`` or ``maturity``."""
+    beyond that is refused, naming ``periods`` or ``maturity``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: neither or both of ``periods`` and ``maturity``; ``periods`` not a whole
+        number from 1 to 2,600; ``maturity`` not a date; ``annual_rate`` and
+        ``periodic_rate`` both given, or a rate that does not parse. Applied (by
+        :func:`restructure` or :func:`extend_term`, which also raise for ``loan``,
+        ``as_of``, ``payments``, ``terms``): ``maturity`` not after the current maturity or
+        adding no due date; ``annual_rate`` for a flat-fee plan (give ``fee_rate``); dates
+        past 9999.
+    RestructureNotAllowedError
+        Applied to a loan with nothing to restructure (paid off, or past its last due date).
+    """
 
     periods: int | None = None
     maturity: date | str | None = None
@@ -277,7 +298,20 @@ class ReducePayment(Change):
     for ``periods`` installments, then back to the normal payment (re-amortized when the
     shortfall was capitalized); ``periods=None`` makes it permanent, with the number of
     installments solved. ``shortfall``: capitalize, defer (repaid at the end, or spread
-    over the installments after the reduced ones with ``spread=True``) or waive."""
+    over the installments after the reduced ones with ``spread=True``) or waive.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: neither or both of ``amount`` and ``fraction``; ``amount`` not positive;
+        ``fraction`` not above 0 and below 1; ``periods`` not a whole number from 1 to
+        2,600; ``shortfall`` unknown; ``spread`` not True or False. Applied (also
+        :func:`restructure`'s errors): ``amount`` not below the current payment;
+        ``shortfall`` other than capitalize for a permanent reduction.
+    RestructureNotAllowedError
+        Applied: the reduced periods do not fit the remaining plan, or the reduced payment
+        does not repay the loan within the limit on installments.
+    """
 
     amount: Any = None
     fraction: Any = None
@@ -387,7 +421,18 @@ class PaymentHoliday(Change):
     (``interest_only=False``) or interest only; the holiday's interest capitalized,
     accrued (collected first by later payments, without interest) or waived; then the
     plan ``shift``-ed by the holiday (maturity moves) or re-amortized within the
-    original maturity (``shift=False``). At most ``max_periods`` (default 6)."""
+    original maturity (``shift=False``). At most ``max_periods`` (default 6).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: ``periods`` or ``max_periods`` not a whole number from 1 to 2,600;
+        ``interest_only`` or ``shift`` not True or False; ``interest`` unknown. Applied:
+        :func:`restructure`'s errors.
+    RestructureNotAllowedError
+        Built: ``periods`` above ``max_periods``. Applied: more periods than remain, or
+        periods whose payment is already reduced.
+    """
 
     periods: int = 1
     interest_only: bool = False
@@ -454,7 +499,17 @@ class PaymentHoliday(Change):
 class ReduceRate(Change):
     """A lower rate (``annual_rate`` nominal, or ``periodic_rate``) for ``periods``
     installments or for good (``None``); for a flat-fee plan, a lower ``fee_rate`` (a
-    period, on the outstanding principal)."""
+    period, on the outstanding principal).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: ``annual_rate`` and ``periodic_rate`` both given or not rates; ``fee_rate``
+        not a rate; ``periods`` not a whole number from 1 to 2,600. Applied (also
+        :func:`restructure`'s errors): no new rate given; a rate above the current one (use
+        :class:`ChangeRate`); ``fee_rate`` on a plan that is not flat-fee, or missing on
+        one.
+    """
 
     annual_rate: Any = None
     periodic_rate: Any = None
@@ -558,6 +613,15 @@ class ChangeRate(Change):
 
     >>> str(stepped.schedule[0].payment), [str(stepped.schedule[k].interest) for k in (0, 3)]
     ('107.08', ['6.00', '13.43'])
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: ``annual_rate`` and ``periodic_rate`` both given or not rates; ``fee_rate``
+        not a rate; ``start`` or ``periods`` not a whole number from 1 to 2,600;
+        ``fee_basis`` unknown. Applied (also :func:`restructure`'s errors): ``start`` not an
+        installment of the new plan; no new rate, or ``fee_rate`` on a plan that is not
+        flat-fee.
     """
 
     annual_rate: Any = None
@@ -594,7 +658,14 @@ class ChangeRate(Change):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WaiveFees(Change):
     """Waive fees: the remaining plan's ``future`` fees, and overdue ``fees``,
-    ``penalties`` and ``late_fees`` (each True by default)."""
+    ``penalties`` and ``late_fees`` (each True by default).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: ``future``, ``fees``, ``penalties`` or ``late_fees`` not True or False.
+        Applied: :func:`restructure`'s errors.
+    """
 
     future: bool = True
     fees: bool = True
@@ -622,7 +693,15 @@ class WaiveFees(Change):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ForgivePrincipal(Change):
     """Forgive part of the principal not yet due: ``amount`` (major units) or
-    ``fraction``; the rest is re-amortized over the same installments."""
+    ``fraction``; the rest is re-amortized over the same installments.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: neither or both of ``amount`` and ``fraction``; ``amount`` not positive;
+        ``fraction`` not above 0 and at most 1. Applied (also :func:`restructure`'s
+        errors): ``amount`` above the principal not yet due.
+    """
 
     amount: Any = None
     fraction: Any = None
@@ -658,7 +737,15 @@ class ForgivePrincipal(Change):
 class CapitalizeArrears(Change):
     """Bring the account current by moving overdue amounts into the new plan's principal
     (re-amortized). ``components`` default to principal, interest and fees; penalty and
-    late fees stay due (HAMP does not allow capitalizing late fees) unless listed."""
+    late fees stay due (HAMP does not allow capitalizing late fees) unless listed.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: ``components`` not a non-empty list of distinct arrears components
+        (``"principal"``, ``"interest"``, ``"fee"``, ...). Applied: :func:`restructure`'s
+        errors.
+    """
 
     components: tuple[str, ...] = ("principal", "interest", "fee")
     kind = "capitalize_arrears"
@@ -681,7 +768,14 @@ class CapitalizeArrears(Change):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DeferPrincipal(Change):
     """Principal forbearance: move ``amount`` (major units) of the interest-bearing
-    principal to a non-interest-bearing balance repaid with the last installment."""
+    principal to a non-interest-bearing balance repaid with the last installment.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: ``amount`` missing or not positive. Applied (also :func:`restructure`'s
+        errors): ``amount`` not below the interest-bearing principal.
+    """
 
     amount: Any
     kind = "defer_principal"
@@ -720,6 +814,14 @@ class ShiftDueDates(Change):
     >>> moved = restructure(s, [ShiftDueDates(day_of_month=25)], as_of="2026-01-20")
     >>> moved.schedule.due_dates[0], str(moved.schedule[0].interest)
     (datetime.date(2026, 2, 25), '15.87')
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: neither or both of ``days`` and ``day_of_month``; ``days`` not a non-zero
+        whole number of days in range; ``day_of_month`` not a day from 1 to 31. Applied
+        (also :func:`restructure`'s errors): a shift that moves a due date before the
+        restructuring date or past 9999, or makes two installments fall due together.
     """
 
     days: int | None = None

@@ -139,6 +139,11 @@ class Comparison:
         """A plain-text table; ``*`` marks the best option. ``columns`` picks some of the
         headers (the option's name always comes first), e.g. for a narrow terminal.
 
+        Raises
+        ------
+        InvalidArgumentError
+            ``columns`` is not a list of the table's column names.
+
         Examples
         --------
         >>> from bnpl_restructure.examples import seed_plan
@@ -155,7 +160,11 @@ class Comparison:
         """
         keep = list(range(len(self._HEADER)))
         if columns is not None:
-            unknown = [c for c in columns if c not in self._HEADER]
+            if isinstance(columns, str) or not isinstance(columns, Iterable):
+                raise InvalidArgumentError("columns", "must be a list of column names",
+                                           received=columns)
+            columns = list(columns)
+            unknown = [c for c in columns if not isinstance(c, str) or c not in self._HEADER]
             if unknown:
                 raise InvalidArgumentError("columns", f"must be among {self._HEADER}",
                                            received=unknown)
@@ -201,6 +210,13 @@ class Comparison:
             where there is none, or Decimal / ``None`` with ``money="decimal"``;
             ``maturity`` is a datetime64 column.
 
+        Raises
+        ------
+        InvalidArgumentError
+            ``money`` is not ``"float"``, ``"minor"`` or ``"decimal"``.
+        ImportError
+            pandas is not installed (``pip install 'bnpl_restructure[pandas]'``).
+
         Examples
         --------
         The seed's plan (6,000.00 in 12 months at a 0.6% monthly fee) extended by six
@@ -234,7 +250,16 @@ class Comparison:
 
     def plot(self, **options: Any) -> Any:
         """The options compared as a chart: :func:`bnpl_restructure.plot.options_chart`
-        (needs matplotlib, the ``plot`` extra); returns its Figure."""
+        (needs matplotlib, the ``plot`` extra); returns its Figure.
+
+        Raises
+        ------
+        InvalidArgumentError
+            As :func:`~bnpl_restructure.plot.options_chart` (``figure``; a row with no
+            option).
+        ImportError
+            matplotlib is not installed (``pip install 'bnpl_restructure[plot]'``).
+        """
         from ..plot import options_chart
         return options_chart(self, **options)
 
@@ -303,6 +328,18 @@ def compare(loan: Schedule | LoanState | Position,
         recovering ``recovery_rate`` of the principal owed today; so
         ``NPV = (1 - p) × PV(payments) + p × recovery × principal`` (all 0 by default:
         the plain present value of the payments).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``options`` is not a list of :class:`Restructuring` or lists of changes
+        (``options[k]``, also for an option built on another date); ``discount_rate``,
+        ``lpr`` or a probability is not a rate; ``monthly_income`` is not an amount;
+        ``affordability`` is not a share; ``caps`` is not a mapping of names to rates; the
+        errors of :func:`restructure` for ``loan`` and each option.
+    RestructureNotAllowedError
+        An option's change is not allowed on the loan (a rate that has no solution is
+        shown as none, not raised).
 
     References
     ----------

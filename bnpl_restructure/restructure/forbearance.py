@@ -131,6 +131,18 @@ class Forbearance(Change):
     the plan's own, ``"act/365.25"`` is the student-loan servicers' (the Department of
     Education's interest rate factor: annual rate / 365.25 a day).
 
+    Raises
+    ------
+    InvalidArgumentError
+        Built: both or neither of ``periods`` and ``end``; ``periods`` not a whole
+        number from 1 to 2,600; ``start`` or ``end`` not a date; ``payment`` negative or
+        not an amount; ``interest`` or ``day_count`` unknown; ``shift`` not True or
+        False. Applied (also :func:`restructure`'s errors): ``start`` before the
+        restructuring date; ``end`` covering no installment; a reduced ``payment`` with
+        interest ``'pay'`` or ``'waive'``.
+    RestructureNotAllowedError
+        Applied: ``start`` after the next due date (restructure on the start date).
+
     References
     ----------
     34 CFR 685.202(b) (Direct Loans: unpaid interest capitalized when a deferment ends;
@@ -263,6 +275,14 @@ class InterestPause(Change):
     restructuring date (relief back to the start of the current period, as under the
     Servicemembers Civil Relief Act, 50 U.S.C. 3937); paid periods are not changed.
 
+    Raises
+    ------
+    InvalidArgumentError
+        Built: ``start`` or ``end`` not a date, or ``end`` not after ``start``. Applied
+        (also :func:`restructure`'s errors): the pause overlaps no interest period.
+    RestructureNotAllowedError
+        Applied: a plan whose interest is not charged by period (a flat-fee plan).
+
     Examples
     --------
     1,200.00 at 12% a year over 12 months from 2026-01-15; no interest for March 2026
@@ -326,6 +346,13 @@ class PartialClaim(Change):
     ``components``, in order), and the rest defers interest-bearing principal, after
     which the remaining installments are re-amortized. Arrears it does not reach stay
     due on the restructuring date.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: ``amount`` missing or not positive; ``components`` not a non-empty list of
+        distinct arrears components. Applied (also :func:`restructure`'s errors): an amount
+        above what the components owe.
 
     References
     ----------
@@ -411,6 +438,17 @@ def partial_claim(loan: Schedule | LoanState | Position, *, target_payment: Any 
         allowed still misses the target; ``closest`` is that option) or
         ``"interest-bearing principal"`` (a claim of all but one minor unit of the
         principal still misses it).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``target_payment`` and ``monthly_income`` both or neither given, or not amounts;
+        ``income_share`` or ``max_share`` not above 0 and at most 1; ``unpaid_principal``
+        or ``previous_claims`` not an amount; ``changes`` not a list of changes
+        (``changes[k]``); ``components`` as for :class:`PartialClaim`; and the errors of
+        :func:`restructure` (``loan``, ``as_of``, ``payments``, ``terms``).
+    RestructureNotAllowedError
+        Nothing to claim, or the loan's position does not allow a change.
 
     References
     ----------

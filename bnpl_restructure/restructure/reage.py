@@ -48,7 +48,14 @@ class ReAgePolicy:
     Classification and Account Management Policy (65 FR 36903, June 12, 2000): the
     account has existed at least 9 months; the borrower made at least 3 consecutive
     minimum payments (or the same amount in total over those periods); at most once in
-    12 months and twice in 5 years."""
+    12 months and twice in 5 years.
+
+    Raises
+    ------
+    InvalidArgumentError
+        A count (``min_account_age_months``, ``consecutive_payments``, ...) not a whole
+        number from 0 to 1,200; ``minimum_payment`` negative or not an amount.
+    """
 
     min_account_age_months: int = 9
     consecutive_payments: int = 3
@@ -67,7 +74,19 @@ class ReAgePolicy:
 
     def check(self, pos: Position) -> None:
         """Raise :class:`~bnpl_restructure.errors.RestructureNotAllowedError` naming the
-        first rule the position fails."""
+        first rule the position fails.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``pos`` is not a :class:`~bnpl_restructure.restructure.positions.Position`.
+        RestructureNotAllowedError
+            A rule of the policy fails (the message names it): the account is too young, too
+            few consecutive payments, or re-aged too recently or too often.
+        """
+        if not isinstance(pos, Position):
+            raise InvalidArgumentError("pos", "must be a Position (restructure.position())",
+                                       received=pos)
         age = _months_between(pos.opened, pos.as_of)
         if age < self.min_account_age_months:
             raise RestructureNotAllowedError(
@@ -117,7 +136,16 @@ class ReAgeInterest(enum.Enum):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReAge(Change):
     """Re-age: fold the overdue amounts into the remaining installments and bring the
-    account current, if the :class:`ReAgePolicy` allows it."""
+    account current, if the :class:`ReAgePolicy` allows it.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: ``interest`` unknown; ``policy`` not a :class:`ReAgePolicy`. Applied:
+        :func:`restructure`'s errors.
+    RestructureNotAllowedError
+        Applied: nothing is overdue, or a rule of ``policy`` fails.
+    """
 
     interest: ReAgeInterest | str = ReAgeInterest.FIRST_INSTALLMENT
     policy: ReAgePolicy = field(default_factory=ReAgePolicy)
@@ -167,7 +195,16 @@ def re_age(loan: Schedule | LoanState | Position, *, interest: ReAgeInterest | s
            ) -> Restructuring:
     """Re-age the account (see :class:`ReAge`); ``history`` holds the dates of earlier
     restructurings (a :class:`Restructuring`'s ``history``). Raises
-    :class:`~bnpl_restructure.errors.RestructureNotAllowedError` naming the failed rule."""
+    :class:`~bnpl_restructure.errors.RestructureNotAllowedError` naming the failed rule.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``interest`` or ``policy`` as for :class:`ReAge`; the errors of
+        :func:`restructure` (``loan``, ``as_of``, ``payments``, ``terms``, ``history``).
+    RestructureNotAllowedError
+        Nothing is overdue, or a rule of the policy fails.
+    """
     return restructure(loan, [ReAge(interest=interest, policy=policy or ReAgePolicy())],
                        as_of=as_of, payments=payments, terms=terms, history=history)
 
@@ -266,6 +303,14 @@ class ReAmortize(Change):
     part of the level installment rather than added on top of the first one. Use
     :class:`FineractReAge` for a new schedule (new start, frequency, count).
 
+    Raises
+    ------
+    InvalidArgumentError
+        Built: ``interest_handling`` unknown. Applied: :func:`restructure`'s errors.
+    RestructureNotAllowedError
+        Applied: no installment falls due after the restructuring date (re-age instead,
+        :class:`FineractReAge`), or it follows a payment holiday or reduced payment.
+
     References
     ----------
     .. [1] Apache Fineract, *Loan Re-Amortization* (fineract-doc, features/
@@ -356,6 +401,17 @@ class FineractReAge(Change):
     interest on top of the first installment; this one builds a new schedule from a
     start date, frequency and count of the lender's choosing, applies no eligibility
     policy, and solves the level installment with the moved interest in it.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Built: ``start`` not a date; ``installments`` or ``frequency_number`` not a whole
+        number of at least 1 (at most 2,600 installments); ``frequency_type`` unknown;
+        ``days_in_year`` not 360, 364 or 365; ``days_in_month`` not 30 or ``'actual'``;
+        ``interest_handling`` unknown. Applied (also :func:`restructure`'s errors): the
+        first re-aged installment before the restructuring date, or dates past 9999.
+    RestructureNotAllowedError
+        Applied: a rule of the re-age policy fails.
 
     References
     ----------

@@ -209,6 +209,18 @@ def restructure(loan: Schedule | LoanState | Position, changes: Sequence[Change]
                 history: Iterable[Any] = ()) -> Restructuring:
     """Apply ``changes`` in order to the remaining plan and run it through the core.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``changes`` is not a list of :class:`Change` (``changes[k]``); ``loan`` is not a
+        :class:`LoanState`, a :class:`Position` or a schedule with ``as_of``; ``as_of``,
+        ``payments``, ``terms`` or ``history`` refused as by
+        :func:`~bnpl_restructure.servicing.loan_state`; a change refused on this loan
+        (named by its field).
+    RestructureNotAllowedError
+        The loan is paid off, or past its last due date, or a change is not allowed on
+        its position.
+
     Examples
     --------
     No change reproduces the remaining plan exactly:

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from .._context import in_library_context
-from ..calendar import Frequency
+from ..calendar import Frequency, _check_int
 from ..errors import InvalidArgumentError, RestructureNotAllowedError, parse_enum
 from ..money import format_money, parse_money
 from ..rates import parse_rate
@@ -66,6 +66,17 @@ class NoFeasibleOption:
         return f"<NoFeasibleOption: {self.reason}>"
 
 
+def _check_search(rate_step: Any, rate_floor: Any, fee_rate_step: Any, fee_rate_floor: Any,
+                  max_extension: Any, max_candidates: Any) -> None:
+    """Every argument of a search checked before it starts (not only those the search
+    gets to use: a bad step is refused even when the first option meets the target)."""
+    for value, name in ((rate_step, "rate_step"), (rate_floor, "rate_floor"),
+                        (fee_rate_step, "fee_rate_step"), (fee_rate_floor, "fee_rate_floor")):
+        parse_rate(value, argument=name)
+    _count(max_extension, "max_extension", minimum=0)
+    _count(max_candidates, "max_candidates")
+
+
 @in_library_context
 def find_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
                 rate_step: Any = "0.00125", rate_floor: Any = "0.02",
@@ -86,6 +97,17 @@ def find_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
     option that is best by cost or by the lender's NPV among all those that meet the
     target, see :func:`best_option`.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``target_payment`` is not a positive amount; a step or floor is not a rate, or the
+        steps would try too many rates; ``max_extension`` is not a whole number in range;
+        ``max_deferral`` is not a share; ``max_candidates`` is not a whole number of at
+        least 1; the errors of :func:`restructure` for ``loan``, ``as_of``, ``payments``,
+        ``terms``.
+    RestructureNotAllowedError
+        The loan has nothing to restructure (paid off, or past its last due date).
+
     References
     ----------
     U.S. Treasury, Making Home Affordable Program Handbook: the HAMP Tier 1 standard
@@ -95,6 +117,9 @@ def find_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
     pos = position(loan, payments, as_of=as_of, terms=terms)
     cur = pos.currency
     target = parse_money(target_payment, cur, argument="target_payment")
+    _check_search(rate_step, rate_floor, fee_rate_step, fee_rate_floor, max_extension,
+                  max_candidates)
+    parse_rate(max_deferral, argument="max_deferral")
     changes: list[Change] = [CapitalizeArrears()]
 
     def meets(option: Restructuring) -> bool:
@@ -215,7 +240,14 @@ class OptionSearch:
                 f"{len(self.ranking)} eligible, {len(self.rejected)} rejected>")
 
     def to_text(self, limit: int = 10) -> str:
-        """The ranking (first ``limit``) and a count of the rejected by reason."""
+        """The ranking (first ``limit``) and a count of the rejected by reason.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``limit`` is not an int of at least 0.
+        """
+        _check_int(limit, argument="limit", minimum=0)
         lines = [f"{'rank':>4}  {'option':56} {'first':>10} {'total':>12} {'lender NPV':>12}"]
         for ranked in self.ranking[:limit]:
             row = ranked.row
@@ -262,6 +294,15 @@ def best_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
         At most this many combinations are run (a larger grid is refused, naming the
         step or ``max_extension``, before anything is run).
 
+    Raises
+    ------
+    InvalidArgumentError
+        As :func:`find_option`; ``discount_rate`` is not a rate; ``objective`` is unknown;
+        ``caps`` is not a mapping of names to rates.
+    RestructureNotAllowedError
+        The loan has nothing to restructure (candidates the loan does not allow are
+        counted as refused, not raised).
+
     Examples
     --------
     >>> from bnpl_restructure.examples import seed_plan
@@ -276,6 +317,8 @@ def best_option(loan: Schedule | LoanState | Position, *, target_payment: Any,
     pos = position(loan, payments, as_of=as_of, terms=terms)
     cur = pos.currency
     target = parse_money(target_payment, cur, argument="target_payment")
+    _check_search(rate_step, rate_floor, fee_rate_step, fee_rate_floor, max_extension,
+                  max_candidates)
     goal = parse_enum(Objective, objective, argument="objective")
     rate_caps(caps)  # refused before anything is searched
     extensions = _count(max_extension, "max_extension", minimum=0) + 1

@@ -68,7 +68,15 @@ def _text(value: Any) -> str | None:
 
 
 def terms_body(terms: ServicingTerms) -> dict[str, Any]:
-    """The fields of a :class:`ServicingTerms` as JSON values."""
+    """The fields of a :class:`ServicingTerms` as JSON values.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``terms`` is not a :class:`ServicingTerms`.
+    """
+    if not isinstance(terms, ServicingTerms):
+        raise InvalidArgumentError("terms", "must be a ServicingTerms", received=terms)
     body: dict[str, Any] = {"name": terms.name, "grace_days": terms.grace_days,
                             "penalty_rate": write_fraction(terms.penalty_rate)}
     body.update({name: write_enum(getattr(terms, name)) for name in _ENUMS})
@@ -91,6 +99,13 @@ def terms_body(terms: ServicingTerms) -> dict[str, Any]:
 
 
 def terms_to_dict(terms: ServicingTerms) -> dict[str, Any]:
+    """The versioned document of ``terms`` (:meth:`ServicingTerms.to_dict`).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``terms`` is not a :class:`ServicingTerms`.
+    """
     return envelope("servicing_terms", terms_body(terms))
 
 
@@ -102,7 +117,14 @@ _LATER = ("late_fee_base", "delinquency_buckets", "rebate_deferral",
 
 
 def read_terms(body: Mapping[str, Any], where: str) -> ServicingTerms:
-    """A :class:`ServicingTerms` from its fields (errors name ``where.field``)."""
+    """A :class:`ServicingTerms` from its fields (errors name ``where.field``).
+
+    Raises
+    ------
+    InvalidDocumentError
+        ``where`` when ``body`` is not a mapping; ``where.<field>`` for a field that is
+        unknown, malformed or refused by :class:`ServicingTerms`.
+    """
     check_keys(body, ServicingTerms.__dataclass_fields__, where)
     defaults = ServicingTerms()
     body = {**{name: _default_value(getattr(defaults, name)) for name in _LATER
@@ -155,6 +177,14 @@ def _default_value(value: Any) -> Any:
 
 
 def terms_from_dict(document: Any) -> ServicingTerms:
+    """:meth:`ServicingTerms.from_dict`.
+
+    Raises
+    ------
+    InvalidDocumentError
+        ``document`` is not a servicing-terms document, or a field is malformed (named
+        by its path, ``servicing_terms.grace_days``).
+    """
     return read_terms(open_envelope(document, "servicing_terms"), "servicing_terms")
 
 
@@ -165,6 +195,15 @@ _HISTORY = ("schedule", "terms", "payments", "charges")
 
 
 def state_to_dict(state: LoanState) -> dict[str, Any]:
+    """:meth:`LoanState.to_dict`.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``state`` is not a :class:`LoanState`, or was built without its history.
+    """
+    if not isinstance(state, LoanState):
+        raise InvalidArgumentError("state", "must be a LoanState", received=state)
     if state.schedule is None or state.terms is None:
         raise InvalidArgumentError("state", "was built without its history; only a state "
                                    "from loan_state() can be stored losslessly")
@@ -186,6 +225,14 @@ def _nested(where: str, error: InvalidArgumentError) -> InvalidDocumentError:
 
 
 def state_from_dict(document: Any) -> LoanState:
+    """:meth:`LoanState.from_dict`.
+
+    Raises
+    ------
+    InvalidDocumentError
+        ``document`` is not a loan-state document, a field is malformed (named by its
+        path), or its figures are not those its history gives.
+    """
     where = "loan_state"
     body = open_envelope(document, where)
     history = read_mapping(body, "history", where)

@@ -15,7 +15,12 @@ from typing import Any
 
 from .._context import in_library_context
 from ..calendar import parse_date
-from ..errors import CurrencyMismatchError, InvalidArgumentError, InvalidTermsError
+from ..errors import (
+    CurrencyMismatchError,
+    InvalidArgumentError,
+    InvalidDocumentError,
+    InvalidTermsError,
+)
 from ..money import Currency, parse_money, to_decimal
 
 __all__ = ["LEDGER_KINDS", "Charge", "LedgerEvent", "Payment"]
@@ -31,7 +36,14 @@ def _positive(value: Any, argument: str) -> Decimal:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Payment:
     """A payment received: its date, amount (major units, positive) and optionally its
-    currency (checked against the schedule's)."""
+    currency (checked against the schedule's).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``payment.date`` is not a date; ``payment.amount`` is not an amount greater than
+        zero; ``currency`` is unknown.
+    """
 
     date: date
     amount: Decimal
@@ -60,6 +72,13 @@ class Charge:
     >>> Charge(date="2026-03-02", name="nsf", amount="15.00")
     Charge(date=datetime.date(2026, 3, 2), name='nsf', amount=Decimal('15.00'), \
 installment=None, currency=None)
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``charge.date`` is not a date; ``charge.name`` is not a non-empty string;
+        ``charge.amount`` is not an amount greater than zero; ``charge.installment`` is not
+        None or an installment number of at least 1; ``currency`` is unknown.
     """
 
     date: date
@@ -115,10 +134,39 @@ class LedgerEvent:
     @classmethod
     @in_library_context  # Decimal(text): the context decides what a malformed one does
     def from_dict(cls, data: dict[str, Any]) -> LedgerEvent:
-        """Inverse of :meth:`to_dict`."""
-        return cls(date=parse_date(data["date"], argument="date"), kind=data["kind"],
-                   amount=Decimal(data["amount"]), installment=data.get("installment"),
-                   component=data.get("component"), note=data.get("note", ""))
+        """Inverse of :meth:`to_dict`.
+
+        Raises
+        ------
+        InvalidDocumentError
+            ``data`` is not a mapping, or ``ledger_event.<field>`` is missing or not of
+            its type (an ISO date, a kind of :data:`LEDGER_KINDS`, an amount written as
+            a string, an int or null, a string or null).
+        """
+        from ..persistence import (
+            check_keys,
+            read_date,
+            read_decimal,
+            read_int,
+            read_optional,
+            read_str,
+        )
+
+        where = "ledger_event"
+        if not isinstance(data, Mapping):
+            raise InvalidDocumentError(where, "must be a mapping (a JSON object)",
+                                       received=type(data).__name__)
+        check_keys(data, cls.__dataclass_fields__, where)
+        kind = read_str(data, "kind", where)
+        if kind not in LEDGER_KINDS:
+            raise InvalidDocumentError(f"{where}.kind", f"must be one of {LEDGER_KINDS}",
+                                       received=kind)
+        note = read_optional(read_str, data, "note", where)
+        return cls(date=read_date(data, "date", where), kind=kind,
+                   amount=read_decimal(data, "amount", where),
+                   installment=read_optional(read_int, data, "installment", where),
+                   component=read_optional(read_str, data, "component", where),
+                   note="" if note is None else note)
 
 
 def _check_currency(record: Payment | Charge, currency: Currency, where: str) -> None:

@@ -84,6 +84,13 @@ class LoanState:
     replayed from.
 
     Two states are equal when their figures, ledger, inputs and terms are equal.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``paid`` is not a mapping. A state is built by :func:`loan_state` (or
+        :meth:`from_dict`), which checks every input; built directly, only ``paid`` is
+        checked.
     """
 
     as_of: date
@@ -118,6 +125,9 @@ class LoanState:
     _remaining: list[Schedule | None] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.paid, Mapping):
+            raise InvalidArgumentError("paid", "must be a mapping of components to amounts",
+                                       received=self.paid)
         object.__setattr__(self, "paid", MappingProxyType(dict(self.paid)))
 
     @property
@@ -185,6 +195,19 @@ class LoanState:
         >>> after = state.apply(("2026-02-12", "106.00"))
         >>> after == loan_state(s, [("2026-02-12", "106.00")], as_of="2026-02-12")
         True
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``state``: a state built without its history; ``payment[0]`` is not a
+            :class:`Payment` or a ``(date, amount[, currency])`` pair, or its amount is
+            not positive or has too many decimals (``payment[0].amount``); ``charges`` as
+            for :func:`loan_state`, or a charge dated the state's day after that day's
+            payments.
+        InvalidTermsError
+            ``payment[0].date`` or ``charges[k].date`` is before the state's day.
+        CurrencyMismatchError
+            The payment or a charge names another currency than the loan's.
         """
         engine = self._continue()
         new = read_payments([payment], self.currency, self.as_of, argument="payment",
@@ -195,7 +218,19 @@ class LoanState:
     @in_library_context
     def on(self, as_of: Any, *, charges: Iterable[Charge] = ()) -> LoanState:
         """The state on a later day (penalty, late fees and due dates in between), with
-        any ``charges`` dated up to then: equal to a full replay, without replaying."""
+        any ``charges`` dated up to then: equal to a full replay, without replaying.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``state``: a state built without its history; ``as_of`` is not a date or is
+            before the state's day; ``charges`` as for :func:`loan_state`, or a charge dated
+            after ``as_of`` or the state's day after that day's payments.
+        InvalidTermsError
+            ``charges[k].date`` is before the state's day.
+        CurrencyMismatchError
+            A charge names another currency than the loan's.
+        """
         engine = self._continue()
         day = parse_date(as_of, argument="as_of")
         if day < self.as_of:
@@ -278,7 +313,14 @@ class LoanState:
     def to_dict(self) -> dict[str, Any]:
         """Lossless and JSON-safe: the history (schedule, terms, payments, charges, as_of)
         and the figures it gives (:meth:`report`), in a versioned document;
-        :meth:`from_dict` replays the history and checks the figures against it."""
+        :meth:`from_dict` replays the history and checks the figures against it.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``state``: built without its history (not by :func:`loan_state`), so it cannot be
+            stored losslessly.
+        """
         from .persist import state_to_dict
         return state_to_dict(self)
 
@@ -287,7 +329,15 @@ class LoanState:
         """Restore a state stored by :meth:`to_dict`: the same figures, and everything the
         original can do (service, restructure, persist again). A document whose figures
         do not follow from its history was altered:
-        :class:`~bnpl_restructure.errors.InvalidDocumentError`."""
+        :class:`~bnpl_restructure.errors.InvalidDocumentError`.
+
+        Raises
+        ------
+        InvalidDocumentError
+            ``document`` is not a loan-state document, a field of its history is malformed
+            (named by its path, ``loan_state.history.payments[2].amount``), or its stored
+            figures are not those its history gives (an altered document).
+        """
         from .persist import state_from_dict
         return state_from_dict(document)
 
@@ -517,6 +567,13 @@ def payoff_quote(schedule: Schedule, payments: Iterable[Any] = (), *, as_of: Any
     (penalty, late fees and charges included), the principal still to come, and the
     finance charges of installments not yet due that the terms' early-payoff rule keeps
     (less any collected early beyond that), less the credit balance.
+
+    Raises
+    ------
+    InvalidArgumentError, InvalidTermsError
+        As :func:`loan_state` (its arguments have the same names).
+    CurrencyMismatchError
+        A payment or charge names another currency than the schedule's.
 
     Examples
     --------

@@ -190,6 +190,14 @@ class LateFee:
     >>> LateFee(days_past_due=1, amount="10", order_below="40")
     LateFee(days_past_due=1, amount=Decimal('10'), percent=Fraction(0, 1), every=None, \
 order_at_least=None, order_below=Decimal('40'))
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``late_fee.days_past_due`` or ``late_fee.every`` is not a whole number of at least
+        1; ``late_fee.amount`` is negative or not an amount; ``late_fee.percent`` is not a
+        rate; ``late_fee.order_at_least`` or ``late_fee.order_below`` is not an amount, or
+        the range they make is empty.
     """
 
     days_past_due: int
@@ -223,7 +231,14 @@ order_at_least=None, order_below=Decimal('40'))
                                        received=self.order_below)
 
     def applies_to(self, order_value: Decimal) -> bool:
-        """Whether this tier applies to a loan of this amount financed."""
+        """Whether this tier applies to a loan of this amount financed.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``order_value`` is not an amount (NaN, infinity, text that is not a number).
+        """
+        order_value = to_decimal(order_value, argument="order_value")
         return (self.order_at_least is None or order_value >= self.order_at_least) and (
             self.order_below is None or order_value < self.order_below)
 
@@ -236,6 +251,19 @@ class ServicingTerms:
     Use a preset (:meth:`jd_baitiao`, :meth:`ant_huabei`, :meth:`afterpay`,
     :meth:`klarna_uk`, :meth:`us_card`, :meth:`cn_civil_code`) and change what differs
     with :meth:`with_`.
+
+    Raises
+    ------
+    InvalidArgumentError
+        Naming the term: ``name`` not a string; ``grace_days`` (0 to 365) or
+        ``max_late_fees`` not a whole number;
+        ``penalty_rate``, ``late_fee_cap_percent`` or ``annual_rate`` not a rate; an amount
+        negative or not a number; an enum (``penalty_base``, ``order``, ``overpayment``,
+        ``early_payoff``, ``late_fee_base``, ``interest``, ...) unknown; ``late_fees`` not
+        :class:`LateFee` tiers; ``waterfall`` not ordering each component once;
+        ``delinquency_buckets`` not increasing whole days; ``day_count`` not counting days;
+        ``rebate_deferral`` not a deferral; a flag not True or False; a term that needs
+        another (``annual_rate`` needs ``interest='daily'``).
     """
 
     name: str = "custom"
@@ -375,7 +403,15 @@ class ServicingTerms:
 
         >>> ServicingTerms(delinquency_buckets=(15, 45)).bucket(16)
         '16-45'
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``days_past_due`` is not a whole number.
         """
+        if isinstance(days_past_due, bool) or not isinstance(days_past_due, int):
+            raise InvalidArgumentError("days_past_due", "must be a whole number of days",
+                                       received=days_past_due)
         if days_past_due <= 0:
             return "current"
         low = 1
@@ -386,7 +422,14 @@ class ServicingTerms:
         return f"{self.delinquency_buckets[-1]}+"
 
     def with_(self, **changes: Any) -> ServicingTerms:
-        """A copy with some terms changed (validated again)."""
+        """A copy with some terms changed (validated again).
+
+        Raises
+        ------
+        InvalidArgumentError
+            A name in ``changes`` is not a servicing term, or a new value is refused as by
+            :class:`ServicingTerms`.
+        """
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}
         unknown = set(changes) - set(values)
         if unknown:
@@ -408,7 +451,14 @@ class ServicingTerms:
     @classmethod
     def from_dict(cls, document: Any) -> ServicingTerms:
         """Inverse of :meth:`to_dict`; a malformed document raises
-        :class:`~bnpl_restructure.errors.InvalidDocumentError` naming the field."""
+        :class:`~bnpl_restructure.errors.InvalidDocumentError` naming the field.
+
+        Raises
+        ------
+        InvalidDocumentError
+            ``document`` is not a servicing-terms document, or a field is missing, malformed
+            or refused (named by its path, ``servicing_terms.grace_days``).
+        """
         from .persist import terms_from_dict
         return terms_from_dict(document)
 

@@ -87,20 +87,30 @@ def assert_rate_equal(rate: Any, expected: Any, *, places: int = 4) -> None:
     AssertionError
         Showing both rates as percentages and the difference.
     InvalidArgumentError
-        A rate is not a number, or ``places`` is not a whole number from 0 to 28.
+        A rate is not a number or is too large to compare (``rate``, ``expected``), or
+        ``places`` is not a whole number from 0 to 28.
     """
     if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 28:
         raise InvalidArgumentError("places", "must be a whole number from 0 to 28",
                                    received=places)
     quantum = Decimal((0, (1,), -places))
-    got, want = (_as_decimal(value, argument).quantize(quantum, rounding=ROUND_HALF_UP,
-                                                       context=_RATE)
+    got, want = (_rounded(value, argument, quantum)
                  for value, argument in ((rate, "rate"), (expected, "expected")))
     if got != want:
         shown = max(places - 2, 0)
         raise AssertionError(
             f"rate {_percent(got, shown)} != expected {_percent(want, shown)} to {places} "
             f"decimals (difference {_percent(_RATE.subtract(got, want), shown)} points)")
+
+
+def _rounded(value: Any, argument: str, quantum: Decimal) -> Decimal:
+    """``value`` rounded half-up to ``quantum``; a rate with more digits than the
+    comparison's 60 is refused (its quantize would be an invalid operation)."""
+    number = _as_decimal(value, argument)
+    if number.adjusted() - quantum.adjusted() >= _RATE.prec:
+        raise InvalidArgumentError(argument, "is too large to compare as a rate (more than "
+                                   "60 digits to these places)", received=value)
+    return number.quantize(quantum, rounding=ROUND_HALF_UP, context=_RATE)
 
 
 def _as_decimal(value: Any, argument: str) -> Decimal:

@@ -16,6 +16,7 @@ import itertools
 from fractions import Fraction
 
 from ..core import PaymentRule, Program, exact_columns
+from ..errors import InvalidArgumentError
 from ..rounding import round_ratio
 from ..schedule import Schedule
 
@@ -40,7 +41,16 @@ def check_schedule(schedule: Schedule, *, allow_capitalization: bool = False,
       than a minor unit a row), and the total of payments is the amount financed plus
       the program's exact total interest (and fees), rounded once;
     - due dates strictly increase.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``schedule`` is not a :class:`~bnpl_restructure.schedule.Schedule`.
+    AssertionError
+        An invariant fails; the message names the row and the figures.
     """
+    if not isinstance(schedule, Schedule):
+        raise InvalidArgumentError("schedule", "must be a Schedule", received=schedule)
     program = schedule.program
     exact = program is not None and program.exact_balance
     carried = program is not None and program.carried_payoff

@@ -44,6 +44,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, Final
 
+from ..calendar import _check_int
 from ..daycount import DayCount
 from ..errors import BnplError, InvalidArgumentError, renamed
 from ..plans import LastInstallment, PaymentBasis, Plan, PlanKind
@@ -252,7 +253,14 @@ class Reconciliation:
         return f"{len(self.differences)} cells differ{first}. No convention searched helps."
 
     def to_text(self, limit: int = 20) -> str:
-        """The explanation and the first ``limit`` differing cells."""
+        """The explanation and the first ``limit`` differing cells.
+
+        Raises
+        ------
+        InvalidArgumentError
+            ``limit`` is not an int of at least 0.
+        """
+        _check_int(limit, argument="limit", minimum=0)
         lines = [self.explanation]
         lines += [f"  {d}" for d in self.differences[:limit]]
         if len(self.differences) > limit:

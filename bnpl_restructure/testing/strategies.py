@@ -101,12 +101,13 @@ def _fits(increment: Decimal | None, currency: Currency) -> bool:
         Fraction(increment) * currency.minor_per_major).denominator == 1
 
 
-def _minor_range(currency: Currency, min_amount: Any, max_amount: Any) -> tuple[int, int]:
+def _minor_range(currency: Currency, min_amount: Any, max_amount: Any,
+                 names: tuple[str, str] = ("min_amount", "max_amount")) -> tuple[int, int]:
     """The range of amounts in ``currency``'s minor units from major-unit bounds."""
     scale = currency.minor_per_major
     low = 1 if min_amount is None else max(1, math.ceil(
-        Fraction(to_decimal(min_amount, argument="min_amount")) * scale))
-    high = math.floor(Fraction(to_decimal(max_amount, argument="max_amount")) * scale)
+        Fraction(to_decimal(min_amount, argument=names[0])) * scale))
+    high = math.floor(Fraction(to_decimal(max_amount, argument=names[1])) * scale)
     return low, high
 
 
@@ -119,7 +120,13 @@ def _basis_points(value: Any, argument: str) -> Fraction:
 
 def currencies(codes: Iterable[Currency | str] | None = None) -> st.SearchStrategy[Currency]:
     """CNY, USD, EUR, GBP (2 decimals), JPY (0) and BHD (3), or the given ``codes``
-    (``Currency`` objects or ISO codes)."""
+    (``Currency`` objects or ISO codes).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``codes`` names an unknown currency, or selects none.
+    """
     return st.sampled_from(_choices(codes, ALL_CURRENCIES, Currency.of, "currencies"))
 
 
@@ -128,9 +135,22 @@ def amounts(currency: Currency, *, min_minor: int = 1, max_major: Any = 1_000_00
     """Amounts in major units with at most the currency's decimals.
 
     From ``min_major`` (major units; default ``min_minor`` minor units) to ``max_major``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``currency`` is unknown; ``min_minor`` is not a whole number of at least 0;
+        ``min_major`` or ``max_major`` is not an amount of the currency, or they leave no
+        amount to draw.
     """
-    low = min_minor if min_major is None else _minor_range(currency, min_major, max_major)[0]
-    high = _minor_range(currency, None, max_major)[1]
+    currency = Currency.of(currency)
+    if isinstance(min_minor, bool) or not isinstance(min_minor, int) or min_minor < 0:
+        raise InvalidArgumentError("min_minor", "must be a whole number of at least 0",
+                                   received=min_minor)
+    names = ("min_major", "max_major")
+    low = min_minor if min_major is None else _minor_range(currency, min_major, max_major,
+                                                           names)[0]
+    high = _minor_range(currency, None, max_major, names)[1]
     if low > high:
         raise InvalidArgumentError("max_major", f"must allow at least one amount of "
                                    f"{currency.code} above the minimum", received=max_major)
@@ -140,7 +160,13 @@ def amounts(currency: Currency, *, min_minor: int = 1, max_major: Any = 1_000_00
 def annual_rates(*, max_rate: Any = "0.60", zero: bool = True,
                  min_rate: Any = "0") -> st.SearchStrategy[Decimal]:
     """Annual rates as Decimal fractions with up to 4 decimals (basis points), from
-    ``min_rate`` to ``max_rate`` (``"0.60"`` is 60%); ``zero=False`` leaves out 0."""
+    ``min_rate`` to ``max_rate`` (``"0.60"`` is 60%); ``zero=False`` leaves out 0.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``min_rate`` or ``max_rate`` is not a rate, or ``max_rate`` is below ``min_rate``.
+    """
     low = math.ceil(_basis_points(min_rate, "min_rate"))
     high = math.floor(_basis_points(max_rate, "max_rate"))
     if not zero:
@@ -152,20 +178,45 @@ def annual_rates(*, max_rate: Any = "0.60", zero: bool = True,
 
 
 def dates(*, min_year: int = 2000, max_year: int = 2040) -> st.SearchStrategy[date]:
-    """Calendar dates, month ends and Feb 29 included."""
+    """Calendar dates, month ends and Feb 29 included.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``min_year`` or ``max_year`` is not a year from 1 to 9999, or ``max_year`` is
+        before ``min_year``.
+    """
+    for name, year in (("min_year", min_year), ("max_year", max_year)):
+        if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
+            raise InvalidArgumentError(name, "must be a year from 1 to 9999", received=year)
+    if max_year < min_year:
+        raise InvalidArgumentError("max_year", f"must not be before min_year ({min_year})",
+                                   received=max_year)
     return st.dates(date(min_year, 1, 1), date(max_year, 12, 31))
 
 
 def frequencies(allowed: Iterable[Frequency | str] | None = None
                 ) -> st.SearchStrategy[Frequency]:
     """Weekly, biweekly, both semi-monthly styles, monthly, every 2 months, quarterly;
-    or the ``allowed`` ones (``Frequency`` objects or names such as ``"monthly"``)."""
+    or the ``allowed`` ones (``Frequency`` objects or names such as ``"monthly"``).
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``allowed`` names an unknown frequency, or selects none.
+    """
     return st.sampled_from(_choices(allowed, ALL_FREQUENCIES, Frequency.parse, "frequencies"))
 
 
 def day_counts(allowed: Iterable[DayCount | str] | None = None
                ) -> st.SearchStrategy[DayCount]:
-    """Every :class:`~bnpl_restructure.daycount.DayCount`, or the ``allowed`` ones."""
+    """Every :class:`~bnpl_restructure.daycount.DayCount`, or the ``allowed`` ones.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``allowed`` names an unknown day count, or selects none.
+    """
     return st.sampled_from(_choices(allowed, tuple(DayCount), DayCount.parse, "day_counts"))
 
 
@@ -231,6 +282,13 @@ def rounding_policies(*, exact_balance: bool = False, modes: Any = None,
         (the currency's minor unit); default ``[None]``. An increment is never drawn
         together with an exact balance.
 
+    Raises
+    ------
+    InvalidArgumentError
+        A restriction names an unknown mode, balance precision or residual, or selects
+        none; an increment is not a positive amount; ``increments`` without None while only
+        the exact balance is allowed.
+
     Examples
     --------
     >>> from hypothesis import given
@@ -278,6 +336,12 @@ def programs(draw: st.DrawFn, *, max_periods: int = 24, exact_balance: bool = Fa
         The largest principal, minor units.
     max_factor
         The largest interest factor of a period (default 1/5).
+
+    Raises
+    ------
+    InvalidArgumentError
+        When drawn: ``rules``, ``unpaid`` or ``interest_rounding`` names an unknown member
+        or selects nothing; the period counts leave no program to draw.
     """
     middle = _choices(rules, [r for r in PaymentRule if r is not PaymentRule.FIXED],
                       PaymentRule, "rules")
@@ -385,6 +449,14 @@ def plans(draw: st.DrawFn, *, kinds: Iterable[PlanKind | str] | None = None,
         Per-period fee rate range of flat-fee plans (default 0 to 0.02).
     starts
         A strategy for the start (advance) date (default: :func:`dates`).
+
+    Raises
+    ------
+    InvalidArgumentError
+        When drawn: a restriction names an unknown member (kind, currency, frequency, day
+        count, rounding mode, ...), selects nothing, or leaves no plan to draw (``kinds``);
+        ``currency`` and ``currencies`` both given; ``rounding`` not a policy, a list of
+        them or a strategy; a minimum above its maximum (amounts, rates, fee rates).
 
     Examples
     --------

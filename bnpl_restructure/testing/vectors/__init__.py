@@ -82,6 +82,7 @@ Vector('US-AJ-c1i', kind='reg_z_apr')
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -163,6 +164,13 @@ class Vector:
         The citation: where the figures were published (several joined by ``"; "``).
     title, note
         A one-line description, and any remark on how the source presents the figures.
+
+    Raises
+    ------
+    InvalidArgumentError
+        ``id`` is not a non-empty string; ``<id>.kind`` is not one of :data:`KINDS`;
+        ``<id>.source`` is empty; ``<id>.inputs`` or ``<id>.expected`` is not a JSON object
+        with the kind's keys, or gives no figure.
     """
 
     id: str
@@ -177,7 +185,7 @@ class Vector:
         if not isinstance(self.id, str) or not self.id.strip():
             raise InvalidArgumentError("id", "must be a non-empty string", received=self.id)
         where = f"vector {self.id!r}"
-        if self.kind not in KINDS:
+        if not isinstance(self.kind, str) or self.kind not in KINDS:
             raise InvalidArgumentError(f"{where}.kind", f"must be one of "
                                        f"{', '.join(KINDS)}", received=self.kind)
         if not isinstance(self.source, str) or not self.source.strip():
@@ -255,11 +263,18 @@ def load_file(path: str | Path) -> tuple[Vector, ...]:
         The file is not valid JSON or a vector is malformed (the message names the file,
         the vector and the field).
     """
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidArgumentError("path", "must be a path (str or os.PathLike)",
+                                   received=path)
     origin = str(path)
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise InvalidArgumentError(origin, f"is not valid JSON ({error})") from None
+    except (OSError, UnicodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise InvalidArgumentError("path", f"must be a readable UTF-8 file ({reason})",
+                                   received=origin) from None
     return _vectors_of(data, origin)
 
 
@@ -282,6 +297,11 @@ def load(kind: str | None = None) -> tuple[Vector, ...]:
     kind
         One of :data:`KINDS`, or ``None`` for every vector.
 
+    Raises
+    ------
+    InvalidArgumentError
+        ``kind`` is not one of :data:`KINDS` or None.
+
     Examples
     --------
     >>> [v.id for v in load("eu_aprc")]
@@ -291,7 +311,7 @@ def load(kind: str | None = None) -> tuple[Vector, ...]:
     ...
     bnpl_restructure.errors.InvalidArgumentError: kind: must be one of reg_z_apr, ...
     """
-    if kind is not None and kind not in KINDS:
+    if kind is not None and (not isinstance(kind, str) or kind not in KINDS):
         raise InvalidArgumentError("kind", f"must be one of {', '.join(KINDS)} (or None)",
                                    received=kind)
     return tuple(v for v in _shipped() if kind is None or v.kind == kind)
