@@ -20,6 +20,7 @@ import numpy.typing as npt
 from ..batch import annuity_batch, equal_principal_batch, flat_fee_batch
 from ..core import KernelResult
 from ..plans import Plan, PlanKind
+from ..rounding import RoundingPolicy
 from .book import BatchTerms, Book
 
 __all__ = ["MONEY_COLUMNS", "LongSchedules", "long_schedules"]
@@ -50,19 +51,15 @@ def _int_column(values: list[int]) -> npt.NDArray[Any]:
     return arr
 
 
-def _run_rates(group: list[int], book: Book, batch: list[BatchTerms],
+def _run_rates(kind: PlanKind, rounding: RoundingPolicy, principal: npt.NDArray[Any],
+               numerators: npt.NDArray[Any], denominators: npt.NDArray[Any],
                count: npt.NDArray[np.int64]) -> KernelResult:
-    """One kernel call for loans of one kind and rounding with their own rates."""
-    first = batch[0]
-    principal = _int_column([book.principal[k] for k in group])
-    numerators = _int_column([t.rate.numerator for t in batch])
-    denominators = _int_column([t.rate.denominator for t in batch])
-    rounding = first.rounding
-    if first.kind is PlanKind.FLAT_FEE:
+    """One kernel call for loans of one kind and rounding, each at its own rate."""
+    if kind is PlanKind.FLAT_FEE:
         return flat_fee_batch(principal, fee_rate_numerator=numerators,
                               fee_rate_denominator=denominators, installments=count,
                               interest_rounding=rounding.interest, residual=rounding.residual)
-    if first.kind is PlanKind.ANNUITY:
+    if kind is PlanKind.ANNUITY:
         return annuity_batch(principal, periodic_rate_numerator=numerators,
                              periodic_rate_denominator=denominators, installments=count,
                              payment_rounding=rounding.payment,
@@ -71,6 +68,21 @@ def _run_rates(group: list[int], book: Book, batch: list[BatchTerms],
                                  periodic_rate_denominator=denominators, installments=count,
                                  interest_rounding=rounding.interest,
                                  residual=rounding.residual)
+
+
+def term_codes(book: Book) -> tuple[npt.NDArray[np.intp], list[BatchTerms | Plan]]:
+    """Each loan's index into the distinct term objects (loans of a book share one
+    :class:`BatchTerms` object per distinct terms; a plan is its own)."""
+    seen: dict[int, int] = {}
+    distinct: list[BatchTerms | Plan] = []
+    codes = np.empty(len(book), dtype=np.intp)
+    for k, term in enumerate(book.terms):
+        code = seen.get(id(term))
+        if code is None:
+            code = seen[id(term)] = len(distinct)
+            distinct.append(term)
+        codes[k] = code
+    return codes, distinct
 
 
 def long_schedules(book: Book) -> LongSchedules:
@@ -91,21 +103,27 @@ def long_schedules(book: Book) -> LongSchedules:
             money[name] = column = column.astype(object)
         column[dest] = values
 
-    groups: dict[tuple[Any, ...], list[int]] = {}
-    plans: list[int] = []
-    for k, term in enumerate(book.terms):
-        if isinstance(term, Plan):
-            plans.append(k)
-        else:
-            groups.setdefault((term.kind, term.rounding), []).append(k)
-    for group in groups.values():
-        index = np.asarray(group, dtype=np.intp)
+    codes, distinct = term_codes(book)
+    principal = _int_column(list(book.principal))
+    by_kind: dict[tuple[PlanKind, RoundingPolicy], list[int]] = {}
+    for code, term in enumerate(distinct):
+        if isinstance(term, BatchTerms):
+            by_kind.setdefault((term.kind, term.rounding), []).append(code)
+    plans = np.flatnonzero(np.isin(codes, [c for c, t in enumerate(distinct)
+                                           if isinstance(t, Plan)])).tolist()
+    for (kind, rounding), members in by_kind.items():
+        index = np.flatnonzero(np.isin(codes, members))
+        rates = {c: distinct[c].rate for c in members}  # type: ignore[union-attr]
+        table = {c: k for k, c in enumerate(members)}
+        local = np.array([table.get(c, 0) for c in range(len(distinct))],
+                         dtype=np.intp)[codes[index]]
+        numerators = _int_column([rates[c].numerator for c in members])[local]
+        denominators = _int_column([rates[c].denominator for c in members])[local]
         count = counts[index]
-        result = _run_rates(group, book, [book.terms[k] for k in group],  # type: ignore[misc]
-                            count)
+        result = _run_rates(kind, rounding, principal[index], numerators, denominators, count)
         periods = result.payment.shape[0]
         mask = np.arange(periods)[None, :] < count[:, None]
-        dest = np.flatnonzero(np.isin(loan, index)) if len(group) < loans \
+        dest = np.flatnonzero(np.isin(loan, index)) if len(index) < loans \
             else np.arange(total)
         for name in MONEY_COLUMNS:
             place(name, dest, getattr(result, _KERNEL[name]).T[mask])
@@ -115,20 +133,25 @@ def long_schedules(book: Book) -> LongSchedules:
         for name in MONEY_COLUMNS:
             place(name, dest, _int_column(list(getattr(schedule, _SCHEDULE[name]))))
     return LongSchedules(loan=loan, installment=installment,
-                         due_date=_due_dates(book, offsets, total), money=money,
+                         due_date=_due_dates(book, loan, installment), money=money,
                          offsets=offsets)
 
 
-def _due_dates(book: Book, offsets: npt.NDArray[np.int64],
-               total: int) -> npt.NDArray[np.datetime64]:
-    """Each row's due date as ``datetime64[D]``; loans sharing a date sequence (the
-    same start, frequency and term) are filled at once."""
-    out = np.empty(total, dtype="datetime64[D]")
-    shared: dict[int, tuple[tuple[date, ...], list[int]]] = {}
+def _due_dates(book: Book, loan: npt.NDArray[np.intp],
+               installment: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
+    """Each row's due date as ``datetime64[D]``, from a table of the book's distinct
+    date sequences (the same start, frequency and term share one)."""
+    seen: dict[int, int] = {}
+    sequences: list[tuple[date, ...]] = []
+    code = np.empty(len(book), dtype=np.intp)
     for k, dates in enumerate(book.due_dates):  # the book shares one tuple per sequence
-        shared.setdefault(id(dates), (dates, []))[1].append(k)
-    for dates, members in shared.values():
-        days = np.asarray(dates, dtype="datetime64[D]")
-        dest = offsets[np.asarray(members, dtype=np.intp)][:, None] + np.arange(len(dates))
-        out[dest.reshape(-1)] = np.tile(days, len(members))
-    return out
+        c = seen.get(id(dates))
+        if c is None:
+            c = seen[id(dates)] = len(sequences)
+            sequences.append(dates)
+        code[k] = c
+    width = max((len(d) for d in sequences), default=0)
+    table = np.zeros((len(sequences), width), dtype="datetime64[D]")
+    for c, dates in enumerate(sequences):
+        table[c, :len(dates)] = np.asarray(dates, dtype="datetime64[D]")
+    return table[code[loan], installment - 1]
