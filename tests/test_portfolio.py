@@ -112,21 +112,30 @@ def test_every_loan_equals_its_single_plan(rows: list[dict[str, Any]]) -> None:
         assert mine.installment.tolist() == list(range(1, len(s.payment) + 1))
 
 
-@settings(max_examples=15)
-@given(st.lists(loan_rows(), min_size=1, max_size=4).map(
+@settings(max_examples=40)
+@given(st.lists(loan_rows(), min_size=1, max_size=8).map(
     lambda rows: [dict(r, loan_id=k) for k, r in enumerate(rows)]))
 def test_rates_equal_single_loan_functions(rows: list[dict[str, Any]]) -> None:
+    """The book's rates (solved all at once) equal each loan's single-loan rates."""
     portfolio = Portfolio.from_frame(_frame(rows), errors="collect")
-    rates = portfolio.rates(which=("cn_irr", "reg_z_apr", "eu_aprc"), exact=True)
+    rates = portfolio.rates(which=("cn_irr", "cn_irr_compound", "reg_z_apr", "eu_aprc"),
+                            exact=True)
+    floats = portfolio.rates(which=("reg_z_apr",))
     for index, row_number in enumerate(portfolio.rows.tolist()):
         s = expected_plan(rows[row_number]).schedule()
         for column, solve in (("cn_irr", lambda s: cn_annualized_rate(s).nominal),
+                              ("cn_irr_compound", lambda s: cn_annualized_rate(s).compound),
                               ("reg_z_apr", reg_z_apr), ("eu_aprc", eu_aprc)):
             try:
                 want: Decimal | None = solve(s)
             except (InvalidArgumentError, ArithmeticError):
                 want = None
             assert rates[column][index] == want
+        apr = rates["reg_z_apr"][index]
+        if apr is None:
+            assert np.isnan(floats.reg_z_apr[index])
+        else:
+            assert floats.reg_z_apr[index] == float(apr)
 
 
 BOOK = pd.DataFrame({
@@ -344,3 +353,22 @@ def test_scenario_extends_every_qualifying_loan() -> None:
     assert over.totals["loans"] == 0
     with pytest.raises(InvalidArgumentError, match=r"^changes:"):
         portfolio.scenario([], as_of="2026-04-20", discount_rate="0.05")
+
+
+def test_rates_of_loans_outside_the_book_solve() -> None:
+    """A loan with zero payments (0.03 in four parts) takes the loan-by-loan path; an
+    interest-free loan has a rate of exactly zero; both as the single functions say."""
+    book = pd.DataFrame({"loan_id": ["tiny", "free", "usual"],
+                         "amount": ["0.03", "400.00", "1000.00"],
+                         "kind": ["pay_in_4", "pay_in_4", "annuity"],
+                         "annual_rate": [None, None, "12%"], "installments": [4, 4, 12],
+                         "start": ["2026-03-01"] * 3})
+    portfolio = Portfolio.from_frame(book)
+    assert portfolio.schedule(0).payment == (0, 0, 0, 3)
+    rates = portfolio.rates(which=("cn_irr", "reg_z_apr", "eu_aprc"), exact=True)
+    for k in range(3):
+        s = portfolio.plan(k).schedule()
+        assert rates.reg_z_apr[k] == reg_z_apr(s)
+        assert rates.eu_aprc[k] == eu_aprc(s)
+        assert rates.cn_irr[k] == cn_annualized_rate(s).nominal
+    assert rates.reg_z_apr[1] == 0 and str(rates.reg_z_apr[1]) == "0E-12"

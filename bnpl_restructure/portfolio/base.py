@@ -16,7 +16,7 @@ from ..schedule import Schedule
 from ..servicing import LoanState, ServicingTerms
 from .book import Book, load_book
 from .frames import check_options, convert_money, to_frame
-from .rates import RATES, loan_rates
+from .rates import RATES, Flows, loan_rates
 from .schedules import MONEY_COLUMNS, LongSchedules, long_schedules
 from .states import (
     SCENARIO_MONEY,
@@ -134,7 +134,8 @@ class Portfolio:
         return len(self._book)
 
     def __repr__(self) -> str:
-        plans = sum(isinstance(t, Plan) for t in self._book.terms)
+        book = self._book
+        plans = sum(isinstance(book.term_table[c], Plan) for c in set(book.term_code.tolist()))
         return (f"<Portfolio of {len(self)} loans ({len(self) - plans} by the batch kernel, "
                 f"{plans} by plan), {len(self.report)} rows refused>")
 
@@ -165,14 +166,15 @@ class Portfolio:
     def schedule(self, index: int) -> Schedule:
         """The schedule of the loan at ``index``, equal to ``plan(index).schedule()``."""
         book, long = self._book, self._schedules_long()
-        term = book.terms[index]
+        term = book.term_table[book.term_code[index]]
         if isinstance(term, Plan):
             return term.schedule()
         rows = slice(int(long.offsets[index]), int(long.offsets[index + 1]))
         money = {name: tuple(int(v) for v in long.money[name][rows].tolist())
                  for name in MONEY_COLUMNS}
         return Schedule(currency=book.currency[index], start=book.start[index],
-                        principal=book.principal[index], due_dates=book.due_dates[index],
+                        principal=int(book.principal[index]),
+                        due_dates=book.due_table[book.due_code[index]],
                         payment=money["payment"], principal_paid=money["principal"],
                         interest=money["interest"], fee=money["fee"],
                         balance=money["balance"], frequency=term.frequency)
@@ -257,12 +259,10 @@ class Portfolio:
             "total_of_payments": convert_money(total("payment"), exponents, money),
             "total_interest": convert_money(total("interest"), exponents, money),
             "total_fees": convert_money(total("fee"), exponents, money),
-            "batch": np.array([not isinstance(t, Plan) for t in book.terms], dtype=bool),
+            "batch": np.array([not isinstance(t, Plan) for t in book.term_table],
+                              dtype=bool)[book.term_code],
         }
         return to_frame(columns, to)
-
-    def _all_schedules(self) -> list[Schedule]:
-        return [self.schedule(k) for k in range(len(self))]
 
     def rates(self, *, which: Sequence[str] = ("cn_irr", "reg_z_apr", "eu_aprc"),
               exact: bool = False, to: str = "pandas") -> Any:
@@ -278,8 +278,13 @@ class Portfolio:
         if unknown or not which:
             raise InvalidArgumentError("which", f"must name rates among {sorted(RATES)}",
                                        received=list(which))
-        columns: dict[str, Any] = {"loan_id": self._book.loan_id}
-        columns.update(loan_rates(self._all_schedules(), tuple(which), exact))
+        book, long = self._book, self._schedules_long()
+        flows = Flows(principal=book.principal, payments=long.money["payment"],
+                      offsets=long.offsets, exponent=self._exponents(), start=book.start,
+                      due_dates=book.due_dates,
+                      frequency=[t.frequency for t in book.terms], schedule=self.schedule)
+        columns: dict[str, Any] = {"loan_id": book.loan_id}
+        columns.update(loan_rates(flows, tuple(which), exact))
         return to_frame(columns, to)
 
     def _states(self, payments: Any, *, as_of: Any, terms: ServicingTerms | None,

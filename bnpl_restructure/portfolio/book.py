@@ -24,9 +24,11 @@ from .validation import (
     RowError,
     ValidationReport,
     build_plan,
+    factorize,
     first_error_by_row,
+    level_errors,
     money_minor,
-    parse_column,
+    parse_levels,
     plan_kwargs,
 )
 
@@ -64,27 +66,41 @@ class Book:
     rows: npt.NDArray[np.intp]
     kind: tuple[PlanKind, ...]
     currency: tuple[Currency, ...]
-    principal: tuple[int, ...]
+    principal: npt.NDArray[Any]
     installments: npt.NDArray[np.int64]
     start: tuple[date, ...]
-    due_dates: tuple[tuple[date, ...], ...]
-    terms: tuple[BatchTerms | Plan, ...]
+    term_code: npt.NDArray[np.intp]
+    term_table: tuple[Any, ...]
+    due_code: npt.NDArray[np.intp]
+    due_table: tuple[tuple[date, ...], ...]
     cells: Mapping[str, npt.NDArray[Any]]
     report: ValidationReport
 
     def __len__(self) -> int:
         return len(self.principal)
 
+    @property
+    def terms(self) -> list[BatchTerms | Plan]:
+        """Each loan's batch terms or plan (loans of equal terms share one object)."""
+        table = self.term_table
+        return [table[c] for c in self.term_code.tolist()]
+
+    @property
+    def due_dates(self) -> list[tuple[date, ...]]:
+        """Each loan's due dates (loans of one start, frequency and term share them)."""
+        table = self.due_table
+        return [table[c] for c in self.due_code.tolist()]
+
     def plan(self, index: int) -> Plan:
         """Loan ``index`` through the single-plan API (the same call the book makes)."""
-        term = self.terms[index]
+        term = self.term_table[self.term_code[index]]
         if isinstance(term, Plan):
             return term
         cells = {name: values[index] for name, values in self.cells.items()}
         cells.update(installments=int(self.installments[index]), start=self.start[index],
                      currency=self.currency[index])
         return build_plan(self.kind[index],
-                          self.currency[index].to_major(self.principal[index]), cells)
+                          self.currency[index].to_major(int(self.principal[index])), cells)
 
 
 def _installment_cells(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -144,9 +160,56 @@ def _error_column(exc: BnplError, cells: Mapping[str, Any]) -> str:
     return name if name in COLUMNS else "row"
 
 
+def _combine(codes: list[npt.NDArray[np.intp]], rows: int
+             ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The distinct combinations of several code columns: each row's combination index
+    and one representative row of each combination."""
+    if not codes:
+        return np.zeros(rows, dtype=np.intp), np.zeros(min(rows, 1), dtype=np.intp)
+    key = np.zeros(rows, dtype=np.int64)
+    size = 1
+    for column in codes:
+        levels = int(column.max()) + 1 if rows else 1
+        if size * levels >= 2**62:  # too many combinations for one int64 key
+            stacked = np.stack(codes, axis=1)
+            _, first, inverse = np.unique(stacked, axis=0, return_index=True,
+                                          return_inverse=True)
+            return inverse.reshape(-1).astype(np.intp), first.astype(np.intp)
+        key = key * levels + column
+        size *= levels
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return inverse.reshape(-1).astype(np.intp), first.astype(np.intp)
+
+
+def _minor_amounts(values: npt.NDArray[Any], currencies: list[Any], units: str
+                   ) -> tuple[npt.NDArray[Any], dict[int, str]]:
+    """Each principal in minor units (int64, or object ints beyond it), the bad rows'
+    reasons; an int64 column of minor units is checked at once."""
+    if units == "minor" and values.dtype == np.int64:
+        bad = np.flatnonzero(values < 1).tolist()
+        return values, {row: f"principal: must be positive (got {int(values[row])!r})"
+                        for row in bad}
+    minor, reasons = money_minor(values.astype(object), currencies, units=units,
+                                 argument="principal", allow_zero=False)
+    for row, value in enumerate(minor):
+        if value is None and row not in reasons:
+            reasons[row] = "amount: is required"
+    ints = [0 if v is None else v for v in minor]
+    out = np.asarray(ints, dtype=object)
+    if not ints or max(abs(min(ints)), abs(max(ints))) < 2**63:
+        out = out.astype(np.int64)
+    return out, reasons
+
+
 def load_book(frame: Any, *, columns: Mapping[str, str] | None, amount_units: str,
               errors: str, defaults: Mapping[str, Any] | None) -> Book:
-    """Read and validate a frame (see :meth:`Portfolio.from_frame`)."""
+    """Read and validate a frame (see :meth:`Portfolio.from_frame`).
+
+    Every column is factorized (its distinct values parsed once); the loans' terms are
+    worked out once per distinct combination of kind, currency and term cells, and the
+    due dates once per distinct start, frequency and term; only loans the batch kernel
+    does not cover are built one by one, as plans.
+    """
     if amount_units not in ("major", "minor"):
         raise InvalidArgumentError("amount_units", "must be 'major' or 'minor'",
                                    received=amount_units)
@@ -162,84 +225,104 @@ def load_book(frame: Any, *, columns: Mapping[str, str] | None, amount_units: st
         elif cols[name].dtype == object:
             cols[name] = cols[name].copy()
             cols[name][[v is None for v in cols[name].tolist()]] = value
-    kinds, bad_kind = parse_column(cols.get("kind", _full(n, "annuity")), PARSERS["kind"],
-                                   PlanKind.ANNUITY)
-    currencies, bad_currency = parse_column(cols.get("currency", _full(n, None)),
-                                            Currency.of, Currency.of("CNY"))
-    counts, bad_count = parse_column(_installment_cells(cols["installments"]),
-                                     PARSERS["installments"], None)
-    starts, bad_start = parse_column(cols["start"], PARSERS["start"], None)
-    amount = cols["amount"]
-    principals, bad_amount = money_minor(amount.astype(object), currencies,
-                                         units=amount_units, argument="principal",
-                                         allow_zero=False)
-    required = {name: {k: f"{name}: is required" for k, v in enumerate(values) if v is None}
-                for name, values in (("amount", principals), ("installments", counts),
-                                     ("start", starts))}
-    bad = first_error_by_row(("loan_id", {k: "loan_id: is required" for k, v in enumerate(
-        cols["loan_id"].tolist()) if v is None}), ("kind", bad_kind),
-        ("currency", bad_currency), ("amount", bad_amount), ("amount", required["amount"]),
-        ("installments", bad_count), ("installments", required["installments"]),
-        ("start", bad_start), ("start", required["start"]))
+    kind_codes, kind_levels = factorize(cols.get("kind", _full(n, "annuity")))
+    kind_parsed = parse_levels(kind_levels, PARSERS["kind"], PlanKind.ANNUITY)
+    currency_codes, currency_levels = factorize(cols.get("currency", _full(n, None)))
+    currency_parsed = parse_levels(currency_levels, Currency.of, Currency.of("CNY"))
+    count_codes, count_levels = factorize(_installment_cells(cols["installments"]))
+    count_parsed = parse_levels(count_levels, PARSERS["installments"], None)
+    start_codes, start_levels = factorize(cols["start"])
+    start_parsed = parse_levels(start_levels, PARSERS["start"], None)
+    currencies = [currency_parsed[c] for c in currency_codes.tolist()]
+    principal, bad_amount = _minor_amounts(
+        cols["amount"], [None if isinstance(c, Exception) else c for c in currencies],
+        amount_units)
+    ids = cols["loan_id"]
+    missing_id = {} if ids.dtype != object else {
+        row: "loan_id: is required" for row, v in enumerate(ids.tolist()) if v is None}
+    bad = first_error_by_row(
+        ("loan_id", missing_id), ("kind", level_errors(kind_codes, kind_parsed)),
+        ("currency", level_errors(currency_codes, currency_parsed)),
+        ("amount", bad_amount),
+        ("installments", level_errors(count_codes, count_parsed, "installments")),
+        ("start", level_errors(start_codes, start_parsed, "start")))
+    good = np.setdiff1d(np.arange(n, dtype=np.intp), np.fromiter(bad, np.intp, len(bad)))
     term_cells = {name: cols[name] for name in TERM_COLUMNS if name in cols}
+    term_codes = {name: factorize(values[good]) for name, values in term_cells.items()}
+    combo, first = _combine([kind_codes[good], currency_codes[good],
+                             *(codes for codes, _ in term_codes.values())], len(good))
+    distinct: list[BatchTerms | BnplError | None] = []
+    for row in good[first].tolist():
+        cells = {name: values[row] for name, values in term_cells.items()}
+        try:
+            distinct.append(_batch_terms(kind_parsed[kind_codes[row]], currencies[row],
+                                         cells))
+        except BnplError as exc:
+            distinct.append(exc)
+    term_code = np.full(n, -1, dtype=np.intp)
+    due_code = np.full(n, -1, dtype=np.intp)
+    term_table: list[Any] = list(distinct)
+    due_table: list[Any] = []
+    # due dates once per (start, frequency, installments) among the batch loans
+    is_batch = np.array([isinstance(t, BatchTerms) for t in distinct], dtype=bool)
+    batch_rows = np.flatnonzero(is_batch[combo]) if len(good) else np.zeros(0, np.intp)
+    if batch_rows.size:
+        at = good[batch_rows]
+        term_of = combo[batch_rows]
+        frequencies: dict[Frequency, int] = {}
+        frequency_of = np.array([frequencies.setdefault(t.frequency, len(frequencies))
+                                 if isinstance(t, BatchTerms) else -1 for t in distinct],
+                                dtype=np.intp)
+        dated, first_dated = _combine([start_codes[at], frequency_of[term_of],
+                                       count_codes[at]], len(at))
+        for row, term in zip(at[first_dated].tolist(), term_of[first_dated].tolist(),
+                             strict=True):
+            batch = distinct[term]
+            assert isinstance(batch, BatchTerms)
+            due_table.append(_due_dates(start_parsed[start_codes[row]], batch.frequency,
+                                        count_parsed[count_codes[row]]))
+        term_code[at] = term_of
+        due_code[at] = dated
+        failed = [k for k, d in enumerate(due_table) if isinstance(d, BnplError)]
+        for row in at[np.isin(dated, failed)].tolist() if failed else []:
+            bad[row] = RowError(row, "start", str(due_table[due_code[row]]))
     cell_lists = {name: values.tolist() for name, values in term_cells.items()}
-    cache: dict[tuple[Any, ...], Any] = {}
-    dates: dict[tuple[date, Frequency, int], Any] = {}
-    keep: list[int] = []
-    terms: list[BatchTerms | Plan] = []
-    due: list[tuple[date, ...]] = []
-    for row in range(n):
-        if row in bad:
-            continue
-        kind, currency = kinds[row], currencies[row]
+    for k in np.flatnonzero(~is_batch[combo]).tolist() if len(good) else []:
+        found = distinct[combo[k]]
+        row = int(good[k])
         cells = {name: values[row] for name, values in cell_lists.items()}
         try:
-            key = (kind, currency, *((type(v), v) for v in cells.values()))
-            hit = cache.get(key, cache)
-        except TypeError:
-            key, hit = None, cache
-        if hit is cache:
-            try:
-                hit = _batch_terms(kind, currency, cells)
-            except BnplError as exc:
-                hit = exc
-            if key is not None:
-                cache[key] = hit
-        try:
-            if isinstance(hit, BnplError):
-                raise hit
-            if hit is None:
-                full = dict(cells, installments=counts[row], start=starts[row],
-                            currency=currency)
-                plan = build_plan(kind, currency.to_major(principals[row]), full)
-                terms.append(plan)
-                due.append(plan.due_dates)
-            else:
-                when = (starts[row], hit.frequency, counts[row])
-                dated = dates.get(when)
-                if dated is None:
-                    dated = dates[when] = _due_dates(*when)
-                if isinstance(dated, BnplError):
-                    raise dated
-                terms.append(hit)
-                due.append(dated)
+            if isinstance(found, BnplError):
+                raise found
+            currency = currencies[row]
+            full = dict(cells, installments=count_parsed[count_codes[row]],
+                        start=start_parsed[start_codes[row]], currency=currency)
+            plan = build_plan(kind_parsed[kind_codes[row]],
+                              currency.to_major(int(principal[row])), full)
         except BnplError as exc:
             bad[row] = RowError(row, _error_column(exc, cells), str(exc))
             continue
-        keep.append(row)
+        term_code[row] = len(term_table)
+        term_table.append(plan)
+        due_code[row] = len(due_table)
+        due_table.append(plan.due_dates)
     report = ValidationReport(tuple(bad[k] for k in sorted(bad)))
     if errors == "raise" and report:
-        first = report.errors[0]
-        raise InvalidArgumentError(first.column, f"row {first.row}: {first.reason} "
-                                   "(errors='collect' reports every bad row and computes "
-                                   "the rest)")
-    index = np.asarray(keep, dtype=np.intp)
-    return Book(loan_id=cols["loan_id"][index], rows=index,
-                kind=tuple(kinds[k] for k in keep), currency=tuple(currencies[k] for k in keep),
-                principal=tuple(principals[k] for k in keep),  # type: ignore[misc]
-                installments=np.asarray([counts[k] for k in keep], dtype=np.int64),
-                start=tuple(starts[k] for k in keep), due_dates=tuple(due), terms=tuple(terms),
-                cells={name: values[index] for name, values in term_cells.items()},
+        first_bad = report.errors[0]
+        raise InvalidArgumentError(first_bad.column, f"row {first_bad.row}: "
+                                   f"{first_bad.reason} (errors='collect' reports every "
+                                   "bad row and computes the rest)")
+    keep = np.setdiff1d(good, np.fromiter(bad, np.intp, len(bad)))
+    rows = keep.tolist()
+    return Book(loan_id=ids[keep], rows=keep,
+                kind=tuple(kind_parsed[c] for c in kind_codes[keep].tolist()),
+                currency=tuple(currencies[k] for k in rows), principal=principal[keep],
+                installments=np.asarray([count_parsed[c] for c in count_codes[keep].tolist()],
+                                        dtype=np.int64),
+                start=tuple(start_parsed[c] for c in start_codes[keep].tolist()),
+                term_code=term_code[keep], term_table=tuple(term_table),
+                due_code=due_code[keep], due_table=tuple(due_table),
+                cells={name: values[keep] for name, values in term_cells.items()},
                 report=report)
 
 

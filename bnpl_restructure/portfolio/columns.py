@@ -66,6 +66,12 @@ def _clean(values: list[Any]) -> npt.NDArray[Any]:
     """An object array of the values, ``None`` for a missing value; datetimes at midnight
     become dates (a frame's date column is often datetime64)."""
     out = np.empty(len(values), dtype=object)
+    kinds = set(map(type, values))
+    if kinds <= {str, int, date}:  # nothing to convert: only blank texts are missing
+        out[:] = values
+        if str in kinds:
+            out[[k for k, v in enumerate(values) if type(v) is str and not v.strip()]] = None
+        return out
     for k, value in enumerate(values):
         if _is_missing(value):
             out[k] = None

@@ -70,21 +70,6 @@ def _run_rates(kind: PlanKind, rounding: RoundingPolicy, principal: npt.NDArray[
                                  residual=rounding.residual)
 
 
-def term_codes(book: Book) -> tuple[npt.NDArray[np.intp], list[BatchTerms | Plan]]:
-    """Each loan's index into the distinct term objects (loans of a book share one
-    :class:`BatchTerms` object per distinct terms; a plan is its own)."""
-    seen: dict[int, int] = {}
-    distinct: list[BatchTerms | Plan] = []
-    codes = np.empty(len(book), dtype=np.intp)
-    for k, term in enumerate(book.terms):
-        code = seen.get(id(term))
-        if code is None:
-            code = seen[id(term)] = len(distinct)
-            distinct.append(term)
-        codes[k] = code
-    return codes, distinct
-
-
 def long_schedules(book: Book) -> LongSchedules:
     """Every loan's rows (see :class:`LongSchedules`), exact, in minor units."""
     counts = book.installments
@@ -103,8 +88,8 @@ def long_schedules(book: Book) -> LongSchedules:
             money[name] = column = column.astype(object)
         column[dest] = values
 
-    codes, distinct = term_codes(book)
-    principal = _int_column(list(book.principal))
+    codes, distinct = book.term_code, book.term_table
+    principal = book.principal
     by_kind: dict[tuple[PlanKind, RoundingPolicy], list[int]] = {}
     for code, term in enumerate(distinct):
         if isinstance(term, BatchTerms):
@@ -113,22 +98,28 @@ def long_schedules(book: Book) -> LongSchedules:
                                            if isinstance(t, Plan)])).tolist()
     for (kind, rounding), members in by_kind.items():
         index = np.flatnonzero(np.isin(codes, members))
-        rates = {c: distinct[c].rate for c in members}  # type: ignore[union-attr]
-        table = {c: k for k, c in enumerate(members)}
-        local = np.array([table.get(c, 0) for c in range(len(distinct))],
-                         dtype=np.intp)[codes[index]]
+        rates = {c: distinct[c].rate for c in members}
+        lookup = np.zeros(len(distinct), dtype=np.intp)
+        lookup[members] = np.arange(len(members))
+        local = lookup[codes[index]]
         numerators = _int_column([rates[c].numerator for c in members])[local]
         denominators = _int_column([rates[c].denominator for c in members])[local]
         count = counts[index]
         result = _run_rates(kind, rounding, principal[index], numerators, denominators, count)
         periods = result.payment.shape[0]
         mask = np.arange(periods)[None, :] < count[:, None]
-        dest = np.flatnonzero(np.isin(loan, index)) if len(index) < loans \
-            else np.arange(total)
+        full = bool(mask.all())  # every loan as long as the longest: no padding to drop
+        whole = len(index) == loans
+        dest = np.flatnonzero(np.isin(loan, index)) if not whole else index
         for name in MONEY_COLUMNS:
-            place(name, dest, getattr(result, _KERNEL[name]).T[mask])
+            column = getattr(result, _KERNEL[name]).T
+            values = column.ravel() if full else column[mask]
+            if whole:  # one kernel call for the whole book: its rows in book order
+                money[name] = values
+            else:
+                place(name, dest, values)
     for k in plans:
-        schedule = book.terms[k].schedule()  # type: ignore[union-attr]
+        schedule = book.term_table[codes[k]].schedule()
         dest = np.arange(offsets[k], offsets[k + 1])
         for name in MONEY_COLUMNS:
             place(name, dest, _int_column(list(getattr(schedule, _SCHEDULE[name]))))
@@ -141,17 +132,12 @@ def _due_dates(book: Book, loan: npt.NDArray[np.intp],
                installment: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
     """Each row's due date as ``datetime64[D]``, from a table of the book's distinct
     date sequences (the same start, frequency and term share one)."""
-    seen: dict[int, int] = {}
-    sequences: list[tuple[date, ...]] = []
-    code = np.empty(len(book), dtype=np.intp)
-    for k, dates in enumerate(book.due_dates):  # the book shares one tuple per sequence
-        c = seen.get(id(dates))
-        if c is None:
-            c = seen[id(dates)] = len(sequences)
-            sequences.append(dates)
-        code[k] = c
+    sequences = book.due_table
     width = max((len(d) for d in sequences), default=0)
     table = np.zeros((len(sequences), width), dtype="datetime64[D]")
-    for c, dates in enumerate(sequences):
-        table[c, :len(dates)] = np.asarray(dates, dtype="datetime64[D]")
-    return table[code[loan], installment - 1]
+    epoch = date(1970, 1, 1).toordinal()
+    for c, dates in enumerate(sequences):  # day numbers: faster than converting dates
+        if isinstance(dates, tuple):
+            table[c, :len(dates)] = np.array([d.toordinal() - epoch for d in dates],
+                                             dtype=np.int64).view("datetime64[D]")
+    return table[book.due_code[loan], installment - 1]

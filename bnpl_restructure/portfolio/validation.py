@@ -138,38 +138,59 @@ def split_rate(value: Any) -> tuple[str, Any, Frequency | None]:
     return "annual_rate", value, None
 
 
-def _key(value: Any) -> tuple[type, Any]:
-    return type(value), value
+def factorize(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], list[Any]]:
+    """Each cell's index into the column's distinct values (``1`` and ``1.0`` and
+    ``True`` are distinct: a value is its type and its value), and those values."""
+    if values.dtype != object:
+        unique, inverse = np.unique(values, return_inverse=True)
+        return inverse.reshape(-1).astype(np.intp), unique.tolist()
+    cells = values.tolist()
+    kinds = set(map(type, cells))
+    if len(kinds) == 1 and kinds <= {str, int, date, type(None)}:  # one hashable type
+        seen: dict[Any, int] = {}
+        found = [seen.setdefault(cell, len(seen)) for cell in cells]
+        return np.asarray(found, dtype=np.intp), list(seen)
+    table: dict[Any, int] = {}
+    levels: list[Any] = []
+    codes = np.empty(len(values), dtype=np.intp)
+    for row, cell in enumerate(cells):
+        try:
+            key: Any = (type(cell), cell)
+            code = table.get(key)
+        except TypeError:  # unhashable: a level of its own
+            key, code = ("unhashable", row), None
+        if code is None:
+            code = table[key] = len(levels)
+            levels.append(cell)
+        codes[row] = code
+    return codes, levels
 
 
-def parse_column(values: npt.NDArray[Any], parse: Callable[[Any], Any],
-                 default: Any) -> tuple[list[Any], dict[int, str]]:
-    """Each cell parsed (``default`` where missing: ``None`` stays ``None``), distinct
-    values parsed once; and the reason of each bad row."""
-    out: list[Any] = [None] * len(values)
-    bad: dict[int, str] = {}
-    cache: dict[tuple[type, Any], Any] = {}
-    for row, cell in enumerate(values.tolist()):
+def parse_levels(levels: list[Any], parse: Callable[[Any], Any], default: Any) -> list[Any]:
+    """Each distinct value parsed (``default`` for a missing one), or its error."""
+    out: list[Any] = []
+    for cell in levels:
         if cell is None:
-            out[row] = default
+            out.append(default)
             continue
         try:
-            key = _key(cell)
-            hit = cache.get(key, cache)
-        except TypeError:  # unhashable
-            key, hit = None, cache
-        if hit is cache:
-            try:
-                hit = parse(cell)
-            except (BnplError, ValueError, TypeError) as exc:
-                hit = exc
-            if key is not None:
-                cache[key] = hit
-        if isinstance(hit, Exception):
-            bad[row] = str(hit)
-        else:
-            out[row] = hit
-    return out, bad
+            out.append(parse(cell))
+        except (BnplError, ValueError, TypeError) as exc:
+            out.append(exc)
+    return out
+
+
+def level_errors(codes: npt.NDArray[np.intp], parsed: list[Any],
+                 required: str | None = None) -> dict[int, str]:
+    """The reason of each row whose value did not parse (or, with ``required`` naming
+    the column, is missing)."""
+    failed = [k for k, v in enumerate(parsed) if isinstance(v, Exception)
+              or (required is not None and v is None)]
+    if not failed:
+        return {}
+    rows = np.flatnonzero(np.isin(codes, failed)).tolist()
+    return {row: (f"{required}: is required" if parsed[codes[row]] is None
+                  else str(parsed[codes[row]])) for row in rows}
 
 
 def money_minor(values: npt.NDArray[Any], currencies: list[Any], *, units: str,
