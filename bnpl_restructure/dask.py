@@ -7,7 +7,7 @@ returns a lazy dask DataFrame: every partition becomes a Portfolio and gives its
 (``map_partitions`` with a fixed ``meta``), so the figures are exactly the in-process
 ones, wherever the partitions run (threads, processes, a ``distributed`` cluster). A
 loan never spans two partitions; each partition runs the batch kernel on its own loans,
-so a partition of ~100,000 loans × 36 installments needs about 0.5 GiB (the chunked path
+so a partition of 100,000 loans × 36 installments needs about 0.6 GiB (the chunked path
 for books larger than memory).
 
 Needs the ``dask`` extra (``pip install bnpl_restructure[dask]``).

@@ -372,3 +372,36 @@ def test_rates_of_loans_outside_the_book_solve() -> None:
         assert rates.eu_aprc[k] == eu_aprc(s)
         assert rates.cn_irr[k] == cn_annualized_rate(s).nominal
     assert rates.reg_z_apr[1] == 0 and str(rates.reg_z_apr[1]) == "0E-12"
+
+
+def test_books_larger_than_one_kernel_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Books split into several kernel calls (chunks of loans, some interleaved with
+    loans of another kind or computed by plan) give the same rows."""
+    from bnpl_restructure.portfolio import schedules
+
+    rows = [{"loan_id": k, "amount": f"{1000 + 37 * k}.{k % 100:02d}",
+             "kind": ("annuity", "equal_principal", "annuity", "interest_only")[k % 4],
+             "annual_rate": f"{(k % 7) * 3}%", "installments": 1 + k % 13,
+             "start": f"2026-01-{1 + k % 28:02d}"} for k in range(40)]
+    want = Portfolio.from_frame(pd.DataFrame(rows)).schedules()
+    monkeypatch.setattr(schedules, "CHUNK", 3)
+    got = Portfolio.from_frame(pd.DataFrame(rows)).schedules()
+    pd.testing.assert_frame_equal(got, want)
+    for k in (0, 1, 3, 39):
+        mine = got[got.loan_id == k]
+        assert mine.payment.tolist() == list(expected_plan(
+            {**rows[k], "loan_id": None}).schedule().payment)
+
+
+def test_frames_are_the_callers() -> None:
+    """Writing into a returned frame changes neither the portfolio nor later frames."""
+    portfolio = Portfolio.from_frame(BOOK)
+    first = portfolio.schedules()
+    first.loc[0, "payment"] = -1
+    first["interest"] *= 2
+    assert portfolio.schedules().payment[0] == 10662
+    assert portfolio.schedules().interest[0] == 1200
+    wide = portfolio.schedules(layout="wide")
+    wide.loc[0, "1"] = 0
+    assert portfolio.schedules(layout="wide").loc[0, "1"] == 10662
+    assert portfolio.loans().first_payment[0] == 10662

@@ -214,12 +214,18 @@ class Portfolio:
         exponents = self._exponents()
         if layout == "long":
             row_exponent = exponents[long.loan]
+            cached = {id(long.installment), id(long.due_date),
+                      *(id(v) for v in long.money.values())}
             columns: dict[str, Any] = {"loan_id": self._book.loan_id[long.loan],
                                        "installment": long.installment,
                                        "due_date": long.due_date}
             for name in MONEY_COLUMNS:
                 columns[name] = convert_money(long.money[name], row_exponent, money)
-            return to_frame(columns, to)
+            if to == "pandas":  # pandas writes into its arrays: it gets its own copies
+                columns = {k: v.copy() if id(v) in cached else v for k, v in columns.items()}
+            # the rows are computed once and kept read-only; polars and Arrow frames
+            # (immutable) share them, pandas takes its copies without a second one
+            return to_frame(columns, to, owned=True)
         width = int(self._book.installments.max()) if len(self) else 0
         matrix = np.zeros((len(self), width), dtype=long.money[values].dtype)
         matrix[long.loan, long.installment - 1] = long.money[values]

@@ -59,12 +59,16 @@ def convert_money(minor: npt.NDArray[Any], exponent: npt.NDArray[np.int64] | int
     return out
 
 
-def to_frame(columns: Mapping[str, npt.NDArray[Any] | Sequence[Any]], to: str) -> Any:
-    """The columns as a pandas or polars DataFrame or a pyarrow Table."""
+def to_frame(columns: Mapping[str, npt.NDArray[Any] | Sequence[Any]], to: str, *,
+             owned: bool = False) -> Any:
+    """The columns as a pandas or polars DataFrame or a pyarrow Table; ``owned``: the
+    arrays are the frame's own (no one else holds them), pandas takes them as they are."""
     if to == "pandas":
         import pandas as pd
 
-        return pd.DataFrame(dict(columns))
+        # owned columns are not copied into 2-D blocks, which costs seconds and doubles
+        # the memory of a million-loan schedule
+        return pd.DataFrame(dict(columns), copy=not owned)
     plain = {k: v.tolist() if isinstance(v, np.ndarray) and v.dtype == object else v
              for k, v in columns.items()}
     if to == "polars":

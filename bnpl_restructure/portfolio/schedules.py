@@ -29,6 +29,9 @@ __all__ = ["MONEY_COLUMNS", "LongSchedules", "long_schedules"]
 MONEY_COLUMNS = ("payment", "principal", "interest", "fee", "balance")
 _KERNEL = {"payment": "payment", "principal": "principal", "interest": "interest",
            "fee": "fee", "balance": "balance"}
+#: Loans per kernel call: the kernel's arrays stay small (a few MiB a period column),
+#: whatever the size of the book.
+CHUNK = 1 << 16
 _SCHEDULE = {"payment": "payment", "principal": "principal_paid", "interest": "interest",
              "fee": "fee", "balance": "balance"}
 
@@ -82,7 +85,7 @@ def long_schedules(book: Book) -> LongSchedules:
     money: dict[str, npt.NDArray[Any]] = {
         name: np.zeros(total, dtype=np.int64) for name in MONEY_COLUMNS}
 
-    def place(name: str, dest: npt.NDArray[Any], values: npt.NDArray[Any]) -> None:
+    def place(name: str, dest: Any, values: npt.NDArray[Any]) -> None:
         column = money[name]
         if values.dtype == object and column.dtype != object:
             money[name] = column = column.astype(object)
@@ -104,32 +107,38 @@ def long_schedules(book: Book) -> LongSchedules:
         local = lookup[codes[index]]
         numerators = _int_column([rates[c].numerator for c in members])[local]
         denominators = _int_column([rates[c].denominator for c in members])[local]
-        count = counts[index]
-        result = _run_rates(kind, rounding, principal[index], numerators, denominators, count)
-        periods = result.payment.shape[0]
-        mask = np.arange(periods)[None, :] < count[:, None]
-        full = bool(mask.all())  # every loan as long as the longest: no padding to drop
-        whole = len(index) == loans
-        dest = np.flatnonzero(np.isin(loan, index)) if not whole else index
-        for name in MONEY_COLUMNS:
-            column = getattr(result, _KERNEL[name]).T
-            values = column.ravel() if full else column[mask]
-            if whole:  # one kernel call for the whole book: its rows in book order
-                money[name] = values
+        for begin in range(0, len(index), CHUNK):  # bounded kernel arrays, cache-sized
+            part = slice(begin, begin + CHUNK)
+            chunk = index[part]
+            count = counts[chunk]
+            result = _run_rates(kind, rounding, principal[chunk], numerators[part],
+                                denominators[part], count)
+            periods = result.payment.shape[0]
+            mask = np.arange(periods)[None, :] < count[:, None]
+            full = bool(mask.all())  # every loan as long as the longest: no padding
+            first, last = int(chunk[0]), int(chunk[-1])
+            if last - first + 1 == len(chunk):  # consecutive loans: consecutive rows
+                dest: Any = slice(int(offsets[first]), int(offsets[last + 1]))
             else:
-                place(name, dest, values)
+                dest = np.repeat(offsets[chunk], count) + (
+                    np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count))
+            for name in MONEY_COLUMNS:
+                column = getattr(result, _KERNEL[name]).T
+                place(name, dest, column.ravel() if full else column[mask])
     for k in plans:
         schedule = book.term_table[codes[k]].schedule()
         dest = np.arange(offsets[k], offsets[k + 1])
         for name in MONEY_COLUMNS:
             place(name, dest, _int_column(list(getattr(schedule, _SCHEDULE[name]))))
+    due_date = _due_dates(book)
+    for array in (loan, installment, due_date, *money.values()):
+        array.flags.writeable = False  # computed once, shared by the frames made of them
     return LongSchedules(loan=loan, installment=installment,
-                         due_date=_due_dates(book, loan, installment), money=money,
+                         due_date=due_date, money=money,
                          offsets=offsets)
 
 
-def _due_dates(book: Book, loan: npt.NDArray[np.intp],
-               installment: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
+def _due_dates(book: Book) -> npt.NDArray[np.datetime64]:
     """Each row's due date as ``datetime64[D]``, from a table of the book's distinct
     date sequences (the same start, frequency and term share one)."""
     sequences = book.due_table
@@ -140,4 +149,8 @@ def _due_dates(book: Book, loan: npt.NDArray[np.intp],
         if isinstance(dates, tuple):
             table[c, :len(dates)] = np.array([d.toordinal() - epoch for d in dates],
                                              dtype=np.int64).view("datetime64[D]")
-    return table[book.due_code[loan], installment - 1]
+    per_loan = table[book.due_code]  # (loans, width): whole rows, a fast gather
+    counts = book.installments
+    if not len(counts) or bool((counts == width).all()):
+        return per_loan.ravel()
+    return per_loan[np.arange(width)[None, :] < counts[:, None]]
