@@ -405,3 +405,14 @@ def test_frames_are_the_callers() -> None:
     wide.loc[0, "1"] = 0
     assert portfolio.schedules(layout="wide").loc[0, "1"] == 10662
     assert portfolio.loans().first_payment[0] == 10662
+
+
+def test_loan_ids_must_be_unique() -> None:
+    book = BOOK.assign(loan_id=["A", "B", "A", None])
+    portfolio = Portfolio.from_frame(book, errors="collect")
+    assert portfolio.loan_ids == ["A", "B"]
+    assert [(e.row, e.column, e.reason) for e in portfolio.report.errors] == [
+        (2, "loan_id", "loan_id: must be unique; 'A' is also row 0"),
+        (3, "loan_id", "loan_id: is required")]
+    with pytest.raises(InvalidArgumentError, match=r"^loan_id: row 2: loan_id: must be"):
+        Portfolio.from_frame(book)

@@ -318,7 +318,9 @@ class Portfolio:
         payments
             A frame with ``loan_id``, ``date`` and ``amount`` (major units, or minor
             with ``amount_units="minor"``), one row per payment received; rename with
-            ``payment_columns``. ``None``: nothing paid.
+            ``payment_columns``. ``None``: nothing paid. Payments are matched to loans
+            by ``loan_id`` (unique in a book); those of ids not in the book are not
+            used.
         as_of
             The day of the positions.
         terms

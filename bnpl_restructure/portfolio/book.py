@@ -240,6 +240,17 @@ def load_book(frame: Any, *, columns: Mapping[str, str] | None, amount_units: st
     ids = cols["loan_id"]
     missing_id = {} if ids.dtype != object else {
         row: "loan_id: is required" for row, v in enumerate(ids.tolist()) if v is None}
+    id_codes, _ = factorize(ids)
+    order = np.argsort(id_codes, kind="stable")
+    repeated = order[1:][id_codes[order][1:] == id_codes[order][:-1]]
+    if repeated.size:  # payments and outputs are matched by id: one loan per id
+        first_of: dict[int, int] = {}
+        for row in order.tolist():
+            first_of.setdefault(int(id_codes[row]), row)
+        for row in np.sort(repeated).tolist():
+            if row not in missing_id:
+                missing_id[row] = (f"loan_id: must be unique; {ids[row]!r} is also row "
+                                   f"{first_of[int(id_codes[row])]}")
     bad = first_error_by_row(
         ("loan_id", missing_id), ("kind", level_errors(kind_codes, kind_parsed)),
         ("currency", level_errors(currency_codes, currency_parsed)),

@@ -25,7 +25,7 @@ __all__ = ["COLUMNS", "REQUIRED", "read_frame"]
 #: The columns a loan book may have, each with what it holds (the single-plan
 #: constructor's argument of the same name reads it, see ``Plan.annuity``).
 COLUMNS: dict[str, str] = {
-    "loan_id": "the loan's identifier (any value; carried to every output)",
+    "loan_id": "the loan's identifier (unique in the book; carried to every output)",
     "amount": "the amount financed: major units (text, Decimal, int) or int minor units",
     "installments": "number of installments (an int or its digits as text)",
     "start": "advance (purchase) date: a date, an ISO 'YYYY-MM-DD' text or a datetime64",
