@@ -126,16 +126,21 @@ def check(loans: int = 2_000, periods: int = 36) -> None:
     assert np.abs(result.payment[0] - pmt).max() <= 0.5 + 1e-6
 
 
-def child(variant: str, loans: int, periods: int, repeat: int) -> None:
-    func = make(variant, loans, periods)
+def child(variant: str, loans: int, periods: int, repeat: int,
+          build: Callable[[str, int, int], Callable[[], Any] | None] | None = None) -> None:
+    """Time one variant (``build`` makes it; default this script's :func:`make`) and
+    print its times and peak RSS as JSON (no times when ``build`` gives ``None``)."""
+    func = (build or make)(variant, loans, periods)
     before = peak_rss_mib()
-    times = measure(func, repeat)
+    times = measure(func, repeat) if func is not None else []
     print(json.dumps({"variant": variant, "times_ms": times, "rss_inputs_mib": before,
                       "peak_rss_mib": peak_rss_mib()}))
 
 
-def isolated(variant: str, loans: int, periods: int, repeat: int) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, __file__, "--child", variant, "--loans", str(loans),
+def isolated(variant: str, loans: int, periods: int, repeat: int,
+             script: str = __file__) -> dict[str, Any]:
+    """Run ``script --child variant`` in a fresh interpreter and read its JSON line."""
+    out = subprocess.run([sys.executable, script, "--child", variant, "--loans", str(loans),
                           "--periods", str(periods), "--repeat", str(repeat)],
                          check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -154,16 +159,22 @@ def profile(loans: int, periods: int, top: int = 20) -> str:
     return out.getvalue()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
+def arguments(doc: str | None, repeat: int) -> argparse.ArgumentParser:
+    """The options the portfolio benchmarks share (loans, periods, repeat, isolate)."""
+    parser = argparse.ArgumentParser(description=doc,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--loans", type=int, default=100_000)
     parser.add_argument("--periods", type=int, default=36)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=repeat)
     parser.add_argument("--isolate", action="store_true",
                         help="one subprocess per variant, with its peak RSS")
-    parser.add_argument("--profile", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    return parser
+
+
+def main() -> None:
+    parser = arguments(__doc__, repeat=7)
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.loans, args.periods, args.repeat)

@@ -21,6 +21,7 @@ from .early_settlement import UkEarlySettlement, uk_2004_settlement
 from .errors import BnplError, InvalidArgumentError, InvalidDocumentError
 from .money import Currency
 from .plans import LastInstallment, OddDays, PaymentBasis, Plan, PlanKind, PlannedRow
+from .portfolio import Portfolio
 from .precomputed import EarningMethod, PrecomputedLoan
 from .rates import RateConvention
 from .rounding import BalancePrecision, Residual, RoundingMode, RoundingPolicy
@@ -50,6 +51,7 @@ __all__ = [
     "Plan",
     "PlanKind",
     "PlannedRow",
+    "Portfolio",
     "PrecomputedLoan",
     "Program",
     "RateChange",

@@ -68,6 +68,39 @@ def main(loans: int) -> None:
     assert annuity.loan(j, n).payment == plan.schedule().payment
     print(f"loan #{j}: {plan!r}")
     print(f"  first payment {plan.schedule()[0].payment}, identical rows in batch and Plan")
+    print()
+    as_data_frame(principal, installments, annual_bp, annuity.interest.sum())
+
+
+def as_data_frame(principal: np.ndarray, installments: np.ndarray, annual_bp: np.ndarray,
+                  batch_interest: int) -> None:
+    """The same loans as a loan book (a pandas DataFrame) through Portfolio."""
+    try:
+        import pandas as pd
+    except ImportError:  # the pandas extra
+        print("(pip install 'bnpl_restructure[pandas]' for the data-frame part)")
+        return
+    from bnpl_restructure import Portfolio
+
+    book = pd.DataFrame({"loan_id": np.arange(len(principal)), "amount": principal,
+                         "annual_rate": [f"{bp / 100:g}%" for bp in annual_bp.tolist()],
+                         "installments": installments, "start": "2026-01-15"})
+    t0 = time.perf_counter()
+    portfolio = Portfolio.from_frame(book, amount_units="minor")  # amounts in fen
+    loans = portfolio.loans(money="float")
+    t1 = time.perf_counter()
+    rates = portfolio.rates(which=("cn_irr", "reg_z_apr"))
+    t2 = time.perf_counter()
+    print(f"as a data frame: {portfolio!r}")
+    print(f"  read and scheduled in  {(t1 - t0) * 1000:,.0f} ms; rates in "
+          f"{(t2 - t1) * 1000:,.0f} ms")
+    by_rate = loans.groupby(annual_bp).total_interest.sum()  # numeric money: group-bys
+    for bp, interest in by_rate.items():
+        print(f"  interest at {bp / 100:>3g}% a year  CNY {interest:>16,.2f}")
+    print(f"  true annual rate (IRR, PBOC 2021 No. 3): median "
+          f"{rates.cn_irr.median():.2%}, max {rates.cn_irr.max():.2%}")
+    # the frame's totals (int64 fen) are the batch arrays' to the fen
+    assert int(portfolio.loans().total_interest.sum()) == int(batch_interest)
 
 
 if __name__ == "__main__":
