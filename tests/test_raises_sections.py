@@ -203,7 +203,9 @@ def required() -> list[tuple[str, object]]:
         module = importlib.import_module(modname)
         for name in _public_names(module):
             obj = getattr(module, name)
-            if getattr(obj, "__module__", None) != modname or id(obj) in seen:
+            home = getattr(obj, "__module__", None) or ""
+            # defined here, or in a private part of this package (regz._apr)
+            if (home != modname and not home.startswith(f"{modname}._")) or id(obj) in seen:
                 continue
             seen.add(id(obj))
             qual = f"{modname}.{name}"
