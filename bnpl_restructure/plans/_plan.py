@@ -1,356 +1,67 @@
-"""Installment plans: the products lenders sell, each compiled to a period program.
-
-A :class:`Plan` is an immutable description of a loan's terms. ``plan.program()``
-compiles it to a :class:`~bnpl_restructure.core.Program` and ``plan.schedule()`` runs that
-program through the core. No plan has its own amortization loop; they differ only in the
-program they produce:
-
-================================  ==========================================================
-``Plan.annuity``                  equal installment (等额本息): level payment (rule AMOUNT),
-                                  last installment pays off and absorbs the rounding residual
-``Plan.equal_principal``          equal principal (等额本金): principal split exactly (rule
-                                  PRINCIPAL), interest on the declining balance
-``Plan.flat_fee``                 等本等息 (JD Baitiao / Ant Huabei style): principal split
-                                  exactly, a fee on the *original* principal every period
-``Plan.pay_in_4``                 pay-in-4: first installment at purchase, then every two
-                                  weeks, no interest, cents split exactly
-``Plan.interest_only``            interest each period, principal as a balloon at the end
-``Plan.from_rows``                explicit rows (irregular or restructured plans)
-================================  ==========================================================
-
-Interest of each period is ``balance × factor``, the factor coming from the rate and the
-day count (:class:`~bnpl_restructure.daycount.DayCount`): with ``PER_PERIOD`` (the default
-for consumer installment plans) every regular period is charged the contract's periodic
-rate, whatever its length in days. An odd first period (a first due date that is not one
-regular period after ``start``) is charged, with ``odd_days="charge"`` (default), for the
-whole periods counted back from the first due date plus the remaining days as a fraction
-of the regular period that contains them (actual days ÷ actual days of that period); with
-``odd_days="regular"`` it is charged as one regular period whatever its length. Under the
-other day counts each period's factor is the nominal annual rate × the day count's year
-fraction of the period.
-
-Examples
---------
->>> from bnpl_restructure import Plan
->>> plan = Plan.flat_fee("1200.00", fee_rate="0.005", installments=12, start="2024-01-10")
->>> {str(row.payment) for row in plan.schedule()}
-{'106.00'}
->>> Plan.annuity(10000, annual_rate="0.08", installments=10, start="2024-01-01",
-...              currency="USD").schedule()[0].payment
-Decimal('1037.03')
-"""
+"""The Plan: a product's terms, compiled to a period program."""
 
 from __future__ import annotations
 
-import enum
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from operator import lt as _lt
-from typing import Any, NamedTuple, overload
+from typing import Any
 
-from .calendar import Frequency, parse_date
-from .core import (
-    PaymentRule,
+from ..calendar import Frequency, parse_date
+from ..core import (
     Period,
     Program,
     UnpaidInterest,
     _run_raw,
-    level_payment,
     run_single,
 )
-from .daycount import DayCount
-from .errors import InvalidArgumentError, InvalidTermsError, parse_enum
-from .money import Currency, format_money, parse_money
-from .persistence import (
-    build,
-    check_keys,
+from ..daycount import DayCount
+from ..errors import InvalidArgumentError, InvalidTermsError, parse_enum
+from ..money import Currency, format_money, parse_money
+from ..persistence import (
     envelope,
     open_envelope,
-    read_currency,
-    read_date,
-    read_decimal,
-    read_enum,
-    read_fraction,
-    read_frequency,
-    read_list,
-    read_mapping,
-    read_minor,
-    read_optional,
-    write_currency,
-    write_fraction,
-    write_money,
 )
-from .rates import RateConvention, parse_rate, periodic_rate
-from .rounding import BalancePrecision, Residual, RoundingMode, RoundingPolicy, round_ratio
-from .schedule import Schedule
-
-__all__ = ["LastInstallment", "OddDays", "PaymentBasis", "Plan", "PlanKind", "PlannedRow"]
-
-_ZERO, _ONE = Fraction(0), Fraction(1)
-_EXACT = BalancePrecision.EXACT
-_ROUNDED = BalancePrecision.ROUNDED
-_CARRIED = BalancePrecision.CARRIED
-_PER_PERIOD = DayCount.PER_PERIOD
-_DEFAULT_ROUNDING = RoundingPolicy()
-_AMOUNT, _PRINCIPAL, _INTEREST_ONLY, _PAYOFF, _FIXED = (
-    PaymentRule.AMOUNT, PaymentRule.PRINCIPAL, PaymentRule.INTEREST_ONLY, PaymentRule.PAYOFF,
-    PaymentRule.FIXED)
-_CARRY = UnpaidInterest.CARRY
-
-
-class _KernelInputs(NamedTuple):
-    """A plan's program column by column (see ``bnpl_restructure.core._run_raw``)."""
-
-    nums: tuple[int, ...]
-    dens: tuple[int, ...]
-    factors: tuple[Fraction, ...]
-    rules: tuple[PaymentRule, ...]
-    amounts: tuple[int | Fraction, ...]
-    fees: tuple[int, ...]
-    unpaids: tuple[UnpaidInterest, ...]
-
-
-@overload
-def _level_payment(principal: int, factors: tuple[Fraction, ...], *,
-                   mode: RoundingMode, balloon: int, increment: int = 1) -> int: ...
-
-
-@overload
-def _level_payment(principal: int, factors: tuple[Fraction, ...], *,
-                   mode: None, balloon: int, increment: int = 1) -> Fraction: ...
-
-
-def _level_payment(principal: int, factors: tuple[Fraction, ...], *,
-                   mode: RoundingMode | None, balloon: int,
-                   increment: int = 1) -> int | Fraction:
-    """:func:`~bnpl_restructure.core.level_payment`, in closed form when every factor is
-    the same ``a/b``: ``A = a·(P·(a+b)^n − B·b^n) / (b·((a+b)^n − b^n))``, the same
-    rational, so the same rounded payment; rounded to a multiple of ``increment`` minor
-    units when one is given."""
-    first = factors[0]
-    a = first.numerator
-    if a > 0 and factors.count(first) == len(factors):
-        b, n = first.denominator, len(factors)
-        grown, base = (a + b) ** n, b ** n
-        numerator = a * (principal * grown - balloon * base)
-        denominator = b * (grown - base)
-    elif increment == 1:
-        return level_payment(principal, factors, mode=mode, balloon=balloon)
-    else:
-        exact = level_payment(principal, factors, mode=None, balloon=balloon)
-        numerator, denominator = exact.numerator, exact.denominator
-    if mode is None:
-        return Fraction(numerator, denominator)
-    return round_ratio(numerator, denominator * increment, mode) * increment
-
-#: The most installments a plan may have (50 years of weekly payments).
-MAX_INSTALLMENTS = 2600
-
-
-class PlanKind(enum.Enum):
-    """Which product a plan is."""
-
-    ANNUITY = "annuity"
-    EQUAL_PRINCIPAL = "equal_principal"
-    FLAT_FEE = "flat_fee"
-    PAY_IN_4 = "pay_in_4"
-    INTEREST_ONLY = "interest_only"
-    ROWS = "rows"
-
-
-_KIND_ANNUITY, _KIND_INTEREST_ONLY, _KIND_ROWS = (PlanKind.ANNUITY, PlanKind.INTEREST_ONLY,
-                                                  PlanKind.ROWS)
-
-
-class OddDays(enum.Enum):
-    """How an odd first period is charged.
-
-    ``CHARGE`` (default): every day of the first period is charged, by the day count.
-    ``REGULAR``: the first period is charged as one regular period whatever its length.
-    ``FREE``: the odd days are not charged beyond one period: a long first period is
-    charged as one regular period, a short one for its actual days (the lesser of the
-    two rules above).
-    """
-
-    CHARGE = "charge"
-    REGULAR = "regular"
-    FREE = "free"
-
-    @classmethod
-    def parse(cls, value: Any) -> OddDays:
-        """Accept a member or its value.
-
-        Raises
-        ------
-        InvalidArgumentError
-            ``odd_days``: not a member or the value or name of one.
-        """
-        return parse_enum(cls, value, argument="odd_days")
-
-
-class PaymentBasis(enum.Enum):
-    """What an annuity's level payment is solved from.
-
-    ``PERIODS`` (default): the periods' own interest factors, by the plan's day count and
-    odd-days rule: the exact annuity of the schedule, so the last installment differs
-    from the others by rounding only.
-    ``NOMINAL``: the nominal periodic rate (the annual rate over the periods per year),
-    as a spreadsheet's ``PMT`` computes it and as many loan systems do (Apache
-    Fineract's cumulative schedules among them), while each period's interest still
-    follows the day count (Actual/365 days, say); the last installment absorbs the
-    difference. With ``day_count="per_period"`` and a regular first period the two agree.
-    """
-
-    PERIODS = "periods"
-    NOMINAL = "nominal"
-
-
-_NOMINAL_BASIS = PaymentBasis.NOMINAL
-
-
-def _parse_payment_basis(value: Any) -> PaymentBasis:
-    return parse_enum(PaymentBasis, value, argument="payment_basis")
-
-
-class LastInstallment(enum.Enum):
-    """What an annuity's last installment is.
-
-    ``PAYOFF`` (default): whatever pays the loan off, so the rounding residual of the
-    level payment lands in it and the closing balance is zero (bank ledgers).
-    ``LEVEL``: the level payment too; the residual stays as the closing balance, positive
-    when the borrower still owes a few minor units, negative when overpaid, as financial
-    calculators and many textbook tables show it (the Texas Instruments BA II PLUS
-    guidebook's amortization formulas: every payment is the rounded PMT and the balance
-    after the last one is what remains).
-    """
-
-    PAYOFF = "payoff"
-    LEVEL = "level"
-
-
-_LEVEL_LAST = LastInstallment.LEVEL
-
-
-def _parse_last_installment(value: Any) -> LastInstallment:
-    return parse_enum(LastInstallment, value, argument="last_installment")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PlannedRow:
-    """One row of an explicit plan (:meth:`Plan.from_rows`), amounts in minor units.
-
-    Give ``principal`` (that principal plus the interest due is paid), or ``payment``
-    (that amount goes to interest, then principal), or neither (interest only). The
-    last row always pays off what remains.
-    """
-
-    due: date
-    principal: int | None = None
-    payment: int | None = None
-    fee: int = 0
-
-
-def _check_minor_units(name: str, values: tuple[Any, ...], *, minimum: int = 0,
-                       optional: bool = False) -> None:
-    """Each value an int of minor units (not a bool, float or Fraction) of at least
-    ``minimum`` (``None`` allowed when ``optional``)."""
-    if not values:
-        return
-    first = values[0]
-    if type(first) is int and first >= minimum and len(set(map(id, values))) == 1:
-        return  # one object throughout (a level fee): one check
-    if set(map(type, values)) <= {int} and min(values) >= minimum:
-        return
-    for k, value in enumerate(values):
-        if value is None and optional:
-            continue
-        if type(value) is not int or value < minimum:
-            where = name if name == "balloon" else f"{name}[{k}]"
-            allowed = "an int of minor units" if minimum else "a non-negative int of minor units"
-            raise InvalidArgumentError(where, f"must be {allowed}"
-                                       + (" or None" if optional else ""), received=value)
-
-
-def _check_fields(plan: Plan) -> None:
-    """The types of the fields a ``Plan.<kind>`` constructor builds (a plan built
-    directly is checked as strictly): a typed error, never an AttributeError later."""
-    for name, kind in (("currency", Currency), ("start", date), ("frequency", Frequency),
-                       ("rounding", RoundingPolicy)):
-        if not isinstance(getattr(plan, name), kind):
-            raise InvalidArgumentError(name, f"must be a {kind.__name__}",
-                                       received=getattr(plan, name))
-    for name in ("due_dates", "fees", "principal_parts", "payments"):
-        if not isinstance(getattr(plan, name), tuple | list):
-            raise InvalidArgumentError(name, "must be a tuple", received=getattr(plan, name))
-    if not all(isinstance(d, date) for d in plan.due_dates):
-        raise InvalidArgumentError("due_dates", "must be dates", received=plan.due_dates)
-    if plan.fee_rate is not None and type(plan.fee_rate) is not Fraction:
-        raise InvalidArgumentError("fee_rate", "must be None or a fractions.Fraction",
-                                   received=plan.fee_rate)
-
-
-def _check_installments(value: Any, *, minimum: int = 1) -> int:
-    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,9}\s*", value, re.ASCII):
-        value = int(value)  # from a web form, as amounts, rates and dates may be text
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgumentError("installments", "must be a whole number (an int, or "
-                                   "its digits as text such as '12')", received=value)
-    if not minimum <= value <= MAX_INSTALLMENTS:
-        raise InvalidArgumentError("installments",
-                                   f"must be between {minimum} and {MAX_INSTALLMENTS}",
-                                   received=value)
-    return value
-
-
-def _rate(annual_rate: Any, periodic: Any, *, frequency: Frequency, convention: Any,
-          compounding_per_year: Any, required: bool = True) -> Fraction:
-    if annual_rate is not None and periodic is not None:
-        raise InvalidArgumentError("periodic_rate", "give annual_rate or periodic_rate, "
-                                   "not both", received=periodic)
-    if periodic is not None:
-        if RateConvention.parse(convention) is not RateConvention.NOMINAL \
-                or compounding_per_year is not None:
-            raise InvalidArgumentError("rate_convention", "applies to annual_rate, not to "
-                                       "periodic_rate", received=convention)
-        return parse_rate(periodic, argument="periodic_rate", plain_limit=Fraction(1, 10))
-    if annual_rate is None:
-        if required:
-            raise InvalidArgumentError("annual_rate", "is required (or periodic_rate); "
-                                       "use 0 for an interest-free plan", received=None)
-        return Fraction(0)
-    return periodic_rate(annual_rate, periods_per_year=frequency.periods_per_year,
-                         convention=RateConvention.parse(convention),  # names rate_convention
-                         compounding_per_year=compounding_per_year)
-
-
-def _flat_split(principal: int, installments: int, fee_rate: Fraction,
-                policy: RoundingPolicy, currency: Currency, *, per_period: bool
-                ) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """A flat-fee plan's fees and principal parts: each fee ``principal × fee_rate``
-    rounded by ``policy.interest`` (``per_period``), or the whole term's fee rounded once
-    and split; the principal split by the policy, or with whole installments (an
-    increment) the total of payments split, less each fee."""
-    if per_period:
-        each = round_ratio(principal * fee_rate.numerator, fee_rate.denominator,
-                           policy.interest)
-        fees: tuple[int, ...] = (each,) * installments
-    else:
-        whole = fee_rate * installments
-        total = round_ratio(principal * whole.numerator, whole.denominator, policy.interest)
-        fees = tuple(policy.split(total, installments))
-    if policy.increment is None:
-        return fees, tuple(policy.split(principal, installments))
-    due = policy.split(principal + sum(fees), installments,
-                       increment=policy.increment_in(currency))
-    parts = tuple(d - f for d, f in zip(due, fees, strict=True))
-    if min(parts) < 0:
-        raise InvalidArgumentError(
-            "rounding.increment", "is too large for these fees: an installment would not "
-            "cover its fee", received=policy.increment)
-    return fees, parts
+from ..rates import parse_rate
+from ..rounding import RoundingPolicy
+from ..schedule import Schedule
+from ._persist import plan_body, plan_from_body
+from ._terms import (
+    _AMOUNT,
+    _CARRIED,
+    _CARRY,
+    _DEFAULT_ROUNDING,
+    _EXACT,
+    _FIXED,
+    _INTEREST_ONLY,
+    _KIND_ANNUITY,
+    _KIND_INTEREST_ONLY,
+    _KIND_ROWS,
+    _LEVEL_LAST,
+    _NOMINAL_BASIS,
+    _ONE,
+    _PAYOFF,
+    _PER_PERIOD,
+    _PRINCIPAL,
+    _ROUNDED,
+    _ZERO,
+    LastInstallment,
+    OddDays,
+    PaymentBasis,
+    PlanKind,
+    PlannedRow,
+    _check_fields,
+    _check_installments,
+    _check_minor_units,
+    _flat_split,
+    _KernelInputs,
+    _level_payment,
+    _parse_last_installment,
+    _parse_payment_basis,
+    _rate,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1240,7 +951,7 @@ class Plan:
 
     def _repr_html_(self) -> str:
         """The notebook view: the plan, its payments and cost, and its terms."""
-        from ._html import card
+        from .._html import card
         s = self.schedule()
 
         def fmt(minor: int) -> str:
@@ -1281,39 +992,7 @@ class Plan:
 
     def _body(self) -> dict[str, Any]:
         """The fields of :meth:`to_dict` without the envelope."""
-        cur = self.currency
-        rounding = self.rounding
-        rows = self.kind is _KIND_ROWS
-
-        def money(minor: int) -> str:
-            return write_money(minor, cur)
-
-        return {
-            "plan_kind": self.kind.value,
-            "principal": money(self.principal),
-            "currency": write_currency(cur),
-            "start": self.start.isoformat(),
-            "due_dates": [d.isoformat() for d in self.due_dates],
-            "frequency": self.frequency.name,
-            "periodic_rate": write_fraction(self.periodic_rate),
-            "day_count": self.day_count.value,
-            "odd_days": self.odd_days.value,
-            "fees": [money(f) for f in self.fees],
-            # an explicit row without a principal part is -1 inside: null here
-            "principal_parts": [None if rows and p == -1 else money(p)
-                                for p in self.principal_parts],
-            "payments": [None if p is None else money(p) for p in self.payments],
-            "balloon": money(self.balloon),
-            "rounding": {"payment": rounding.payment.value,
-                         "interest": rounding.interest.value,
-                         "balance": rounding.balance.value,
-                         "residual": rounding.residual.value,
-                         "increment": None if rounding.increment is None
-                         else str(rounding.increment)},
-            "fee_rate": None if self.fee_rate is None else write_fraction(self.fee_rate),
-            "payment_basis": self.payment_basis.value,
-            "last_installment": self.last_installment.value,
-        }
+        return plan_body(self)
 
     @classmethod
     def from_dict(cls, document: Mapping[str, Any]) -> Plan:
@@ -1342,45 +1021,4 @@ money in major units such as '340.33' (never a float) (got 5)
     @classmethod
     def _from_body(cls, body: Mapping[str, Any], where: str) -> Plan:
         """:meth:`from_dict` of the fields without the envelope; paths below ``where``."""
-        check_keys(body, cls._DOCUMENT_FIELDS, where)
-        kind = read_enum(body, "plan_kind", PlanKind, where)
-        cur = read_currency(body, "currency", where)
-        due_list = read_list(body, "due_dates", where)
-        n = len(due_list)
-
-        def minors(key: str, *, optional: bool = False) -> tuple[Any, ...]:
-            values = read_list(body, key, where)
-            at = f"{where}.{key}"
-            return tuple(None if optional and v is None else read_minor(values, k, cur, at)
-                         for k, v in enumerate(values))
-
-        rounding_doc = read_mapping(body, "rounding", where)
-        at = f"{where}.rounding"
-        check_keys(rounding_doc, ("payment", "interest", "balance", "residual", "increment"),
-                   at)
-        rounding = build(at, RoundingPolicy,
-                         payment=read_enum(rounding_doc, "payment", RoundingMode, at),
-                         interest=read_enum(rounding_doc, "interest", RoundingMode, at),
-                         balance=read_enum(rounding_doc, "balance", BalancePrecision, at),
-                         residual=read_enum(rounding_doc, "residual", Residual, at),
-                         increment=read_optional(read_decimal, rounding_doc, "increment", at))
-        parts = minors("principal_parts", optional=kind is _KIND_ROWS)
-        return build(
-            where, cls, kind=kind, principal=read_minor(body, "principal", cur, where),
-            currency=cur, start=read_date(body, "start", where),
-            due_dates=tuple(read_date(due_list, k, f"{where}.due_dates") for k in range(n)),
-            frequency=read_frequency(body, "frequency", where),
-            periodic_rate=read_fraction(body, "periodic_rate", where),
-            day_count=read_enum(body, "day_count", DayCount, where),
-            odd_days=read_enum(body, "odd_days", OddDays, where),
-            fees=minors("fees"), principal_parts=tuple(-1 if p is None else p for p in parts),
-            payments=minors("payments", optional=True),
-            balloon=read_minor(body, "balloon", cur, where), rounding=rounding,
-            fee_rate=read_optional(read_fraction, body, "fee_rate", where),
-            payment_basis=read_enum(body, "payment_basis", PaymentBasis, where),
-            last_installment=read_enum(body, "last_installment", LastInstallment, where))
-
-    _DOCUMENT_FIELDS = ("plan_kind", "principal", "currency", "start", "due_dates",
-                        "frequency", "periodic_rate", "day_count", "odd_days", "fees",
-                        "principal_parts", "payments", "balloon", "rounding", "fee_rate",
-                        "payment_basis", "last_installment")
+        return plan_from_body(cls, body, where)
