@@ -407,3 +407,26 @@ def test_daily_a_prepayment_re_levels_the_installments_at_the_contract_rate() ->
         ("due", D("5.00"), 2, "fee", MAR15, ""),
     ]
     assert D(level - 264 - 300) / 100 == D("251.47")
+
+
+def test_a_prepayment_keeps_the_rows_of_a_plan_with_mixed_rules() -> None:
+    # 1,200.00 at 1% a month: 400.00 of principal on Feb 15, interest only on Mar 15,
+    # the rest on Apr 15. 300.00 prepaid on Jan 25 leaves 900.00. The rows before the
+    # last mix a principal row and an interest-only one, so "reduce" cannot re-level or
+    # re-split them: they are re-run as they are, Feb 15 400.00 + 900 x 1% = 9.00,
+    # Mar 15 500 x 1% = 5.00, Apr 15 500.00 + 5.00 (not 450.00 + 450.00).
+    s = Plan.from_rows("1200", start="2026-01-15", annual_rate="0.12", rows=[
+        ("2026-02-15", "400"), {"due": "2026-03-15"}, {"due": "2026-04-15"}]).schedule()
+    state = loan_state(s, [("2026-01-25", "300")], as_of="2026-04-15",
+                       terms=ServicingTerms(overpayment="prepay_reduce"))
+    jan25, feb15 = date(2026, 1, 25), date(2026, 2, 15)
+    assert _dues(state, 0) == [
+        ("due", D("300.00"), 1, "principal", jan25, "prepaid principal"),
+        ("allocation", D("300.00"), 1, "principal", jan25, "prepayment"),
+        ("reschedule", D("0.00"), None, None, jan25, "prepay_reduce: 3 installments remain"),
+        ("due", D("400.00"), 1, "principal", feb15, ""),
+        ("due", D("9.00"), 1, "interest", feb15, ""),
+        ("due", D("5.00"), 2, "interest", MAR15, ""),
+        ("due", D("500.00"), 3, "principal", APR15, ""),
+        ("due", D("5.00"), 3, "interest", APR15, ""),
+    ]
