@@ -430,3 +430,21 @@ def test_a_prepayment_keeps_the_rows_of_a_plan_with_mixed_rules() -> None:
         ("due", D("500.00"), 3, "principal", APR15, ""),
         ("due", D("5.00"), 3, "interest", APR15, ""),
     ]
+
+
+def test_a_payoff_with_no_rebate_charges_every_finance_charge_on_the_day() -> None:
+    # After installment 1, 803.97 of principal; on Feb 25 a payoff with no rebate owes it
+    # and all the interest still scheduled, 8.04 + 4.04: 816.05; 900.00 leaves 83.95.
+    state = loan_state(_three(), [("2026-02-15", "408.03"), ("2026-02-25", "900")],
+                       as_of="2026-02-25", terms=ServicingTerms(early_payoff="no_rebate"))
+    assert _tail(state, 5) == [
+        ("payment", D("900.00"), None, None, FEB25, ""),
+        ("due", D("803.97"), 2, "principal", FEB25, "payoff"),
+        ("due", D("8.04"), 2, "interest", FEB25, "payoff"),
+        ("due", D("4.04"), 3, "interest", FEB25, "payoff"),
+        ("allocation", D("8.04"), 2, "interest", FEB25, ""),
+        ("allocation", D("803.97"), 2, "principal", FEB25, ""),
+        ("allocation", D("4.04"), 3, "interest", FEB25, ""),
+        ("credit", D("83.95"), None, None, FEB25, "received beyond what is owed"),
+    ]
+    assert state.is_settled and state.credit_balance == D("83.95")
