@@ -313,3 +313,138 @@ def test_prepaying_principal_needs_the_schedule_program() -> None:
     assert err.value.argument == "terms.overpayment"
     assert err.value.message == ("prepayment against principal needs a schedule made by "
                                  "Plan.schedule() (with its program)")
+
+
+# ------------------------------------------- prepayments against principal (third pass)
+
+MAR15, APR15 = date(2026, 3, 15), date(2026, 4, 15)
+
+
+def _three_with_fee(**kw: str) -> Schedule:
+    # _three() with a fee of 5.00 on every installment: 413.03, 413.03, 413.02
+    s = Plan.annuity("1200", annual_rate="0.12", installments=3, start="2026-01-15",
+                     fee="5", **kw).schedule()
+    assert s.fee == (500, 500, 500)
+    return s
+
+
+def _dues(state: LoanState, skip: int) -> list[tuple[str, Decimal, int | None, str | None,
+                                                      date, str]]:
+    return [t for t in _tail(state, skip) if t[0] in ("due", "reschedule", "allocation")]
+
+
+def test_a_prepayment_shortens_the_plan_keeping_the_installment_less_its_fee() -> None:
+    # After installment 1 (396.03 of principal) 803.97 is left; 300.00 on Feb 25 prepays
+    # principal: 503.97, at 1% a month. The installments keep 408.03 (413.03 less the
+    # 5.00 fee): Mar 15 interest 5.0397 -> 5.04, principal 408.03 - 5.04 = 402.99;
+    # Apr 15 interest 100.98 x 1% -> 1.01 and the last 100.98 of principal.
+    s = _three_with_fee()
+    terms = ServicingTerms(overpayment="prepay_shorten")
+    state = loan_state(s, [("2026-02-15", "413.03"), ("2026-02-25", "300")],
+                       as_of="2026-04-15", terms=terms)
+    assert _dues(state, 8) == [
+        ("due", D("300.00"), 2, "principal", FEB25, "prepaid principal"),
+        ("allocation", D("300.00"), 2, "principal", FEB25, "prepayment"),
+        ("reschedule", D("0.00"), None, None, FEB25,
+         "prepay_shorten: 2 installments remain"),
+        ("due", D("402.99"), 2, "principal", MAR15, ""),
+        ("due", D("5.04"), 2, "interest", MAR15, ""),
+        ("due", D("5.00"), 2, "fee", MAR15, ""),
+        ("due", D("100.98"), 3, "principal", APR15, ""),
+        ("due", D("1.01"), 3, "interest", APR15, ""),
+        ("due", D("5.00"), 3, "fee", APR15, ""),
+    ]
+    assert state.payoff_amount == D("402.99") + D("5.04") + D("5.00") + D("100.98") + D(
+        "1.01") + D("5.00")
+
+
+def test_a_prepayment_re_levels_the_installments_less_their_fee() -> None:
+    # As above, reduced: 503.97 over two months at 1%: 503.97 x 1.01^2 / 2.01 = 255.766
+    # -> 255.77 (half up): Mar 15 5.04 + 250.73; Apr 15 253.24 x 1% = 2.53 + 253.24.
+    s = _three_with_fee()
+    terms = ServicingTerms(overpayment="prepay_reduce")
+    state = loan_state(s, [("2026-02-15", "413.03"), ("2026-02-25", "300")],
+                       as_of="2026-04-15", terms=terms)
+    level = Fraction(50397) * Fraction(101, 100) ** 2 / Fraction(201, 100)
+    assert _round_half_up(level) == 25577
+    assert _dues(state, 11) == [
+        ("due", D("250.73"), 2, "principal", MAR15, ""),
+        ("due", D("5.04"), 2, "interest", MAR15, ""),
+        ("due", D("5.00"), 2, "fee", MAR15, ""),
+        ("due", D("253.24"), 3, "principal", APR15, ""),
+        ("due", D("2.53"), 3, "interest", APR15, ""),
+        ("due", D("5.00"), 3, "fee", APR15, ""),
+    ]
+
+
+def test_daily_a_prepayment_re_levels_the_installments_at_the_contract_rate() -> None:
+    # Daily interest (act/365f), a fee of 5.00. After installment 1, 804.31 of principal;
+    # Feb 25 300.00 pays 2.64 of interest to the day and prepays 297.36: 506.95 left,
+    # re-levelled over the plan's own periods, Feb 15..Mar 15 (28 days) and Mar 15..Apr 15
+    # (31 days) at 12%/365 a day: L = 506.95 (1 + f1)(1 + f2) / (2 + f2) with f1 =
+    # 0.12 x 28/365, f2 = 0.12 x 31/365, = 257.105 -> 257.11 (half up), plus the fee.
+    # On Mar 15 installment 2 owes L less the 2.64 booked to it, as 3.00 of interest
+    # (506.95 x 0.12 x 18/365 = 3.0000) and 257.11 - 2.64 - 3.00 = 251.47 of principal,
+    # and its 5.00 fee.
+    s = Plan.annuity("1200", annual_rate="0.12", installments=3, start="2026-01-15",
+                     day_count="act/365f", fee="5").schedule()
+    assert s.payment == (41292, 41292, 41291)
+    f1, f2 = Fraction(12, 100) * Fraction(28, 365), Fraction(12, 100) * Fraction(31, 365)
+    level = _round_half_up(Fraction(50695) * (1 + f1) * (1 + f2) / (2 + f2))
+    assert level == 25711
+    terms = ServicingTerms(interest="daily", overpayment="prepay_reduce")
+    state = loan_state(s, [("2026-02-15", "412.92"), ("2026-02-25", "300")],
+                       as_of="2026-03-15", terms=terms)
+    assert _dues(state, 8) == [
+        ("due", D("2.64"), 2, "interest", FEB25, "interest to the day of a prepayment"),
+        ("allocation", D("2.64"), 2, "interest", FEB25, ""),
+        ("due", D("297.36"), 2, "principal", FEB25, "prepaid principal"),
+        ("allocation", D("297.36"), 2, "principal", FEB25, "prepayment"),
+        ("reschedule", D("0.00"), None, None, FEB25,
+         "prepay_reduce: 297.36 of principal prepaid"),
+        ("due", D("251.47"), 2, "principal", MAR15, ""),
+        ("due", D("3.00"), 2, "interest", MAR15, ""),
+        ("due", D("5.00"), 2, "fee", MAR15, ""),
+    ]
+    assert D(level - 264 - 300) / 100 == D("251.47")
+
+
+def test_a_prepayment_keeps_the_rows_of_a_plan_with_mixed_rules() -> None:
+    # 1,200.00 at 1% a month: 400.00 of principal on Feb 15, interest only on Mar 15,
+    # the rest on Apr 15. 300.00 prepaid on Jan 25 leaves 900.00. The rows before the
+    # last mix a principal row and an interest-only one, so "reduce" cannot re-level or
+    # re-split them: they are re-run as they are, Feb 15 400.00 + 900 x 1% = 9.00,
+    # Mar 15 500 x 1% = 5.00, Apr 15 500.00 + 5.00 (not 450.00 + 450.00).
+    s = Plan.from_rows("1200", start="2026-01-15", annual_rate="0.12", rows=[
+        ("2026-02-15", "400"), {"due": "2026-03-15"}, {"due": "2026-04-15"}]).schedule()
+    state = loan_state(s, [("2026-01-25", "300")], as_of="2026-04-15",
+                       terms=ServicingTerms(overpayment="prepay_reduce"))
+    jan25, feb15 = date(2026, 1, 25), date(2026, 2, 15)
+    assert _dues(state, 0) == [
+        ("due", D("300.00"), 1, "principal", jan25, "prepaid principal"),
+        ("allocation", D("300.00"), 1, "principal", jan25, "prepayment"),
+        ("reschedule", D("0.00"), None, None, jan25, "prepay_reduce: 3 installments remain"),
+        ("due", D("400.00"), 1, "principal", feb15, ""),
+        ("due", D("9.00"), 1, "interest", feb15, ""),
+        ("due", D("5.00"), 2, "interest", MAR15, ""),
+        ("due", D("500.00"), 3, "principal", APR15, ""),
+        ("due", D("5.00"), 3, "interest", APR15, ""),
+    ]
+
+
+def test_a_payoff_with_no_rebate_charges_every_finance_charge_on_the_day() -> None:
+    # After installment 1, 803.97 of principal; on Feb 25 a payoff with no rebate owes it
+    # and all the interest still scheduled, 8.04 + 4.04: 816.05; 900.00 leaves 83.95.
+    state = loan_state(_three(), [("2026-02-15", "408.03"), ("2026-02-25", "900")],
+                       as_of="2026-02-25", terms=ServicingTerms(early_payoff="no_rebate"))
+    assert _tail(state, 5) == [
+        ("payment", D("900.00"), None, None, FEB25, ""),
+        ("due", D("803.97"), 2, "principal", FEB25, "payoff"),
+        ("due", D("8.04"), 2, "interest", FEB25, "payoff"),
+        ("due", D("4.04"), 3, "interest", FEB25, "payoff"),
+        ("allocation", D("8.04"), 2, "interest", FEB25, ""),
+        ("allocation", D("803.97"), 2, "principal", FEB25, ""),
+        ("allocation", D("4.04"), 3, "interest", FEB25, ""),
+        ("credit", D("83.95"), None, None, FEB25, "received beyond what is owed"),
+    ]
+    assert state.is_settled and state.credit_balance == D("83.95")

@@ -881,3 +881,113 @@ def test_fractions_choose_the_bracket_of_a_multi_root_stream() -> None:
     assert -Decimal("7.6e-5") < reference < Decimal("-7.5e-5")
     rate = solve_rates([amounts], [[0.0, 1.0, 2.0]], [fractions])[0]
     assert abs(Decimal(rate) - reference) <= Decimal("1e-13")  # f(r) cancels to 1e-16
+
+
+# ------------------------------------------ third pass: the last open survivors
+
+
+def test_many_rows_of_different_widths_in_the_general_method() -> None:
+    # 4,100 rows (from 4,096 on, the general method solves rows grouped by their used
+    # width, padding dropped) padded to 41 flows, fractions given so that every row takes
+    # the general method; each row's rate in closed form:
+    #   a: -100 at t = 30 (30 leading zeros), 110 at t = 40: 1.1^(1/10) - 1
+    #   b: -0.5 at t = 0, 1.0 at t = 40 (a last flow of exactly 1): 2^(1/40) - 1
+    #   c: -100 at t = 0, 115.5 at t = 1 with half a period at simple interest:
+    #      (1 + r)(1 + r/2) = 1.155, r = 0.1
+    #   d: -100 at t = 0, 121 at t = 39 (the last flow in an odd column): 1.21^(1/39) - 1
+    rows, width = 1025, 41
+    amounts = np.zeros((4 * rows, width))
+    fractions = np.zeros_like(amounts)
+    a, b, c, d = (slice(k * rows, (k + 1) * rows) for k in range(4))
+    amounts[a, 30], amounts[a, 40] = -100.0, 110.0
+    amounts[b, 0], amounts[b, 40] = -0.5, 1.0
+    amounts[c, 0], amounts[c, 1] = -100.0, 115.5
+    fractions[c, 1] = 0.5
+    amounts[d, 0], amounts[d, 39] = -100.0, 121.0
+    times = np.broadcast_to(np.arange(width, dtype=np.float64), amounts.shape)
+    rates = solve_rates(amounts, times, fractions)
+    expected = np.repeat([1.1 ** 0.1 - 1, 2 ** (1 / 40) - 1, 0.1, 1.21 ** (1 / 39) - 1], rows)
+    assert np.all(np.abs(rates - expected) <= 1e-12), (rates[::rows], expected[::rows])
+
+
+def test_a_block_of_rows_that_are_not_loans_does_not_end_the_loan_method() -> None:
+    # 4,096 rows (one whole block of the loan method, rows sorted by their count of
+    # flows) with two sign changes, then ten loans of as many flows:
+    #   -100 + 252 v - 156.8 v^2: roots 1 + r = 1.12 and 1.4, the smaller taken: 0.12
+    #   -100 + 20 v + 120 v^2 (v = 1 / (1 + r)): r = 0.2
+    amounts = np.array([[-100.0, 252.0, -156.8]] * 4096 + [[-100.0, 20.0, 120.0]] * 10)
+    rates = solve_rates(amounts, np.broadcast_to(np.arange(3.0), amounts.shape))
+    assert np.all(np.abs(rates[:4096] - 0.12) <= 1e-12)
+    assert np.all(np.abs(rates[4096:] - 0.2) <= 1e-12), rates[4096:]
+
+
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_every_later_date_is_netted_from_zero(use_fast: bool) -> None:
+    # 1 at t = 0, then -0.8 and +0.3 at t = 1: a net -0.5 a period later,
+    # 1 - 0.5 / (1 + r) = 0, r = -0.5 (the second date's net starts from 0 too)
+    rates = _solve_ticks(np.array([[1.0, -0.8, 0.3]]), np.array([0.0, 1.0, 1.0]),
+                         scale=1.0, from_row_start=False, argument="cash_flows",
+                         fast=use_fast)
+    assert abs(rates[0] + 0.5) <= 1e-15
+
+
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_a_later_date_whose_flows_cancel_has_no_rate(use_fast: bool) -> None:
+    # row 1: -2 at t = 0, then +1 and -1 at t = 1 (a flow of exactly 1): net, the
+    # stream is one advance and nothing back, so no rate exists (not "none found" on
+    # the grid of the un-netted -2, +1, -1); row 0 (a plain loan, no shared date) is
+    # not netted and does not hide row 1's shared date
+    amounts = np.array([[-1.0, 0.0, 1.21], [-2.0, 1.0, -1.0]])
+    times = np.array([[0.0, 1.0, 2.0], [0.0, 1.0, 1.0]])
+    with pytest.raises(NoSolutionError) as info:
+        _solve_ticks(amounts, times, scale=1.0, from_row_start=False,
+                     argument="cash_flows", fast=use_fast)
+    assert str(info.value) == ("cash_flows: no rate exists for rows [1]: the cash flows "
+                               "never change sign (all payments zero, or no advance)")
+
+
+@pytest.mark.parametrize("use_fast", [False, True])
+def test_a_root_of_exactly_0_and_a_second_root_on_the_first_grid_step(
+        use_fast: bool) -> None:
+    # The amounts sum to 0 exactly, so r = 0 is a root and the grid's first interval
+    # [0, 0.01%] is taken; its other end decides which way the bracket closes.
+    #   -100000 (1+r)^2 + 200007 (1+r) - 100007 = -100000 (g - 1)(g - 1.00007), g = 1 + r:
+    #   the second root 0.007% lies inside the interval, above its midpoint (where the
+    #   search starts), and is the smallest positive one; to 1e-11: f'(0.007%) = -7
+    #   against terms of 1e5, whose float sums carry about 1e-11 of noise
+    def solve(amounts: list[float]) -> float:
+        return float(_solve_ticks(np.array([amounts]), np.arange(3), scale=1.0,
+                                  from_row_start=False, argument="cash_flows",
+                                  fast=use_fast)[0])
+
+    assert abs(solve([-100000.0, 200007.0, -100007.0]) - 7e-5) <= 1e-11
+    #   -20000 (g - 1)(g - 1.00015): the second root 0.015% lies past the interval, where
+    #   f is positive but already falling (f(0.01%) > 0 > f'(0.01%)): the root 0 is taken
+    #   (to 1e-11: f'(0) = 3 against terms of 2e4, float sums carry about 4e-12 of noise)
+    assert abs(solve([-20000.0, 40003.0, -20003.0])) <= 1e-11
+
+
+def test_fractions_decide_which_end_of_the_first_grid_step_holds_the_root() -> None:
+    # The stream above (roots 0 and 0.005%) with a tenth of a period at simple interest
+    # on its last flow: the amounts still sum to 0 (r = 0 is a root), but f(0.01%) is now
+    # +0.19987 instead of -0.0001 (by hand: -20000 + 40001 / 1.0001 - 20001 /
+    # (1.0001^2 (1 + 0.00001))), so the second root lies past the interval and 0 is taken.
+    amounts, fractions = [-20000.0, 40001.0, -20001.0], [0.0, 0.0, 0.1]
+    value, _ = solver._value(np.array([1e-4]), np.array([amounts]),
+                             np.array([[0.0, 1.0, 2.0]]), np.array([fractions]))
+    assert 0.1998 < value[0] < 0.1999
+    rate = solve_rates([amounts], [[0.0, 1.0, 2.0]], [fractions])[0]
+    assert abs(rate) <= 1e-12
+
+
+def test_a_loan_the_loan_method_does_not_finish_is_solved_by_the_general_method() -> None:
+    # An advance of 1,200 repaid over 8,900 days in five uneven payments: the loan
+    # method's Newton iteration on x = ln(1 + r) does not finish within its 60 steps
+    # here (it is still near r = -1.2 % then), so the row must go to the general
+    # method rather than keep that point. The rate per day, by 50-digit bisection:
+    amounts = [-1200.0, 14000.0, 40000.0, 30000.0, 17000.0, 50000.0]
+    days = [0, 2600, 5800, 7100, 7200, 8900]
+    reference = _decimal_root(amounts, days, [0.0] * 6, "0.0009", "0.0011")
+    assert Decimal("0.00100189693") < reference < Decimal("0.00100189694")
+    rate = solve_rates([amounts], [[float(d) for d in days]])[0]
+    assert abs(Decimal(rate) - reference) <= Decimal("1e-15")
