@@ -327,7 +327,7 @@ def xirr_many(amounts: npt.ArrayLike, dates: npt.ArrayLike, *,
     ------
     InvalidArgumentError
         ``amounts`` is not an array of finite numbers; ``dates`` is not an array of dates
-        of the same shape; ``days_per_year`` is not a number of days from 1 to 99,999.
+        of the same shape; ``days_per_year`` is not a number of days from 1 to 1,000.
     NoSolutionError
         A stream's flows never change sign, or no rate was found (the rows are named);
         :class:`~bnpl_restructure.errors.ConvergenceError` if the solver stops early.
@@ -340,8 +340,8 @@ def xirr_many(amounts: npt.ArrayLike, dates: npt.ArrayLike, *,
     [0.1]
     """
     if isinstance(days_per_year, bool) or not isinstance(days_per_year, (int, float)) or \
-            not 0 < days_per_year < 100_000 or days_per_year != days_per_year:
-        raise InvalidArgumentError("days_per_year", "must be a positive number of days "
+            not 1 <= days_per_year <= 1000:  # NaN fails too; a subnormal made 1/x infinite
+        raise InvalidArgumentError("days_per_year", "must be a number of days from 1 to 1000 "
                                    "(365, 366, 360)", received=days_per_year)
     a = _float_matrix(amounts, "amounts")
     d = _date_matrix(dates, "dates")
