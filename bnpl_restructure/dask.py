@@ -221,7 +221,9 @@ def states(loans: Any, payments: Any = None, *, as_of: Any,
     ``payments`` is a pandas DataFrame (sent to every partition) or a dask DataFrame
     (shuffled with the loans on ``loan_id``; its ``loan_id`` must have the loans'
     dtype). With a dask payments table the output's partitions follow the shuffle, not
-    the book's order.
+    the book's order. Each partition sees payments of loans in other partitions, so
+    payments whose ``loan_id`` is in no partition are left out here (unlike
+    ``Portfolio.states``, which refuses them by default): check the ids beforehand.
 
     Raises
     ------
@@ -238,7 +240,8 @@ def states(loans: Any, payments: Any = None, *, as_of: Any,
     def make(portfolio: Portfolio, paid: Any) -> Any:
         return portfolio.states(paid, as_of=as_of, terms=terms,
                                 payment_columns=payment_columns,
-                                amount_units=payment_units, money=money)
+                                amount_units=payment_units, money=money,
+                                unmatched="ignore")  # a partition sees others' payments
 
     return _with_payments(loans, payments, make,
                           _build(columns, amount_units, errors, defaults), payment_columns)
@@ -271,7 +274,8 @@ def scenario(loans: Any, changes: Change | Sequence[Change], *, as_of: Any,
         return portfolio.scenario(changes, as_of=as_of, discount_rate=discount_rate,
                                   payments=paid, terms=terms, eligible=eligible,
                                   payment_columns=payment_columns,
-                                  amount_units=payment_units, money=money).frame
+                                  amount_units=payment_units, money=money,
+                                  unmatched="ignore").frame  # others' payments too
 
     return _with_payments(loans, payments, make,
                           _build(columns, amount_units, errors, defaults), payment_columns)

@@ -422,3 +422,22 @@ def test_loan_ids_must_be_unique() -> None:
         (3, "loan_id", "loan_id: is required")]
     with pytest.raises(InvalidArgumentError, match=r"^loan_id: row 2: loan_id: must be"):
         Portfolio.from_frame(book)
+
+
+def test_payments_for_loans_not_in_the_book_are_refused_unless_ignored() -> None:
+    # a typo'd loan id must not make a paying loan look behind without a word
+    book = Portfolio.from_frame(pd.DataFrame({
+        "loan_id": ["L1"], "amount": ["1200"], "kind": ["annuity"], "rate": ["12%"],
+        "installments": [12], "start": ["2024-01-01"], "currency": ["USD"]}))
+    paid = pd.DataFrame({"loan_id": ["L1", "ZZ"], "date": ["2024-02-01"] * 2,
+                         "amount": ["106.62", "1"]})
+    with pytest.raises(InvalidArgumentError, match=r"^payments: has payments for 1 loan "
+                                                   r"id\(s\) not in the book.*'ZZ'"):
+        book.states(paid, as_of="2024-04-10")
+    with pytest.raises(InvalidArgumentError, match=r"^payments: "):
+        book.scenario(ExtendTerm(periods=3), as_of="2024-04-10", discount_rate="0.05",
+                      payments=paid)
+    with pytest.raises(InvalidArgumentError, match=r"^unmatched: "):
+        book.states(paid, as_of="2024-04-10", unmatched="drop")
+    states = book.states(paid, as_of="2024-04-10", unmatched="ignore")
+    assert states.total_paid.tolist() == [10662]  # minor units: L1's one payment

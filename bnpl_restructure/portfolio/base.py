@@ -349,15 +349,27 @@ class Portfolio:
         return to_frame(columns, to)
 
     def _states(self, payments: Any, *, as_of: Any, terms: ServicingTerms | None,
-                payment_columns: Mapping[str, str] | None, amount_units: str
-                ) -> list[Any]:
+                payment_columns: Mapping[str, str] | None, amount_units: str,
+                unmatched: str = "raise") -> list[Any]:
         if amount_units not in ("major", "minor"):
             raise InvalidArgumentError("amount_units", "must be 'major' or 'minor'",
                                        received=amount_units)
+        if unmatched not in ("raise", "ignore"):
+            raise InvalidArgumentError("unmatched", "must be 'raise' or 'ignore'",
+                                       received=unmatched)
         day = parse_as_of(as_of)
         grouped = {} if payments is None else read_payments(
             payments, columns=payment_columns, amount_units=amount_units)
-        flows = [grouped.get(loan, []) for loan in self._book.loan_id.tolist()]
+        ids = self._book.loan_id.tolist()
+        if unmatched == "raise":  # a typo'd id must not make a paying loan look behind
+            known = set(ids)
+            stray = [loan for loan in grouped if loan not in known]
+            if stray:
+                raise InvalidArgumentError(
+                    "payments", f"has payments for {len(stray)} loan id(s) not in the book "
+                    f"(a typo, or a row refused when the book was read): {stray[:5]!r}; "
+                    "pass unmatched='ignore' to leave them out", received=len(stray))
+        flows = [grouped.get(loan, []) for loan in ids]
         # servicing and restructuring re-run the rest of a plan: they need the Plan
         plans = [self._book.plan(k).schedule() for k in range(len(self))]
         return state_rows(plans, flows, as_of=day, terms=terms)
@@ -365,7 +377,8 @@ class Portfolio:
     def states(self, payments: Any = None, *, as_of: Any,
                terms: ServicingTerms | None = None,
                payment_columns: Mapping[str, str] | None = None,
-               amount_units: str = "major", to: str = "pandas", money: str = "minor") -> Any:
+               amount_units: str = "major", to: str = "pandas", money: str = "minor",
+               unmatched: str = "raise") -> Any:
         """Every loan's state on ``as_of`` from a payments table.
 
         Parameters
@@ -374,12 +387,15 @@ class Portfolio:
             A frame with ``loan_id``, ``date`` and ``amount`` (major units, or minor
             with ``amount_units="minor"``), one row per payment received; rename with
             ``payment_columns``. ``None``: nothing paid. Payments are matched to loans
-            by ``loan_id`` (unique in a book); those of ids not in the book are not
-            used.
+            by ``loan_id`` (unique in a book).
         as_of
             The day of the positions.
         terms
             :class:`~bnpl_restructure.servicing.ServicingTerms` for every loan.
+        unmatched
+            Payments for a ``loan_id`` not in the book (a typo, or a row refused when
+            the book was read): ``"raise"`` (default) refuses them naming ``payments``;
+            ``"ignore"`` leaves them out.
 
         Returns
         -------
@@ -394,8 +410,10 @@ class Portfolio:
         Raises
         ------
         InvalidArgumentError
-            ``payments`` is not a frame with the payment columns, or a payment is not a
-            date and an amount (naming its row); ``as_of`` is not a date; ``amount_units``
+            ``payments`` is not a frame with the payment columns, a payment is not a
+            date and an amount (naming its row), or (``unmatched="raise"``) a payment's
+            ``loan_id`` is not in the book; ``unmatched`` is unknown; ``as_of`` is not a
+            date; ``amount_units``
             is not "major" or "minor"; ``to`` is not "pandas", "polars" or "arrow";
             ``money`` is not "minor", "float" or "decimal".
         ImportError
@@ -403,7 +421,8 @@ class Portfolio:
         """
         check_options(to, money)
         states = self._states(payments, as_of=as_of, terms=terms,
-                              payment_columns=payment_columns, amount_units=amount_units)
+                              payment_columns=payment_columns, amount_units=amount_units,
+                              unmatched=unmatched)
         return to_frame(self._state_columns(states, money), to)
 
     def _state_columns(self, states: list[Any], money: str) -> dict[str, Any]:
@@ -430,7 +449,7 @@ class Portfolio:
                  eligible: Callable[[LoanState], bool] | None = None,
                  payment_columns: Mapping[str, str] | None = None,
                  amount_units: str = "major", to: str = "pandas",
-                 money: str = "minor") -> Scenario:
+                 money: str = "minor", unmatched: str = "raise") -> Scenario:
         """A restructuring applied to every loan that qualifies, with totals.
 
         Each loan's state on ``as_of`` (as :meth:`states`) is restructured with
@@ -464,7 +483,8 @@ class Portfolio:
                                        "of them (ExtendTerm(periods=6), ...)",
                                        received=changes)
         states = self._states(payments, as_of=as_of, terms=terms,
-                              payment_columns=payment_columns, amount_units=amount_units)
+                              payment_columns=payment_columns, amount_units=amount_units,
+                              unmatched=unmatched)
         rows = scenario_rows(states, steps, discount_rate=discount_rate, eligible=eligible)
         exponents = self._exponents()
         columns: dict[str, Any] = {
