@@ -264,6 +264,8 @@ class Comparison:
         return options_chart(self, **options)
 
 
+_PTI_PLACES = Decimal("1e-12")  # payment-to-income, a fraction to 12 places
+
 #: Rate caps (annual rates, fractions) checked by :func:`compare` by default.
 RATE_CAPS = {"CN 24%": Fraction(24, 100), "CN 36%": Fraction(36, 100),
              "US MLA 36%": Fraction(36, 100)}
@@ -406,8 +408,9 @@ def compare(loan: Schedule | LoanState | Position,
             due_now=option.due_now, total_to_pay=cur.to_major(total),
             extra_cost=cur.to_major(total - base_total), annual_rate=rate,
             lender_npv=cur.to_major(npv), npv_change=cur.to_major(npv - base_npv),
-            payment_to_income=None if pti is None else Decimal(pti.numerator) / Decimal(
-                pti.denominator),
+            # 12 places, as every rate of the table (not the 28 digits of a division)
+            payment_to_income=None if pti is None else (
+                Decimal(pti.numerator) / Decimal(pti.denominator)).quantize(_PTI_PLACES),
             affordable=None if pti is None else pti <= threshold,
             over_caps=tuple(name for name, cap in limits.items()
                             if rate is not None and Fraction(rate) > cap),
