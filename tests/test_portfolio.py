@@ -204,7 +204,12 @@ def test_bad_rows_collected_with_row_column_reason() -> None:
 
 
 def test_missing_required_column_and_options() -> None:
-    with pytest.raises(InvalidArgumentError, match=r"missing \['installments'\]"):
+    with pytest.raises(InvalidArgumentError, match=r"missing \['start'\]"):
+        Portfolio.from_frame(BOOK.drop(columns="start"))
+    # without an installments column only pay-in-4 rows have a count (4): the others
+    # are refused row by row, naming the column
+    with pytest.raises(InvalidArgumentError, match=r"^installments: row 0: installments: "
+                                                   r"is required"):
         Portfolio.from_frame(BOOK.drop(columns="installments"))
     with pytest.raises(InvalidArgumentError, match=r"^frame: must be a pandas"):
         Portfolio.from_frame({"loan_id": [1]})
@@ -441,3 +446,20 @@ def test_payments_for_loans_not_in_the_book_are_refused_unless_ignored() -> None
         book.states(paid, as_of="2024-04-10", unmatched="drop")
     states = book.states(paid, as_of="2024-04-10", unmatched="ignore")
     assert states.total_paid.tolist() == [10662]  # minor units: L1's one payment
+
+
+def test_a_pay_in_4_row_without_a_count_has_four_installments() -> None:
+    # as Plan.pay_in_4 (installments=4 by default): a book of pay-in-4 loans needs no
+    # installments column, and a blank count in a mixed book is 4 for pay-in-4 rows only
+    only = Portfolio.from_frame(pd.DataFrame({
+        "loan_id": ["X"], "amount": ["100.01"], "kind": ["pay_in_4"],
+        "start": ["2024-03-01"], "currency": ["USD"]}))
+    assert only.schedule(0) == Plan.pay_in_4("100.01", start="2024-03-01",
+                                             currency="USD").schedule()
+    mixed = Portfolio.from_frame(pd.DataFrame({
+        "loan_id": ["X", "Y"], "amount": ["100.01", "1200"],
+        "kind": ["pay_in_4", "annuity"], "rate": [None, "12%"], "installments": [None, None],
+        "start": ["2024-03-01"] * 2, "currency": ["USD"] * 2}), errors="collect")
+    assert mixed.loan_ids == ["X"]
+    assert mixed.report.to_records() == [{"row": 1, "column": "installments",
+                                          "reason": "installments: is required"}]

@@ -102,8 +102,10 @@ class Portfolio:
         ----------
         frame
             One row per loan. Columns (by these names, or mapped with ``columns``):
-            ``loan_id``, ``amount``, ``installments`` (or ``term``) and ``start`` are
-            required; ``kind`` (default ``annuity``), ``currency`` (default ``CNY``),
+            ``loan_id``, ``amount``, ``installments`` (or ``term``; a pay-in-4 row's
+            blank count is 4, as :meth:`Plan.pay_in_4
+            <bnpl_restructure.plans.Plan.pay_in_4>` has it) and ``start`` are required;
+            ``kind`` (default ``annuity``), ``currency`` (default ``CNY``),
             ``annual_rate`` / ``periodic_rate`` / ``rate`` (``'18%/year'``,
             ``'0.5%/month'``), ``rate_convention``, ``fee_rate`` / ``total_fee_rate``
             (flat fee), ``fee``, ``frequency``, ``day_count``, ``odd_days``,

@@ -229,7 +229,14 @@ def load_book(frame: Any, *, columns: Mapping[str, str] | None, amount_units: st
     kind_parsed = parse_levels(kind_levels, PARSERS["kind"], PlanKind.ANNUITY)
     currency_codes, currency_levels = factorize(cols.get("currency", _full(n, None)))
     currency_parsed = parse_levels(currency_levels, Currency.of, Currency.of("CNY"))
-    count_codes, count_levels = factorize(_installment_cells(cols["installments"]))
+    counts = _installment_cells(cols.get("installments", _full(n, None)))
+    pay_in_4 = [row for row, code in enumerate(kind_codes.tolist())
+                if kind_parsed[code] is PlanKind.PAY_IN_4]
+    for row in pay_in_4:  # as Plan.pay_in_4: a blank count is 4
+        v = counts[row]
+        if v is None or v == "" or (isinstance(v, float) and v != v):
+            counts[row] = 4
+    count_codes, count_levels = factorize(counts)
     count_parsed = parse_levels(count_levels, PARSERS["installments"], None)
     start_codes, start_levels = factorize(cols["start"])
     start_parsed = parse_levels(start_levels, PARSERS["start"], None)

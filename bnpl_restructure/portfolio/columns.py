@@ -46,7 +46,7 @@ COLUMNS: dict[str, str] = {
 }
 
 #: Columns every book must have.
-REQUIRED = ("loan_id", "amount", "installments", "start")
+REQUIRED = ("loan_id", "amount", "start")  # and installments, but for pay-in-4 (4)
 
 _ALIASES = {"term": "installments", "principal": "amount", "plan_kind": "kind",
             "start_date": "start", "id": "loan_id"}
