@@ -57,7 +57,7 @@ from .regz import (
     unit_periods,
 )
 from .schedule import Schedule
-from .solver import _solve_ticks, solve_rates, to_decimal_rate
+from .solver import _array, _solve_ticks, solve_rates, to_decimal_rate
 
 __all__ = [
     "MAX_SHOWN_RATE",
@@ -207,48 +207,11 @@ def irr_many(amounts: npt.ArrayLike) -> npt.NDArray[np.float64]:
     >>> irr_many([[-100, 110, 0], [-100, 0, 121]]).round(12).tolist()
     [0.1, 0.1]
     """
-    a = _float_matrix(amounts, "amounts")
+    a = _array(amounts, "amounts")
     # periods 0, 1, 2, ... shared by every stream, as int64 ticks (no (streams, periods)
     # time matrix is built)
     ticks = np.arange(a.shape[-1], dtype=np.int64)
     return _solve_ticks(a, ticks, scale=1.0, from_row_start=False, argument="amounts")
-
-
-def _float_matrix(values: npt.ArrayLike, argument: str) -> npt.NDArray[np.float64]:
-    """``values`` as a 2-d float64 array (one stream a row); text, complex numbers,
-    signalling NaNs and integers past a float are refused naming ``argument``."""
-    arr = values if isinstance(values, np.ndarray) else None
-    try:
-        if arr is None:
-            arr = np.asarray(values)
-        if arr.dtype.kind not in "biuf" and not (arr.dtype.kind == "O" and all(
-                isinstance(v, (int, float, Decimal, Fraction)) and not isinstance(v, bool)
-                for v in arr.reshape(-1).tolist())):
-            raise InvalidArgumentError(argument, "must be numbers (one stream of cash "
-                                       "flows a row)", received=arr.dtype)
-        out = np.atleast_2d(arr.astype(np.float64))
-    except InvalidArgumentError:
-        raise
-    except (TypeError, ValueError, OverflowError, ArithmeticError) as exc:
-        raise InvalidArgumentError(argument, "must be finite numbers a float can hold "
-                                   f"({exc})", received=type(values).__name__) from None
-    return out
-
-
-def _date_matrix(values: npt.ArrayLike, argument: str) -> npt.NDArray[np.datetime64]:
-    """``values`` as a 2-d ``datetime64[D]`` array, refusing what numpy cannot read as
-    dates (numbers, NaN, free text) naming ``argument``."""
-    try:
-        arr = np.asarray(values)
-        if arr.dtype.kind not in "MUSO":
-            raise InvalidArgumentError(argument, "must be dates (datetime64[D] or ISO "
-                                       "text), not numbers", received=arr.dtype)
-        return np.atleast_2d(arr.astype("datetime64[D]"))
-    except InvalidArgumentError:
-        raise
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise InvalidArgumentError(argument, f"must be dates (datetime64[D] or ISO text) "
-                                   f"({exc})", received=type(values).__name__) from None
 
 
 def _year_fractions(dates: Sequence[date], day_count: DayCount) -> list[float]:
@@ -343,8 +306,8 @@ def xirr_many(amounts: npt.ArrayLike, dates: npt.ArrayLike, *,
             not 1 <= days_per_year <= 1000:  # NaN fails too; a subnormal made 1/x infinite
         raise InvalidArgumentError("days_per_year", "must be a number of days from 1 to 1000 "
                                    "(365, 366, 360)", received=days_per_year)
-    a = _float_matrix(amounts, "amounts")
-    d = _date_matrix(dates, "dates")
+    a = _array(amounts, "amounts")
+    d = _array(dates, "dates", "datetime64[D]", "dates (datetime64[D] or ISO text)")
     if d.shape != a.shape:
         raise InvalidArgumentError("dates", "must have the same shape as amounts",
                                    received=d.shape)
@@ -615,14 +578,7 @@ def cn_annualized_rate(plan: Plan | Schedule | Sequence[Any], *, upfront_fees: A
         major = schedule.currency.to_major
         principal = major(schedule.principal)
         payments = [major(p) for p in schedule.payment]
-        regular = frequency is not None and all(
-            frequency.advance(schedule.start, k + 1) == d
-            for k, d in enumerate(schedule.due_dates))
-        if regular:
-            times = [float(k + 1) for k in range(len(payments))]
-        else:
-            period_days = 365 / float(ppy)
-            times = [(d - schedule.start).days / period_days for d in schedule.due_dates]
+        times = _cn_times(schedule.start, schedule.due_dates, frequency, ppy)
     else:
         values = _amounts(plan if isinstance(plan, Sequence) else [], "plan")
         if periods_per_year is None:
@@ -644,15 +600,35 @@ def cn_annualized_rate(plan: Plan | Schedule | Sequence[Any], *, upfront_fees: A
         cost = sum(payments) - (principal - fee)
         years = Decimal(max(times) / n) if times else Decimal(1)
         simple = _quantized(cost / principal / years, _PLACES, ROUND_HALF_EVEN)
-    try:
-        growth = (1 + rate) ** n
-    except OverflowError:  # a float past 1.8e308
+    nominal, compound = _cn_annual(rate, n)
+    if compound is None:
         raise NoSolutionError(f"the compound annual rate of a periodic IRR of {periodic} "
-                              f"over {ppy} periods a year is too large to express") from None
-    return CnAnnualizedRate(
-        periodic_irr=periodic, periods_per_year=ppy,
-        nominal=to_decimal_rate(rate * n, _PLACES),
-        compound=to_decimal_rate(growth - 1, _PLACES), simple=simple)
+                              f"over {ppy} periods a year is too large to express")
+    return CnAnnualizedRate(periodic_irr=periodic, periods_per_year=ppy, nominal=nominal,
+                            compound=compound, simple=simple)
+
+
+def _cn_times(start: date, due_dates: Sequence[date], frequency: Any,
+              periods_per_year: Fraction | float) -> list[float]:
+    """The payments' times in periods for China's IRR method: 1, 2, ... on a regular
+    calendar (every due date ``frequency`` steps from ``start``), else actual days over
+    the average period (365 / periods a year)."""
+    if frequency is not None and all(frequency.advance(start, k + 1) == d
+                                     for k, d in enumerate(due_dates)):
+        return [float(k + 1) for k in range(len(due_dates))]
+    period_days = 365 / float(periods_per_year)
+    return [(d - start).days / period_days for d in due_dates]
+
+
+def _cn_annual(rate: float, periods_per_year: float) -> tuple[Decimal, Decimal | None]:
+    """The nominal (IRR × periods) and compound annual rates of a periodic IRR, to 12
+    places; the compound one ``None`` when it is past a float."""
+    nominal = to_decimal_rate(rate * periods_per_year, _PLACES)
+    try:
+        growth = (1 + rate) ** periods_per_year
+    except OverflowError:  # a float past 1.8e308
+        return nominal, None
+    return nominal, to_decimal_rate(growth - 1, _PLACES)
 
 
 # ------------------------------------------------------------ fee rate vs true rate

@@ -62,6 +62,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -255,16 +256,33 @@ def _times(amounts: Array, ticks: npt.NDArray[Any], scale: float,
 
 def _array(values: npt.ArrayLike, argument: str, dtype: Any = np.float64,
            what: str = "numbers") -> npt.NDArray[Any]:
-    """``values`` as an at-least-2-D array of ``dtype``; text, ragged rows or objects
-    numpy cannot convert are refused naming ``argument`` (not a bare ``ValueError``)."""
+    """``values`` as an at-least-2-D array of ``dtype`` (one stream a row), refused
+    naming ``argument`` (never a bare ``ValueError``) when numpy cannot convert it or
+    would convert it wrongly: for numbers, text, bools, complex numbers, signalling NaNs
+    and integers past a float; for dates (``datetime64[D]``), numbers (numpy would read
+    them as days since 1970), NaN and free text."""
+    dates = np.dtype(dtype).kind == "M"
     if isinstance(values, (str, bytes, bytearray)):
         raise InvalidArgumentError(argument, f"must be an array of {what}",
                                    received=values)
     try:
-        return np.atleast_2d(np.asarray(values, dtype=dtype))
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise InvalidArgumentError(argument, f"must be an array of {what} ({exc})"
-                                   ) from None
+        arr = np.asarray(values)
+        kind = arr.dtype.kind
+        if dates:
+            fits = kind in "MUSO"
+        else:
+            fits = kind in "iuf" or (kind == "O" and all(
+                isinstance(v, (int, float, Decimal, Fraction)) and not isinstance(v, bool)
+                for v in arr.reshape(-1).tolist()))
+        if not fits:
+            raise InvalidArgumentError(argument, f"must be an array of {what}",
+                                       received=arr.dtype)
+        return np.atleast_2d(arr.astype(dtype))
+    except InvalidArgumentError:
+        raise
+    except (TypeError, ValueError, OverflowError, ArithmeticError) as exc:
+        raise InvalidArgumentError(argument, f"must be an array of {what} ({exc})",
+                                   received=type(values).__name__) from None
 
 
 def _as_arrays(amounts: npt.ArrayLike, times: npt.ArrayLike,

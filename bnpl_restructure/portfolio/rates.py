@@ -24,24 +24,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ..apr import TimeBasis, _eu_years, cn_annualized_rate, eu_aprc
+from ..apr import TimeBasis, _cn_annual, _eu_years, cn_annualized_rate, eu_aprc
+from ..apr import _cn_times as _cn_payment_times
 from ..calendar import Frequency
 from ..errors import BnplError
 from ..regz import (
     _APR_QUANTUM,
-    _CONTEXT,
-    APR_PLACES,
     UnitPeriod,
+    _apr_of,
     _choose,
-    _series_day,
+    _unit_times,
     reg_z_apr,
-    unit_periods,
 )
 from ..schedule import Schedule
 from ..solver import solve_rates, to_decimal_rate
@@ -81,17 +80,12 @@ class Flows:
 
 def _cn_times(start: date, due: tuple[date, ...], frequency: Frequency | None
               ) -> tuple[list[float], float] | None:
-    """China's flow times in periods and the periods a year (as cn_annualized_rate)."""
+    """China's flow times in periods (the advance at 0) and the periods a year, as
+    :func:`~bnpl_restructure.apr.cn_annualized_rate` measures them."""
     if frequency is None:
         return None
     ppy = frequency.periods_per_year
-    regular = all(frequency.advance(start, k + 1) == d for k, d in enumerate(due))
-    if regular:
-        times = [float(k + 1) for k in range(len(due))]
-    else:
-        period_days = 365 / float(ppy)
-        times = [(d - start).days / period_days for d in due]
-    return [0.0, *times], float(ppy)
+    return [0.0, *_cn_payment_times(start, due, frequency, ppy)], float(ppy)
 
 
 def _eu_times(start: date, due: tuple[date, ...]) -> list[float]:
@@ -103,38 +97,20 @@ def _reg_z_times(start: date, due: tuple[date, ...]
     """Regulation Z's unit-periods and fractions of the advance and each payment (as
     reg_z_apr, every payment nonzero)."""
     unit = _choose(start, [start], list(due))
-    times, fractions = [], []
-    for when, day in [(start, _series_day([start]))] + [(d, _series_day(list(due)))
-                                                        for d in due]:
-        whole, part = unit_periods(start, when, unit, day_of_month=day)
-        times.append(float(whole))
-        fractions.append(float(part))
-    return times, fractions, unit
+    lent = _unit_times(start, [start], unit)
+    paid = _unit_times(start, list(due), unit)
+    return lent[0] + paid[0], lent[1] + paid[1], unit
 
 
 # -------------------------------------------------------------------- finishing a rate
 
 
 def _cn_nominal(rate: float, ppy: float) -> Decimal:
-    return to_decimal_rate(rate * ppy, _PLACES)
+    return _cn_annual(rate, ppy)[0]
 
 
 def _cn_compound(rate: float, ppy: float) -> Decimal | None:
-    try:
-        growth = (1 + rate) ** ppy
-    except OverflowError:
-        return None
-    return to_decimal_rate(growth - 1, _PLACES)
-
-
-def _reg_z_finish(rate: float, unit: UnitPeriod) -> Decimal | None:
-    apr = _CONTEXT.divide(_CONTEXT.multiply(Decimal(float(rate)),
-                                            Decimal(unit.per_year.numerator)),
-                          Decimal(unit.per_year.denominator))
-    if apr.adjusted() >= _CONTEXT.prec - APR_PLACES:
-        return None
-    apr = apr.quantize(_APR_QUANTUM, rounding=ROUND_HALF_EVEN, context=_CONTEXT)
-    return abs(apr) if apr.is_zero() else apr
+    return _cn_annual(rate, ppy)[1]
 
 
 # -------------------------------------------------------------------- the whole book
@@ -292,5 +268,5 @@ def _reg_z_together(flows: Flows, together: npt.NDArray[np.intp],
         out.update(_extreme(flows, chosen, rates, "reg_z_apr"))
         for k, rate in zip(solve, rates.tolist(), strict=True):
             if k not in out:
-                out[k] = _reg_z_finish(rate, rows[code[k]][2])
+                out[k] = _apr_of(rate, rows[code[k]][2])
     return out

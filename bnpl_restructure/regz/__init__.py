@@ -81,8 +81,10 @@ True
 from __future__ import annotations
 
 from ._amounts import amount_financed, finance_charge, total_of_payments
+from ._apr import _apr_of as _apr_of
 from ._apr import _resolve as _resolve
 from ._apr import _solve as _solve
+from ._apr import _unit_times as _unit_times
 from ._apr import reg_z_apr
 from ._common import _APR_QUANTUM as _APR_QUANTUM
 from ._common import _CONTEXT as _CONTEXT

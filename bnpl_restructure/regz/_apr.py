@@ -149,29 +149,47 @@ def _solve(lent: list[Flow], paid: list[Flow], unit_period: UnitPeriod | str | N
         # r = 0 solves (b)(8) exactly (both sides are plain sums) and is the root nearest
         # zero, so the APR is exactly zero; no float round-off.
         return _Solved(apr=Decimal(0).quantize(_APR_QUANTUM), unit=unit, start=start)
-    pay_day = _series_day([d for d, _ in paying])
-    lend_day = _series_day([d for d, _ in lending])
     amounts: list[float] = []
     times: list[float] = []
     fractions: list[float] = []
-    for flows, sign, day in ((lending, -1, lend_day), (paying, 1, pay_day)):
-        for when, amount in flows:
-            whole, part = unit_periods(start, when, unit, day_of_month=day)
-            amounts.append(sign * float(amount))  # float64 only inside the root finder
-            times.append(float(whole))
-            fractions.append(float(part))
+    for flows, sign in ((lending, -1), (paying, 1)):
+        whole, part = _unit_times(start, [d for d, _ in flows], unit)
+        amounts += [sign * float(a) for _, a in flows]  # float64 only inside the solver
+        times += whole
+        fractions += part
     rate = solve_rates(np.array([amounts]), np.array([times]), np.array([fractions]),
                        argument="payments")[0]
-    apr = _CONTEXT.divide(_CONTEXT.multiply(Decimal(float(rate)),
-                                            Decimal(unit.per_year.numerator)),
+    apr = _apr_of(float(rate), unit)
+    if apr is None:
+        raise NoSolutionError(f"the APR is too large to disclose (a rate of {rate:.3e} a "
+                              f"{unit.kind}): the amount financed is next to nothing "
+                              "beside the payments")
+    return _Solved(apr=apr, unit=unit, start=start)
+
+
+def _unit_times(start: date, dates: Sequence[date], unit: UnitPeriod
+                ) -> tuple[list[float], list[float]]:
+    """Each date's whole unit-periods and fraction from ``start`` (Appendix J (b)(5)),
+    a series of dates on one day of the month counted to that day."""
+    day = _series_day(list(dates))
+    whole, parts = [], []
+    for when in dates:
+        periods, fraction = unit_periods(start, when, unit, day_of_month=day)
+        whole.append(float(periods))
+        parts.append(float(fraction))
+    return whole, parts
+
+
+def _apr_of(rate: float, unit: UnitPeriod) -> Decimal | None:
+    """The APR of a solved unit-period rate: times the unit-periods a year, to
+    :data:`APR_PLACES` places (half-even, never ``-0``); ``None`` when it is past what
+    the places can hold (an amount financed of next to nothing)."""
+    apr = _CONTEXT.divide(_CONTEXT.multiply(Decimal(rate), Decimal(unit.per_year.numerator)),
                           Decimal(unit.per_year.denominator))
     if apr.adjusted() >= _CONTEXT.prec - APR_PLACES:  # past what the quantum can hold
-        raise NoSolutionError(f"the APR is too large to disclose ({apr:.3e}): the amount "
-                              "financed is next to nothing beside the payments")
+        return None
     apr = apr.quantize(_APR_QUANTUM, rounding=ROUND_HALF_EVEN, context=_CONTEXT)
-    if apr.is_zero():
-        apr = abs(apr)
-    return _Solved(apr=apr, unit=unit, start=start)
+    return abs(apr) if apr.is_zero() else apr
 
 
 @in_library_context

@@ -88,10 +88,14 @@ class Change:
         return self.kind.replace("_", " ")
 
 
-def _count(value: Any, argument: str, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise InvalidArgumentError(argument, f"must be an integer >= {minimum}",
-                                   received=value)
+def _count(value: Any, argument: str, *, minimum: int = 1, maximum: int | None = None,
+           optional: bool = False) -> int:
+    """A whole number from ``minimum`` (to ``maximum``); the error names ``argument``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum or (
+            maximum is not None and value > maximum):
+        allowed = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        raise InvalidArgumentError(argument, f"must be a whole number {allowed}"
+                                   + (", or None" if optional else ""), received=value)
     return value
 
 
@@ -101,13 +105,8 @@ def _count(value: Any, argument: str, *, minimum: int = 1) -> int:
 def _check_count(value: Any, argument: str, *, minimum: int = 1,
                  optional: bool = False) -> None:
     """A whole number of installments from ``minimum`` to the plan limit."""
-    if value is None and optional:
-        return
-    if isinstance(value, bool) or not isinstance(value, int) or \
-            not minimum <= value <= MAX_INSTALLMENTS:
-        raise InvalidArgumentError(argument, f"must be a whole number from {minimum} to "
-                                   f"{MAX_INSTALLMENTS} (installments)"
-                                   + (", or None" if optional else ""), received=value)
+    if value is not None or not optional:
+        _count(value, argument, minimum=minimum, maximum=MAX_INSTALLMENTS, optional=optional)
 
 
 def _check_flag(value: Any, argument: str) -> None:

@@ -29,7 +29,7 @@ from ..plans import MAX_INSTALLMENTS
 from ..rounding import round_ratio
 from ..schedule import Schedule
 from ..servicing import LoanState, ServicingTerms
-from .changes import Change, _check_amount
+from .changes import Change, _check_amount, _count
 from .positions import Position, _Draft, _plus, _Special
 from .result import Restructuring, _one, restructure
 
@@ -459,7 +459,7 @@ class FineractReAge(Change):
             raise InvalidArgumentError("frequency_type", "must be one of "
                                        + ", ".join(map(repr, _FREQUENCY_TYPES)),
                                        received=self.frequency_type)
-        step = _whole(self.frequency_number, "frequency_number")
+        step = _count(self.frequency_number, "frequency_number")
         if kind == "days":
             return Frequency.every_days(step)
         if kind == "weeks":
@@ -481,7 +481,7 @@ class FineractReAge(Change):
         parse_enum(ReAgeInterestHandling, self.interest_handling,
                    argument="interest_handling")
         parse_date(self.start, argument="start")
-        count = _whole(self.installments, "installments")
+        count = _count(self.installments, "installments")
         if count > MAX_INSTALLMENTS:
             raise InvalidArgumentError("installments", f"a plan has at most "
                                        f"{MAX_INSTALLMENTS} installments", received=count)
@@ -525,12 +525,6 @@ class FineractReAge(Change):
         method = "split" if draft.method in ("split", "flat") else "level"
         draft = replace(draft, factors=factors, method=method)
         return _moved_first(pos, draft, moved, charges)
-
-
-def _whole(value: Any, argument: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidArgumentError(argument, "must be an integer >= 1", received=value)
-    return value
 
 
 def _period_factor(begin: date, end: date, freq: Frequency, annual: Fraction, year: int,
