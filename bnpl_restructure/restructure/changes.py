@@ -178,10 +178,7 @@ def _check_components(change: Any) -> None:
 
 
 def _new_rate(pos: Position, annual_rate: Any, periodic_rate: Any) -> Fraction | None:
-    if annual_rate is not None and periodic_rate is not None:
-        raise InvalidArgumentError("periodic_rate", "give annual_rate or periodic_rate, "
-                                   "not both", received=periodic_rate)
-    if periodic_rate is not None:
+    if periodic_rate is not None:  # not both: checked when the change was built
         return parse_rate(periodic_rate, argument="periodic_rate", plain_limit=Fraction(1, 10))
     if annual_rate is not None:
         freq = pos.remaining.frequency or Frequency.MONTHLY
@@ -246,11 +243,7 @@ class ExtendTerm(Change):
         return f"extend {what} at {format_rate(parse_rate(rate, argument='annual_rate'), 3)}"
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
-        if (self.periods is None) == (self.maturity is None):
-            raise InvalidArgumentError("periods", "give either periods (more installments) "
-                                       "or maturity (a new last due date)",
-                                       received=(self.periods, self.maturity))
-        room = MAX_INSTALLMENTS - len(draft.dues)
+        room = MAX_INSTALLMENTS  # periods or maturity (one): checked when built - len(draft.dues)
         if self.periods is not None:
             extra = _more_dues(pos, draft.dues[-1], _count(self.periods, "periods"),
                                limit=room)
@@ -345,10 +338,7 @@ class ReducePayment(Change):
         regular = [k for k, spec in enumerate(draft.special) if spec is None
                    and all(k != j for j, _ in draft.shortfall)]
         normal = current.payment[regular[0] if regular else 0]  # the plan as changed so far
-        if (self.amount is None) == (self.fraction is None):
-            raise InvalidArgumentError("amount", "give either amount or fraction",
-                                       received=(self.amount, self.fraction))
-        if self.amount is not None:
+        if self.amount is not None:  # amount or fraction (one): checked when built
             reduced = parse_money(self.amount, pos.currency, argument="amount")
         else:
             share = parse_rate(self.fraction, argument="fraction")
@@ -716,10 +706,7 @@ class ForgivePrincipal(Change):
         return f"forgive {self.amount if self.amount is not None else self.fraction}"
 
     def apply(self, pos: Position, draft: _Draft) -> _Draft:
-        if (self.amount is None) == (self.fraction is None):
-            raise InvalidArgumentError("amount", "give amount or fraction (not both)",
-                                       received=(self.amount, self.fraction))
-        if self.amount is not None:
+        if self.amount is not None:  # amount or fraction (one): checked when built
             cut = parse_money(self.amount, pos.currency, argument="amount")
         else:
             share = parse_rate(self.fraction, argument="fraction") * draft.principal
