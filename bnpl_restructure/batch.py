@@ -123,9 +123,13 @@ def _ratio(numerator: Any, denominator: Any, loans: int, name: str
     den = _int_array(denominator, f"{name}_denominator", loans)
     _check_range(num, f"{name}_numerator", minimum=0)
     _check_range(den, f"{name}_denominator", minimum=1)
-    # at most 1000% a period (as parse_rate caps a rate): beyond it the amounts of a
+    # at most 10,000% a period (as parse_rate caps a rate): beyond it the amounts of a
     # 2,600-period plan leave every integer type and the solver every float
-    tops, bottoms = np.broadcast_arrays(num.astype(object), den.astype(object))
+    if num.dtype == object or den.dtype == object or \
+            int(den.max()) >= _INT64_SAFE // _MAX_PERIODIC_RATE:
+        tops, bottoms = np.broadcast_arrays(num.astype(object), den.astype(object))
+    else:  # the product fits an int64: compared without Python ints
+        tops, bottoms = np.broadcast_arrays(num, den)
     over = np.flatnonzero(tops > _MAX_PERIODIC_RATE * bottoms)
     if over.size:
         k = int(over[0])

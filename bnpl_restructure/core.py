@@ -261,7 +261,13 @@ _COLUMNS = ("payment", "principal", "interest", "fee", "balance", "accrued", "ca
 
 @dataclass(frozen=True, slots=True)
 class KernelResult:
-    """Arrays of shape ``(periods, loans)`` in minor units, one per :class:`Columns` field."""
+    """Arrays of shape ``(periods, loans)`` in minor units, one per :class:`Columns` field.
+
+    The arrays are read-only (a result is a record of a run). Columns with nothing in
+    them (no fee, nothing capitalized, waived or carried) are one broadcast zero, and
+    when no interest is ever left unpaid ``accrued`` is the ``interest`` array itself:
+    copy a column (``np.array(result.fee)``) to get a writable array of its own.
+    """
 
     payment: npt.NDArray[Any]
     principal: npt.NDArray[Any]
@@ -483,7 +489,8 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
     Raises
     ------
     InvalidArgumentError
-        ``principal`` is not one-dimensional; the arrays do not broadcast to
+        ``principal`` is not one-dimensional; an array is not of integers (floats,
+        unsigned 64-bit, text: named by its argument); the arrays do not broadcast to
         ``(periods, loans)`` (named ``rule``); a rounding mode is unknown.
     """
     principal_arr = np.asarray(principal)
@@ -496,6 +503,14 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
     amount_arr = np.asarray(amount)
     fee_arr = np.asarray(fee)
     unpaid_arr = np.asarray(unpaid)
+    for name, arr in (("principal", principal_arr), ("factor_numerator", num),
+                      ("factor_denominator", den), ("rule", rule_arr), ("amount", amount_arr),
+                      ("fee", fee_arr), ("unpaid", unpaid_arr)):
+        # whole numbers only: numpy makes floats of ints past int64 (10**19) and of
+        # mixed lists, and unsigned 64-bit ints turn int64 arithmetic into floats
+        if not (arr.dtype.kind in "iO" or (arr.dtype.kind == "u" and arr.dtype.itemsize < 8)):
+            raise InvalidArgumentError(name, "must be an array of integers (int64, or an "
+                                       "object array of ints)", received=arr.dtype)
     try:
         shape = np.broadcast_shapes(rule_arr.shape, num.shape, den.shape, amount_arr.shape,
                                     fee_arr.shape, unpaid_arr.shape,
@@ -506,7 +521,7 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
     if len(shape) != 2:
         raise InvalidArgumentError("rule", "must broadcast to (periods, loans)",
                                    received=shape)
-    n_periods, n_loans = shape
+    n_loans = shape[1]
     rule_b = np.broadcast_to(rule_arr, shape)
     amount_b = np.broadcast_to(amount_arr, shape)
     num = np.broadcast_to(num, shape)
@@ -521,63 +536,164 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
                               payment_rounding, carried_payoff)
     # A single unpaid-interest code for the whole batch needs no per-loan masks.
     uniform = int(unpaid_arr) if unpaid_arr.ndim == 0 else None
-    if uniform is None:
-        unpaid_b = np.broadcast_to(unpaid_arr, shape)
-
+    codes = None if uniform is not None else np.broadcast_to(unpaid_arr, shape)
     dtype: Any = np.int64
-    if principal_arr.dtype == object or num.dtype == object or den.dtype == object:
+    if object in (principal_arr.dtype, num.dtype, den.dtype, amount_arr.dtype, fee_arr.dtype):
         dtype = object
     if dtype is not object and n_loans and int(den.max()) >= _INT64_SAFE:
         dtype = object
-    balance = principal_arr.astype(dtype)
-    carried = np.zeros(n_loans, dtype=dtype)
-    out = {name: np.empty(shape, dtype=dtype) for name in _COLUMNS}
+    return _execute_int(principal_arr.astype(dtype), num, den, rule_b, amount_b, fee_arr,
+                        shape, uniform, codes, interest_rounding)
+
+
+def _common_denominator(num: npt.NDArray[Any], den: npt.NDArray[Any]
+                        ) -> tuple[npt.NDArray[Any], int] | None:
+    """One period's factors over one denominator for every loan, when it is small.
+
+    ``num / den`` for each loan equals ``scaled / common``; dividing by one integer is
+    several times faster in numpy than dividing element by element. ``None`` when the
+    common denominator would pass ``_INT64_SAFE``'s bound or the arrays are objects.
+    """
+    if num.dtype == object or den.dtype == object or not den.size:
+        return None
+    common = int(np.lcm.reduce(den))
+    # np.lcm wraps around past int64; any positive common multiple below the bound will
+    # do (the least is not needed), and that is what is checked
+    if not 0 < common < _INT64_SAFE or (common % den).any():
+        return None
+    multiplier = common // den
+    if int(num.max()) * int(multiplier.max()) >= _INT64_SAFE:
+        return None
+    return num * multiplier, common
+
+
+class _Columns:
+    """The kernel's output columns, written one period (row) at a time.
+
+    The four columns every run fills (payment, principal, interest, balance) are
+    allocated at once. The others are allocated when a row first needs them: interest
+    carried, capitalized or waived (most runs have none: the column is then one
+    read-only zero), and the interest accrued, which is the interest paid on every row
+    where nothing is carried in or left unpaid (then the two share one read-only array).
+    Writing only what differs halves the memory a plain run touches.
+    """
+
+    def __init__(self, shape: tuple[int, int], dtype: Any) -> None:
+        self.shape, self.dtype = shape, dtype
+        self.main = {name: np.empty(shape, dtype=dtype)
+                     for name in ("payment", "principal", "interest", "balance")}
+        self.extra: dict[str, npt.NDArray[Any]] = {}
+
+    def to_object(self) -> None:
+        """Carry on in Python ints (a product would pass int64's range)."""
+        self.dtype = object
+        self.main = {name: col.astype(object) for name, col in self.main.items()}
+        self.extra = {name: col.astype(object) for name, col in self.extra.items()}
+
+    def row(self, name: str, k: int) -> npt.NDArray[Any]:
+        """Row ``k`` of an extra column (allocated zero on first use; ``accrued`` starts
+        as a copy of the interest paid)."""
+        column = self.extra.get(name)
+        if column is None:
+            column = np.zeros(self.shape, dtype=self.dtype)
+            if name == "accrued":
+                column[:k] = self.main["interest"][:k]
+            self.extra[name] = column
+        row: npt.NDArray[Any] = column[k]
+        return row
+
+    def result(self, fee: npt.NDArray[Any]) -> KernelResult:
+        zero = np.broadcast_to(np.zeros((), dtype=self.dtype), self.shape)
+        columns = dict(self.main)
+        columns.update(self.extra)
+        columns.setdefault("accrued", columns["interest"])
+        for name in ("capitalized", "waived", "arrears"):
+            columns.setdefault(name, zero)
+        columns["fee"] = np.broadcast_to(np.array(fee, dtype=self.dtype), self.shape)
+        for column in columns.values():
+            column.flags.writeable = False
+        return KernelResult(**columns)
+
+
+def _execute_int(balance: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.NDArray[Any],
+                 rule_b: npt.NDArray[Any], amount_b: npt.NDArray[Any],
+                 fee_arr: npt.NDArray[Any], shape: tuple[int, int], uniform: int | None,
+                 codes: npt.NDArray[Any] | None, mode: RoundingMode) -> KernelResult:
+    """The kernel on integer minor units (int64, or Python ints in object arrays when a
+    product could pass int64's range)."""
+    n_periods, n_loans = shape
+    out = _Columns(shape, balance.dtype)
+    fee_b = np.broadcast_to(fee_arr, shape)
+    any_fee = bool(fee_arr.any())
+    carried = None  # interest carried into the period (None: nothing anywhere)
     num_max = num.max(axis=1) if n_loans else np.zeros(n_periods, dtype=np.int64)
-    zero = np.zeros(n_loans, dtype=dtype)
+    # factors the same in every period (the usual (1, loans) arrays): one common
+    # denominator, worked out once
+    constant = num.strides[0] == 0 and den.strides[0] == 0
+    common = _common_denominator(num[0], den[0]) if constant and n_periods else None
+    if common is not None:
+        num_max = np.full(n_periods, int(common[0].max()), dtype=np.int64)
     for k in range(n_periods):
-        if dtype is not object and n_loans and \
+        if out.dtype is not object and n_loans and \
                 int(balance.max()) * max(int(num_max[k]), 1) >= _INT64_SAFE:
-            dtype = object
-            balance, carried, zero = (balance.astype(object), carried.astype(object),
-                                      zero.astype(object))
-            out = {name: col.astype(object) for name, col in out.items()}
-        numk = num[k] if dtype is not object else num[k].astype(object)
-        denk = den[k] if dtype is not object else den[k].astype(object)
-        accrued = round_ratio_array(balance * numk, denk, interest_rounding, nonnegative=True)
-        due = carried + accrued
+            out.to_object()
+            balance = balance.astype(object)
+            carried = None if carried is None else carried.astype(object)
+            common = None
+            num_max = num.max(axis=1)
+        if common is not None:
+            accrued = round_ratio_array(balance * common[0], common[1], mode, nonnegative=True)
+        elif out.dtype is object:
+            accrued = round_ratio_array(balance * num[k].astype(object),
+                                        den[k].astype(object), mode, nonnegative=True)
+        else:
+            accrued = round_ratio_array(balance * num[k], den[k], mode, nonnegative=True)
+        due = accrued if carried is None else carried + accrued
         rule_k = rule_b[k]
+        interest = out.main["interest"][k]
+        paid = out.main["principal"][k]
         all_amount = bool(n_loans) and rule_k[0] == PaymentRule.AMOUNT and (
             rule_k.strides == (0,) or bool((rule_k == PaymentRule.AMOUNT).all()))
         if all_amount:  # the common case: every loan pays a level or fixed amount
-            interest = np.minimum(due, amount_b[k])
-            principal_paid = np.minimum(balance, amount_b[k] - interest)
+            np.minimum(due, amount_b[k], out=interest)
+            np.subtract(amount_b[k], interest, out=paid)
+            np.minimum(balance, paid, out=paid)
         else:
             cap, target = _limits(rule_k, amount_b[k], balance, due)
-            interest = np.minimum(due, cap)
-            principal_paid = np.minimum(np.minimum(target, balance), cap - interest)
+            np.minimum(due, cap, out=interest)
+            paid[...] = np.minimum(np.minimum(target, balance), cap - interest)
             fixed = rule_k == PaymentRule.FIXED
             if fixed.any():  # the level payment kept: the residual stays as the balance
-                principal_paid = np.where(fixed, cap - interest, principal_paid)
+                paid[...] = np.where(fixed, cap - interest, paid)
         left = due - interest
-        if uniform is None:
-            capitalized = left * (unpaid_b[k] == UnpaidInterest.CAPITALIZE)
-            carried = left * (unpaid_b[k] == UnpaidInterest.CARRY)
-            waived = left * (unpaid_b[k] == UnpaidInterest.WAIVE)
-        else:
-            capitalized = left if uniform == UnpaidInterest.CAPITALIZE else zero
-            carried = left if uniform == UnpaidInterest.CARRY else zero
-            waived = left if uniform == UnpaidInterest.WAIVE else zero
-        balance = balance - principal_paid + capitalized
-        out["payment"][k] = principal_paid + interest + fee_b[k]
-        out["principal"][k] = principal_paid
-        out["interest"][k] = interest
-        out["fee"][k] = fee_b[k]
-        out["balance"][k] = balance
-        out["accrued"][k] = accrued
-        out["capitalized"][k] = capitalized
-        out["waived"][k] = waived
-        out["arrears"][k] = carried
-    return KernelResult(**out)
+        unpaid_left = bool(left.any())
+        if carried is not None or unpaid_left or "accrued" in out.extra:
+            out.row("accrued", k)[...] = accrued  # differs from the interest paid
+        carried = None
+        new_balance = out.main["balance"][k]
+        np.subtract(balance, paid, out=new_balance)
+        if unpaid_left:
+            if codes is not None:  # an unpaid code per period and loan
+                capitalized = left * (codes[k] == UnpaidInterest.CAPITALIZE)
+                carried = left * (codes[k] == UnpaidInterest.CARRY)
+                out.row("waived", k)[...] = left * (codes[k] == UnpaidInterest.WAIVE)
+                out.row("capitalized", k)[...] = capitalized
+                out.row("arrears", k)[...] = carried
+                new_balance += capitalized
+            elif uniform == UnpaidInterest.CAPITALIZE:
+                out.row("capitalized", k)[...] = left
+                new_balance += left
+            elif uniform == UnpaidInterest.CARRY:
+                carried = left
+                out.row("arrears", k)[...] = left
+            else:
+                out.row("waived", k)[...] = left
+        balance = new_balance
+        payment = out.main["payment"][k]
+        np.add(paid, interest, out=payment)
+        if any_fee:
+            payment += fee_b[k]
+    return out.result(fee_arr)
 
 
 def _execute_exact(principal: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.NDArray[Any],
@@ -718,6 +834,8 @@ def _publish_exact(principal: npt.NDArray[Any], rule: npt.NDArray[Any], fee: npt
             out["capitalized"][k, j] = capitalized
             out["waived"][k, j] = rnd(exact["waived"][k, j])
             out["arrears"][k, j] = rnd(exact["arrears"][k, j])
+    for column in out.values():
+        column.flags.writeable = False
     return KernelResult(**out)
 
 

@@ -134,9 +134,14 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ("KernelResult.loan index", lambda: _kernel().loan(5), InvalidArgumentError, "index"),
     ("KernelResult.loan periods", lambda: _kernel().loan(0, "x"),  # type: ignore[arg-type]
      InvalidArgumentError, "periods"),
-    ("execute shapes", lambda: execute(np.array([1, 2]), factor_numerator=np.zeros((3, 3)),
+    ("execute shapes", lambda: execute(np.array([1, 2]),
+                                       factor_numerator=np.zeros((3, 3), dtype=np.int64),
                                        factor_denominator=1, rule=0),
      InvalidArgumentError, "rule"),
+    # floats (numpy's reading of ints past int64) ran through the integer kernel
+    ("execute floats", lambda: execute(np.array([1, 2]), factor_numerator=np.zeros((3, 2)),
+                                       factor_denominator=1, rule=0),
+     InvalidArgumentError, "factor_numerator"),
     ("level_payment factors", lambda: level_payment(100, ["x"], mode=None),  # type: ignore[list-item]
      InvalidArgumentError, "factors"),
     ("level_payment mode", lambda: level_payment(100, [Fraction(0)], mode="up"),  # type: ignore[call-overload]

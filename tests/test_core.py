@@ -280,6 +280,92 @@ def test_execute_all_amount_batches_and_huge_principals() -> None:
     assert result.balance.dtype == object  # 10**15 x 10**4 does not fit an int64
 
 
+@pytest.mark.parametrize("unpaid", [*UnpaidInterest, None])
+@pytest.mark.parametrize("mode", list(RoundingMode))
+def test_execute_with_the_same_factors_every_period(unpaid: UnpaidInterest | None,
+                                                    mode: RoundingMode) -> None:
+    # Factors given once for every period (shape (1, loans), the batch functions' form)
+    # are brought to one denominator; interest first left unpaid in a middle period and
+    # paid later makes the accrued column part from the interest column mid-run. Each
+    # loan equals the single-loan oracle.
+    rng = random.Random(f"same-factors-{mode.value}-{unpaid}")
+    n_periods, n_loans = 6, 9
+    principal = [rng.choice([0, 1, 1_000, 100_000, 12_345_678]) for _ in range(n_loans)]
+    factors = [rng.choice(_FACTORS) for _ in range(n_loans)]
+    rules = [[PaymentRule.AMOUNT] * n_loans for _ in range(n_periods)]
+    rules[2] = [rng.choice(_RULES) for _ in range(n_loans)]  # NOTHING / interest-only / ...
+    rules[-1] = [PaymentRule.PAYOFF] * n_loans
+    amounts = [[rng.choice([0, 700, 30_000]) for _ in range(n_loans)]
+               for _ in range(n_periods)]
+    codes = [[rng.choice(list(UnpaidInterest)) for _ in range(n_loans)]
+             for _ in range(n_periods)]
+    big = any(f.denominator > 2**61 for f in factors)  # as run_batch: objects past int64
+    result = execute(np.array(principal),
+                     factor_numerator=np.array([[f.numerator for f in factors]],
+                                               dtype=object if big else np.int64),
+                     factor_denominator=np.array([[f.denominator for f in factors]],
+                                                 dtype=object if big else np.int64),
+                     rule=np.array(rules), amount=np.array(amounts),
+                     unpaid=np.array(codes) if unpaid is None else unpaid,
+                     interest_rounding=mode)
+    for j in range(n_loans):
+        program = Program(principal=principal[j], interest_rounding=mode, periods=tuple(
+            Period(due=date(2024, 1, 1 + k), factor=factors[j], rule=rules[k][j],
+                   amount=amounts[k][j],
+                   unpaid=codes[k][j] if unpaid is None else unpaid)
+            for k in range(n_periods)))
+        assert result.loan(j) == _oracle(program)
+
+
+def test_execute_same_factors_past_int64_in_the_middle_of_a_run() -> None:
+    # One denominator for the batch (1/100 and 10**4/3 over 300), then past int64 when
+    # the first loan's capitalized balance grows: Python ints from there on.
+    principal = np.array([10**13, 100_000, 7], dtype=np.int64)
+    factors = (Fraction(1, 100), Fraction(10**4, 3), Fraction(10**4, 3))
+    result = execute(principal, factor_numerator=np.array([[f.numerator for f in factors]]),
+                     factor_denominator=np.array([[f.denominator for f in factors]]),
+                     rule=np.full((4, 1), PaymentRule.NOTHING),
+                     unpaid=UnpaidInterest.CAPITALIZE)
+    assert result.balance.dtype == object
+    for j in range(3):
+        program = Program(principal=int(principal[j]), periods=tuple(
+            Period(due=date(2024, 1, 1 + k), factor=factors[j], rule=PaymentRule.NOTHING,
+                   unpaid=UnpaidInterest.CAPITALIZE) for k in range(4)))
+        assert result.loan(j) == _oracle(program)
+
+
+def test_execute_results_are_read_only_and_share_what_is_equal() -> None:
+    # Nothing carried, capitalized or waived: those columns are one read-only zero, and
+    # the interest accrued is the interest paid (the same read-only array).
+    result = execute(np.array([100_000, 50_000]), factor_numerator=1, factor_denominator=100,
+                     rule=np.array([[PaymentRule.AMOUNT], [PaymentRule.PAYOFF]]),
+                     amount=60_000)
+    assert result.interest.tolist() == [[1_000, 500], [410, 0]]
+    assert result.accrued is result.interest
+    assert result.arrears.tolist() == result.capitalized.tolist() == [[0, 0], [0, 0]]
+    for name in ("payment", "principal", "interest", "fee", "balance", "accrued",
+                 "capitalized", "waived", "arrears"):
+        column = getattr(result, name)
+        assert column.shape == (2, 2)
+        with pytest.raises(ValueError, match="read-only"):
+            column[0, 0] = 1
+
+
+def test_execute_refuses_arrays_that_are_not_integers() -> None:
+    # numpy reads a list holding 10**19 + 3 as floats: refused, not rounded away
+    for name, value in (("factor_numerator", np.array([[1, 10**19 + 3]])),
+                        ("factor_denominator", np.array([[3.0, 100.0]])),
+                        ("amount", np.array([[10.5, 1]])),
+                        ("principal", np.array([1, 2], dtype=np.uint64)),
+                        ("fee", np.array(["1", "2"]))):
+        args: dict[str, Any] = {"factor_numerator": 1, "factor_denominator": 100,
+                                "rule": PaymentRule.PAYOFF, name: value}
+        principal = args.pop("principal", np.array([100, 200]))
+        with pytest.raises(InvalidArgumentError) as info:
+            execute(principal, **args)
+        assert str(info.value).startswith(f"{name}: must be an array of integers")
+
+
 def test_execute_shape_errors() -> None:
     with pytest.raises(InvalidArgumentError) as info:
         execute(np.array([[1]]), factor_numerator=1, factor_denominator=1,
