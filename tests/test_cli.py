@@ -273,7 +273,18 @@ def test_disclose_every_standard_and_language(capsys: pytest.CaptureFixture[str]
         assert d.rate_display in out and "6,432.00" in out
         assert ("年" in out.splitlines()[1]) == (lang == "zh")
     table = run_csv(capsys, "disclose", *SEED, "--standard", standard, "--lang", lang)
-    assert [r["value"] for r in table] == [r["value"] for r in doc["rows"]]
+    # the CSV carries the exact figures (as the JSON does), what is shown next to them
+    assert [r["shown"] for r in table[:-1]] == [r["value"] for r in doc["rows"]][:-1]
+    assert [r["label"] for r in table] == [r["label"] for r in doc["rows"]]
+    figures = {r["item"]: r["value"] for r in table[:-1]}
+    assert figures["annual_rate"] == doc["annual_rate"]
+    assert figures["finance_charge"] == doc["finance_charge"] == "432.00"
+    assert figures["total_of_payments"] == "6432.00"
+    assert {r["unit"] for r in table} == {"rate", "CNY"}
+    payment = table[-1]
+    assert (payment["item"], payment["value"], payment["shown"], payment["count"],
+            payment["first_due"], payment["last_due"]) == (
+        "payment", "536.00", "536.00", "12", "2026-02-15", "2027-01-15")
 
 
 def test_disclose_in_english_and_chinese_labels(capsys: pytest.CaptureFixture[str]) -> None:

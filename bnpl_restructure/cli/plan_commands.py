@@ -233,5 +233,38 @@ def disclose_command(args: argparse.Namespace) -> Output:
         else d.citation
     document["rows"] = [{"label": label, "value": value, "note": note}
                         for label, value, note in rows]
-    return Output(text=text, document=document, header=("label", "value", "note"),
-                  rows=tuple(rows))
+    return Output(text=text, document=document, header=_CSV_HEADER,
+                  rows=tuple(_csv_rows(d, rows)))
+
+
+#: The disclosure's CSV columns: a stable key, the label in the document's language,
+#: the exact value (a rate as a decimal fraction, money in major units), its unit, the
+#: value as the document shows it, and for each group of equal payments its count and
+#: first and last due dates.
+_CSV_HEADER: Final[tuple[str, ...]] = ("item", "label", "value", "unit", "shown", "note",
+                                       "count", "first_due", "last_due")
+_ITEMS: Final[dict[str, tuple[str, ...]]] = {
+    "cn": ("annual_rate", "principal", "amount_financed", "finance_charge",
+           "total_of_payments"),
+    "eu": ("annual_rate", "amount_financed", "finance_charge", "total_of_payments"),
+    "reg_z": ("annual_rate", "finance_charge", "amount_financed", "total_of_payments"),
+}
+
+
+def _csv_rows(d: Disclosure, rows: list[tuple[str, str, str]]) -> list[tuple[Any, ...]]:
+    """One row per figure of the document (``rows``: its labelled rows, in order), then
+    one per group of equal payments; values exact, as in the JSON document."""
+    items = list(_ITEMS[d.standard])
+    if d.compound_rate is not None:
+        items.insert(1, "compound_rate")
+    out: list[tuple[Any, ...]] = []
+    for item, (label, shown, note) in zip(items, rows[:-1], strict=True):
+        value = getattr(d, item)
+        unit = "rate" if item.endswith("_rate") else d.currency.code
+        out.append((item, label, str(value), unit, shown, note, "", "", ""))
+    schedule_label = rows[-1][0]
+    for group in d.payments:
+        out.append(("payment", schedule_label, str(group.amount), d.currency.code,
+                    f"{group.amount:,}", "", group.count, group.first_due.isoformat(),
+                    group.last_due.isoformat()))
+    return out
