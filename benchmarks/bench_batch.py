@@ -5,6 +5,7 @@ Run by hand (not part of the test suite)::
     python benchmarks/bench_batch.py [--loans 100000] [--periods 36] [--repeat 7]
     python benchmarks/bench_batch.py --loans 1000000 --repeat 3 --isolate   # peak RSS too
     python benchmarks/bench_batch.py --profile                              # kernel hotspots
+    python benchmarks/bench_batch.py --loans 10000000 --chunk 1000000 --repeat 1 --isolate
 
 Variants (medians of ``--repeat`` runs, milliseconds):
 
@@ -15,7 +16,9 @@ Variants (medians of ``--repeat`` runs, milliseconds):
 * ``npf``: ``npf.pmt`` plus ``npf.ipmt`` / ``npf.ppmt`` over a ``(loans, periods)``
   broadcast, floats (no rounding to the cent, rows do not reconcile).
 
-With ``--isolate`` each variant runs in a fresh subprocess, so its peak RSS
+With ``--chunk N`` every variant runs the loans N at a time (each chunk's result dropped
+before the next), the way a book larger than memory is run. With ``--isolate`` each
+variant runs in a fresh subprocess, so its peak RSS
 (``ru_maxrss``) is its own; the baseline RSS of the interpreter with the inputs is shown
 too.
 """
@@ -88,8 +91,25 @@ def run_npf(data: dict[str, npt.NDArray[Any]], periods: int) -> Any:
                 npf.ppmt(rate, per, periods, pv))
 
 
-def make(variant: str, loans: int, periods: int) -> Callable[[], Any]:
+def chunked(func: Callable[[dict[str, npt.NDArray[Any]]], Any],
+            data: dict[str, npt.NDArray[Any]], chunk: int) -> Callable[[], None]:
+    """``func`` on the loans ``chunk`` at a time, each result dropped before the next."""
+    parts = [{k: v[b:b + chunk] for k, v in data.items()}
+             for b in range(0, len(data["principal"]), chunk)]
+
+    def run() -> None:
+        for part in parts:
+            func(part)
+
+    return run
+
+
+def make(variant: str, loans: int, periods: int, chunk: int = 0) -> Callable[[], Any]:
     data = portfolio(loans, periods)
+    if chunk and variant in ("annuity_batch", "npf"):
+        if variant == "npf":
+            return chunked(lambda d: run_npf(d, periods), data, chunk)
+        return chunked(run_annuity_batch, data, chunk)
     if variant == "kernel":
         inputs = kernel_inputs(data, periods)
         return lambda: run_kernel(inputs)
@@ -127,10 +147,12 @@ def check(loans: int = 2_000, periods: int = 36) -> None:
 
 
 def child(variant: str, loans: int, periods: int, repeat: int,
-          build: Callable[[str, int, int], Callable[[], Any] | None] | None = None) -> None:
-    """Time one variant (``build`` makes it; default this script's :func:`make`) and
-    print its times and peak RSS as JSON (no times when ``build`` gives ``None``)."""
-    func = (build or make)(variant, loans, periods)
+          build: Callable[[str, int, int], Callable[[], Any] | None] | None = None,
+          chunk: int = 0) -> None:
+    """Time one variant (``build`` makes it; default this script's :func:`make`, by
+    ``chunk`` loans when given) and print its times and peak RSS as JSON (no times when
+    ``build`` gives ``None``)."""
+    func = build(variant, loans, periods) if build else make(variant, loans, periods, chunk)
     before = peak_rss_mib()
     times = measure(func, repeat) if func is not None else []
     print(json.dumps({"variant": variant, "times_ms": times, "rss_inputs_mib": before,
@@ -138,10 +160,11 @@ def child(variant: str, loans: int, periods: int, repeat: int,
 
 
 def isolated(variant: str, loans: int, periods: int, repeat: int,
-             script: str = __file__) -> dict[str, Any]:
+             script: str = __file__, chunk: int = 0) -> dict[str, Any]:
     """Run ``script --child variant`` in a fresh interpreter and read its JSON line."""
     out = subprocess.run([sys.executable, script, "--child", variant, "--loans", str(loans),
-                          "--periods", str(periods), "--repeat", str(repeat)],
+                          "--periods", str(periods), "--repeat", str(repeat),
+                          *(["--chunk", str(chunk)] if chunk else [])],
                          check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -175,25 +198,29 @@ def arguments(doc: str | None, repeat: int) -> argparse.ArgumentParser:
 def main() -> None:
     parser = arguments(__doc__, repeat=7)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--chunk", type=int, default=0, metavar="N",
+                        help="run annuity_batch and npf N loans at a time")
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.loans, args.periods, args.repeat)
+        child(args.child, args.loans, args.periods, args.repeat, chunk=args.chunk)
         return
     check()
     if args.profile:
         print(profile(args.loans, args.periods))
         return
-    print(f"{args.loans:,} loans × {args.periods} periods, median of {args.repeat} runs")
-    variants = ("kernel", "annuity_batch", "npf")
+    print(f"{args.loans:,} loans × {args.periods} periods, median of {args.repeat} runs"
+          + (f", {args.chunk:,} loans at a time" if args.chunk else ""))
+    variants = ("annuity_batch", "npf") if args.chunk else ("kernel", "annuity_batch", "npf")
     if args.isolate:
         base = isolated("baseline", args.loans, args.periods, 1)
         print(f"{'baseline (interpreter + inputs)':<32} peak RSS {base['peak_rss_mib']:8.0f} MiB")
         for variant in variants:
-            res = isolated(variant, args.loans, args.periods, args.repeat)
+            res = isolated(variant, args.loans, args.periods, args.repeat, chunk=args.chunk)
             print(f"{variant:<32} median {statistics.median(res['times_ms']):9.1f} ms  "
                   f"min {min(res['times_ms']):9.1f} ms  peak RSS {res['peak_rss_mib']:8.0f} MiB")
         return
-    funcs = {variant: make(variant, args.loans, args.periods) for variant in variants}
+    funcs = {variant: make(variant, args.loans, args.periods, args.chunk)
+             for variant in variants}
     for func in funcs.values():
         func()  # warm up
     times: dict[str, list[float]] = {name: [] for name in funcs}

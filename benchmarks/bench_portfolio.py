@@ -5,6 +5,7 @@ Run by hand (not part of the test suite)::
     python benchmarks/bench_portfolio.py [--loans 100000] [--repeat 3]
     python benchmarks/bench_portfolio.py --loans 1000000 --repeat 1 --isolate  # peak RSS
     python benchmarks/bench_portfolio.py --loans 10000000 --chunked 1000000    # 10M loans
+    python benchmarks/bench_portfolio.py --loans 10000000 --dask 250000        # on dask
 
 The book is the loans of ``bench_batch.py`` (principal 1,000.00 to 50,000.00 in fen, one
 of 12 monthly rates, 36 installments) as a pandas DataFrame with ``loan_id``, ``amount``
@@ -27,7 +28,12 @@ of 12 monthly rates, 36 installments) as a pandas DataFrame with ``loan_id``, ``
 
 ``--chunked N`` runs the book N loans at a time (each chunk's frame built, read and laid
 out, its interest summed, then dropped), the path for books larger than memory; the
-``bnpl_restructure.dask`` functions do the same partition by partition. With
+``bnpl_restructure.dask`` functions do the same partition by partition. ``--dask N``
+runs the book through :func:`bnpl_restructure.dask.schedules` on a
+``distributed.LocalCluster`` (``--workers`` processes, one thread each), N loans a
+partition, each partition's book generated on its worker (``dd.from_map``), and reduces
+the schedules to the total interest and row count; it times the book alone too, and
+reports each worker's peak RSS. With
 ``--isolate`` each variant runs in its own subprocess and reports its peak RSS
 (``ru_maxrss``).
 """
@@ -143,6 +149,45 @@ def chunked(loans: int, periods: int, chunk: int) -> dict[str, Any]:
             "peak_rss_mib": peak_rss_mib()}
 
 
+def _book_part(begin: int, size: int, periods: int) -> Any:
+    """One partition of the book: ``size`` loans numbered from ``begin``."""
+    frame = book(size, periods, seed=20240115 + begin)
+    frame["loan_id"] += begin
+    return frame
+
+
+def on_dask(loans: int, periods: int, partition: int, workers: int) -> dict[str, Any]:
+    """The book through ``bnpl_restructure.dask.schedules`` on a LocalCluster."""
+    import resource
+
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    from bnpl_restructure import dask as bnpl_dask
+
+    starts = list(range(0, loans, partition))
+    sizes = [min(partition, loans - b) for b in starts]
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      memory_limit="8GiB", dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        def frame() -> Any:
+            return dd.from_map(_book_part, starts, sizes, periods=periods,
+                               meta=_book_part(0, 0, periods))
+
+        t0 = time.perf_counter()
+        generated = int(frame().map_partitions(len).sum().compute())
+        book_seconds = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        rows = bnpl_dask.schedules(frame(), amount_units="minor")
+        interest, count = client.compute([rows.interest.sum(), rows.map_partitions(len).sum()],
+                                         sync=True)
+        seconds = time.perf_counter() - t0
+        peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return {"loans": generated, "book_seconds": book_seconds, "seconds": seconds,
+            "rows": int(count), "interest_fen": int(interest),
+            "worker_peak_rss_mib": sorted(peaks.values())}
+
+
 def _line(name: str, times: list[float], rss: float | None = None) -> str:
     if not times:
         return f"{name:<14} (not installed)"
@@ -154,6 +199,9 @@ def main() -> None:
     parser = arguments(__doc__, repeat=3)
     parser.add_argument("--chunked", type=int, default=0, metavar="N",
                         help="run the book N loans at a time (peak RSS of the whole run)")
+    parser.add_argument("--dask", type=int, default=0, metavar="N",
+                        help="run the book on a dask LocalCluster, N loans a partition")
+    parser.add_argument("--workers", type=int, default=2, help="dask worker processes")
     parser.add_argument("--variants", default=",".join(VARIANTS))
     args = parser.parse_args()
     if args.child:
@@ -166,6 +214,14 @@ def main() -> None:
               f"{res['seconds']:.1f} s reading and laying out {res['rows']:,} rows, "
               f"total interest {res['interest_fen']:,} fen, peak RSS "
               f"{res['peak_rss_mib']:.0f} MiB")
+        return
+    if args.dask:
+        res = on_dask(args.loans, args.periods, args.dask, args.workers)
+        print(f"{res['loans']:,} loans × {args.periods} on dask ({args.workers} workers, "
+              f"{args.dask:,} loans a partition): book alone {res['book_seconds']:.1f} s; "
+              f"book + schedules + sums {res['seconds']:.1f} s for {res['rows']:,} rows, "
+              f"total interest {res['interest_fen']:,} fen; worker peak RSS "
+              + ", ".join(f"{m:.0f}" for m in res["worker_peak_rss_mib"]) + " MiB")
         return
     variants = [v for v in args.variants.split(",") if v]
     print(f"{args.loans:,} loans × {args.periods} periods, median of {args.repeat} runs")

@@ -415,7 +415,9 @@ def annuity_batch(principal: npt.ArrayLike, *, periodic_rate_numerator: npt.Arra
 
     periods = int(count.max())
     uniform = bool((count == periods).all())
-    return execute(amounts, factor_numerator=_active(num, count, periods, uniform),
+    # one factor row for every period, padding included: a loan's balance and carried
+    # interest are 0 after its payoff period, so its factor there accrues nothing
+    return execute(amounts, factor_numerator=num[None, :],
                    factor_denominator=den[None, :],
                    rule=_rules(count, periods, uniform, PaymentRule.AMOUNT),
                    amount=payment[None, :], fee=0, unpaid=int(UnpaidInterest.CARRY),
@@ -471,7 +473,9 @@ def equal_principal_batch(principal: npt.ArrayLike, *,
                       "periodic_rate")
     periods = int(count.max())
     uniform = bool((count == periods).all())
-    return execute(amounts, factor_numerator=_active(num, count, periods, uniform),
+    # one factor row for every period, padding included: a loan's balance and carried
+    # interest are 0 after its payoff period, so its factor there accrues nothing
+    return execute(amounts, factor_numerator=num[None, :],
                    factor_denominator=den[None, :],
                    rule=_rules(count, periods, uniform, PaymentRule.PRINCIPAL),
                    amount=_split(amounts, count, periods, where), fee=0,

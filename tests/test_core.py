@@ -334,6 +334,51 @@ def test_execute_same_factors_past_int64_in_the_middle_of_a_run() -> None:
         assert result.loan(j) == _oracle(program)
 
 
+def test_common_denominator_of_a_period() -> None:
+    # The kernel's shortcut: one period's factors over one denominator, or None where it
+    # cannot be taken exactly in int64 (results never depend on it, only speed).
+    from bnpl_restructure.core import _common_denominator
+
+    def common(num: list[int], den: list[int]) -> tuple[list[int], int] | None:
+        got = _common_denominator(np.array(num, dtype=np.int64), np.array(den, dtype=np.int64))
+        return None if got is None else (got[0].tolist(), got[1])
+
+    # 1/400, 7/2000 and 0/1 over lcm(400, 2000, 1) = 2000: 5/2000, 7/2000, 0/2000
+    assert common([1, 7, 0], [400, 2000, 1]) == ([5, 7, 0], 2000)
+    assert common([0, 0], [1, 1]) == ([0, 0], 1)  # every rate zero: over 1
+    assert common([3], [2**61 - 1]) == ([3], 2**61 - 1)  # just below the bound
+    assert common([3], [2**61]) is None  # the bound itself
+    assert common([2**31, 1], [1, 2**30]) is None  # 2**31 x 2**30 = 2**61 once scaled
+    assert common([2**31 - 1, 1], [1, 2**30]) == ([(2**31 - 1) * 2**30, 1], 2**30)
+    assert common([2**40, 1], [1, 2**30]) is None  # far past the bound once scaled
+    # numpy's lcm of these coprimes wraps past int64 to 1,419,951,596,547,213,533, in
+    # range but no multiple of either: refused
+    assert common([1, 1], [1_499_823_107_627, 1_531_974_641_943]) is None
+    assert _common_denominator(np.array([1], dtype=object), np.array([3], dtype=object)) \
+        is None
+    assert _common_denominator(np.array([1]), np.array([3], dtype=object)) is None
+    assert _common_denominator(np.array([1], dtype=object), np.array([3])) is None
+    assert _common_denominator(np.zeros(0, dtype=np.int64),
+                               np.zeros(0, dtype=np.int64)) is None
+
+
+def test_execute_switches_to_python_ints_before_a_column_first_needed() -> None:
+    # Past int64 in the first period, then interest left unpaid: the arrears column,
+    # allocated after the switch, holds Python ints (a float column would round
+    # 3,333,333,333,333,333,333 to 3,333,333,333,333,333,504).
+    result = execute(np.array([10**15, 10**15]), factor_numerator=[[10**4, 10**4]],
+                     factor_denominator=[[3, 3]],
+                     rule=[[PaymentRule.AMOUNT], [PaymentRule.PAYOFF]], amount=1)
+    assert result.arrears.dtype == object
+    assert result.arrears[0].tolist() == [3_333_333_333_333_333_332] * 2
+    assert result.accrued[:, 0].tolist() == [3_333_333_333_333_333_333] * 2
+    program = Program(principal=10**15, periods=(
+        Period(due=date(2024, 1, 1), factor=Fraction(10**4, 3), rule=PaymentRule.AMOUNT,
+               amount=1),
+        Period(due=date(2024, 2, 1), factor=Fraction(10**4, 3), rule=PaymentRule.PAYOFF)))
+    assert result.loan(0) == result.loan(1) == _oracle(program)
+
+
 def test_execute_results_are_read_only_and_share_what_is_equal() -> None:
     # Nothing carried, capitalized or waived: those columns are one read-only zero, and
     # the interest accrued is the interest paid (the same read-only array).
