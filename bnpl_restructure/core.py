@@ -467,8 +467,9 @@ def execute(principal: npt.ArrayLike, *, factor_numerator: npt.ArrayLike,
     rule, amount, fee, unpaid
         Broadcastable to ``(periods, loans)``: :class:`PaymentRule` codes, the rule's
         amount (minor units), the fee due (minor units), :class:`UnpaidInterest` codes.
-        Pad loans with fewer periods with ``rule=NOTHING`` and a zero factor after
-        their payoff period.
+        Pad loans with fewer periods with ``rule=NOTHING`` after their payoff period
+        (any factor there accrues nothing on the zero balance a payoff leaves; factors
+        given once for every period, shape ``(1, loans)``, run fastest).
     interest_rounding
         Rounding of each period's interest.
     exact_balance
@@ -567,7 +568,7 @@ def _common_denominator(num: npt.NDArray[Any], den: npt.NDArray[Any]
     return num * multiplier, common
 
 
-class _Columns:
+class _ResultArrays:
     """The kernel's output columns, written one period (row) at a time.
 
     The four columns every run fills (payment, principal, interest, balance) are
@@ -622,7 +623,7 @@ def _execute_int(balance: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.NDAr
     """The kernel on integer minor units (int64, or Python ints in object arrays when a
     product could pass int64's range)."""
     n_periods, n_loans = shape
-    out = _Columns(shape, balance.dtype)
+    out = _ResultArrays(shape, balance.dtype)
     fee_b = np.broadcast_to(fee_arr, shape)
     any_fee = bool(fee_arr.any())
     carried = None  # interest carried into the period (None: nothing anywhere)
