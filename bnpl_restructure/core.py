@@ -634,6 +634,11 @@ def _execute_int(balance: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.NDAr
     common = _common_denominator(num[0], den[0]) if constant and n_periods else None
     if common is not None:
         num_max = np.full(n_periods, int(common[0].max()), dtype=np.int64)
+        twice_scaled, twice_common = 2 * common[0], 2 * common[1]
+    # a level amount the same every period: its smallest value tells whether any loan's
+    # interest due can pass it (nothing left unpaid when the largest due does not)
+    least_amount = (int(amount_b[0].min()) if amount_b.strides[0] == 0 and n_loans
+                    and amount_b.dtype != object else None)
     for k in range(n_periods):
         if out.dtype is not object and n_loans and \
                 int(balance.max()) * max(int(num_max[k]), 1) >= _INT64_SAFE:
@@ -642,7 +647,12 @@ def _execute_int(balance: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.NDAr
             carried = None if carried is None else carried.astype(object)
             common = None
             num_max = num.max(axis=1)
-        if common is not None:
+        if common is not None and mode is RoundingMode.HALF_UP:
+            # round_ratio_array's non-negative half-up, (2·b·n + d) // 2d, in place
+            accrued = balance * twice_scaled
+            accrued += common[1]
+            accrued //= twice_common
+        elif common is not None:
             accrued = round_ratio_array(balance * common[0], common[1], mode, nonnegative=True)
         elif out.dtype is object:
             accrued = round_ratio_array(balance * num[k].astype(object),
@@ -666,8 +676,11 @@ def _execute_int(balance: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.NDAr
             fixed = rule_k == PaymentRule.FIXED
             if fixed.any():  # the level payment kept: the residual stays as the balance
                 paid[...] = np.where(fixed, cap - interest, paid)
-        left = due - interest
-        unpaid_left = bool(left.any())
+        if all_amount and least_amount is not None and int(due.max()) <= least_amount:
+            left, unpaid_left = None, False  # every loan's interest due is paid
+        else:
+            left = due - interest
+            unpaid_left = bool(left.any())
         if carried is not None or unpaid_left or "accrued" in out.extra:
             out.row("accrued", k)[...] = accrued  # differs from the interest paid
         carried = None

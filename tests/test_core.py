@@ -280,10 +280,12 @@ def test_execute_all_amount_batches_and_huge_principals() -> None:
     assert result.balance.dtype == object  # 10**15 x 10**4 does not fit an int64
 
 
+@pytest.mark.parametrize("amount_once", [False, True])
 @pytest.mark.parametrize("unpaid", [*UnpaidInterest, None])
 @pytest.mark.parametrize("mode", list(RoundingMode))
 def test_execute_with_the_same_factors_every_period(unpaid: UnpaidInterest | None,
-                                                    mode: RoundingMode) -> None:
+                                                    mode: RoundingMode,
+                                                    amount_once: bool) -> None:
     # Factors given once for every period (shape (1, loans), the batch functions' form)
     # are brought to one denominator; interest first left unpaid in a middle period and
     # paid later makes the accrued column part from the interest column mid-run. Each
@@ -297,6 +299,9 @@ def test_execute_with_the_same_factors_every_period(unpaid: UnpaidInterest | Non
     rules[-1] = [PaymentRule.PAYOFF] * n_loans
     amounts = [[rng.choice([0, 700, 30_000]) for _ in range(n_loans)]
                for _ in range(n_periods)]
+    if amount_once:  # one amount a loan, given once for every period ((1, loans))
+        rules = [[PaymentRule.AMOUNT] * n_loans] * (n_periods - 1) + [rules[-1]]
+        amounts = [amounts[0]] * n_periods
     codes = [[rng.choice(list(UnpaidInterest)) for _ in range(n_loans)]
              for _ in range(n_periods)]
     big = any(f.denominator > 2**61 for f in factors)  # as run_batch: objects past int64
@@ -305,7 +310,8 @@ def test_execute_with_the_same_factors_every_period(unpaid: UnpaidInterest | Non
                                                dtype=object if big else np.int64),
                      factor_denominator=np.array([[f.denominator for f in factors]],
                                                  dtype=object if big else np.int64),
-                     rule=np.array(rules), amount=np.array(amounts),
+                     rule=np.array(rules),
+                     amount=np.array(amounts[:1] if amount_once else amounts),
                      unpaid=np.array(codes) if unpaid is None else unpaid,
                      interest_rounding=mode)
     for j in range(n_loans):
