@@ -580,7 +580,8 @@ class _ResultArrays:
     """
 
     def __init__(self, shape: tuple[int, int], dtype: Any) -> None:
-        self.shape, self.dtype = shape, dtype
+        # ``object`` itself (compared by identity below), not numpy's dtype('O')
+        self.shape, self.dtype = shape, object if np.dtype(dtype) == object else np.int64
         self.main = {name: np.empty(shape, dtype=dtype)
                      for name in ("payment", "principal", "interest", "balance")}
         self.extra: dict[str, npt.NDArray[Any]] = {}
@@ -645,8 +646,7 @@ def _execute_int(balance: npt.NDArray[Any], num: npt.NDArray[Any], den: npt.NDAr
             out.to_object()
             balance = balance.astype(object)
             carried = None if carried is None else carried.astype(object)
-            common = None
-            num_max = num.max(axis=1)
+            common = None  # (no more overflow checks: Python ints from here on)
         if common is not None and mode is RoundingMode.HALF_UP:
             # round_ratio_array's non-negative half-up, (2·b·n + d) // 2d, in place
             accrued = balance * twice_scaled

@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from bnpl_restructure.core import (
@@ -404,17 +405,106 @@ def test_execute_results_are_read_only_and_share_what_is_equal() -> None:
 
 def test_execute_refuses_arrays_that_are_not_integers() -> None:
     # numpy reads a list holding 10**19 + 3 as floats: refused, not rounded away
-    for name, value in (("factor_numerator", np.array([[1, 10**19 + 3]])),
-                        ("factor_denominator", np.array([[3.0, 100.0]])),
-                        ("amount", np.array([[10.5, 1]])),
-                        ("principal", np.array([1, 2], dtype=np.uint64)),
-                        ("fee", np.array(["1", "2"]))):
+    for name, value, dtype in (("factor_numerator", np.array([[1, 10**19 + 3]]), "float64"),
+                               ("factor_denominator", np.array([[3.0, 100.0]]), "float64"),
+                               ("amount", np.array([[10.5, 1]]), "float64"),
+                               ("principal", np.array([1, 2], dtype=np.uint64), "uint64"),
+                               ("fee", np.array(["1", "2"]), "<U1"),
+                               ("rule", np.array([[4.0]]), "float64"),
+                               ("unpaid", np.array([True, False]), "bool")):
         args: dict[str, Any] = {"factor_numerator": 1, "factor_denominator": 100,
                                 "rule": PaymentRule.PAYOFF, name: value}
         principal = args.pop("principal", np.array([100, 200]))
         with pytest.raises(InvalidArgumentError) as info:
             execute(principal, **args)
-        assert str(info.value).startswith(f"{name}: must be an array of integers")
+        assert str(info.value) == (f"{name}: must be an array of integers (int64, or an "
+                                   f"object array of ints) (got dtype('{dtype}'))")
+    # smaller unsigned ints are taken (they fit an int64)
+    result = execute(np.array([100, 200], dtype=np.uint32), factor_numerator=1,
+                     factor_denominator=100, rule=PaymentRule.PAYOFF)
+    assert result.payment.tolist() == [[101, 202]]
+
+
+def test_execute_with_no_loans() -> None:
+    result = execute(np.zeros(0, dtype=np.int64), factor_numerator=1, factor_denominator=100,
+                     rule=[[PaymentRule.AMOUNT], [PaymentRule.PAYOFF]], amount=5)
+    assert result.payment.shape == result.accrued.shape == result.fee.shape == (2, 0)
+
+
+def test_execute_past_int64_by_its_inputs() -> None:
+    # A denominator past the int64 bound, a principal past int64 (Python ints given in an
+    # object array), and unpaid codes given per loan: exact, as the oracle.
+    cases = [
+        (np.array([10**6, 7]), np.array([[1, 1]]), np.array([[2**62, 3]], dtype=np.int64)),
+        (np.array([10**20, 7], dtype=object), np.array([[1, 2]]), np.array([[3, 3]])),
+    ]
+    for principal, num, den in cases:
+        unpaid = np.array([UnpaidInterest.CARRY, UnpaidInterest.CAPITALIZE])
+        result = execute(principal, factor_numerator=num, factor_denominator=den,
+                         rule=[[PaymentRule.NOTHING], [PaymentRule.PAYOFF]], unpaid=unpaid)
+        assert {getattr(result, name).dtype for name in Columns._fields} == {np.dtype(object)}
+        for j in range(2):
+            program = Program(principal=int(principal[j]), periods=tuple(
+                Period(due=date(2024, 1, 1 + k), factor=Fraction(int(num[0, j]), int(den[0, j])),
+                       rule=rule, unpaid=UnpaidInterest(int(unpaid[j])))
+                for k, rule in enumerate((PaymentRule.NOTHING, PaymentRule.PAYOFF))))
+            assert result.loan(j) == _oracle(program)
+
+
+def test_execute_carries_interest_across_the_switch_to_python_ints() -> None:
+    # Interest carried from period 1 (101/7 of 10**15: 14,428,571,428,571,429, odd and
+    # past 2**53, so no float holds it) into period 2, where 10**15 x 10**4 passes int64.
+    program = Program(principal=10**15, periods=(
+        Period(due=date(2024, 1, 1), factor=Fraction(101, 7), rule=PaymentRule.NOTHING),
+        Period(due=date(2024, 2, 1), factor=Fraction(10**4, 3), rule=PaymentRule.PAYOFF)))
+    result = execute(np.array([10**15]), factor_numerator=[[101], [10**4]],
+                     factor_denominator=[[7], [3]],
+                     rule=[[PaymentRule.NOTHING], [PaymentRule.PAYOFF]])
+    assert result.arrears[0, 0] == 14_428_571_428_571_429
+    assert result.loan(0) == _oracle(program)
+    assert result.payment[1, 0] == 10**15 + 14_428_571_428_571_429 + 3_333_333_333_333_333_333
+
+
+@pytest.mark.parametrize("layout", ["numerator each period", "denominator each period",
+                                    "numerator per period only", "denominator per period only",
+                                    "both per loan"])
+def test_execute_factor_layouts(layout: str) -> None:
+    # Factors given once for every period, or per period, or per period shared by the
+    # loans: only the first layout ((1, loans) both) may take the common denominator.
+    n_periods, n_loans = 3, 4
+    rng = random.Random(layout)
+    nums = [[rng.choice([1, 3, 7]) for _ in range(n_loans)] for _ in range(n_periods)]
+    dens = [[rng.choice([100, 300, 1200]) for _ in range(n_loans)] for _ in range(n_periods)]
+    if layout == "numerator each period":  # numerator (1, loans), denominator per period
+        nums = [nums[0]] * n_periods
+    elif layout == "denominator each period":
+        dens = [dens[0]] * n_periods
+    elif layout == "numerator per period only":  # numerator (periods, 1): the same per loan
+        nums = [[row[0]] * n_loans for row in nums]
+        dens = [dens[0]] * n_periods
+    elif layout == "denominator per period only":
+        dens = [[row[0]] * n_loans for row in dens]
+        nums = [nums[0]] * n_periods
+    else:
+        nums, dens = [nums[0]] * n_periods, [dens[0]] * n_periods
+
+    def packed(rows: list[list[int]]) -> npt.NDArray[Any]:
+        if all(r == rows[0] for r in rows):
+            return np.array(rows[:1])  # (1, loans)
+        if all(len(set(r)) == 1 for r in rows):
+            return np.array([[r[0]] for r in rows])  # (periods, 1)
+        return np.array(rows)
+
+    principal = [100_000, 250_000, 1, 999_999]
+    rules = [PaymentRule.INTEREST_ONLY, PaymentRule.AMOUNT, PaymentRule.PAYOFF]
+    result = execute(np.array(principal), factor_numerator=packed(nums),
+                     factor_denominator=packed(dens), rule=[[r] for r in rules],
+                     amount=20_000)
+    for j in range(n_loans):
+        program = Program(principal=principal[j], periods=tuple(
+            Period(due=date(2024, 1, 1 + k), factor=Fraction(nums[k][j], dens[k][j]),
+                   rule=rules[k], amount=20_000) for k in range(n_periods)))
+        assert result.loan(j) == _oracle(program)
 
 
 def test_execute_shape_errors() -> None:
@@ -695,9 +785,11 @@ def test_execute_broadcasts_every_argument() -> None:
         result = execute(np.array([100_000, 200_000, 300_000]), **args)
         assert result.payment.shape == full, name
         assert result.loan(2).interest == (3_000, 3_000), name
-    with pytest.raises(ValueError, match="broadcast"):
+    with pytest.raises(InvalidArgumentError) as info:
         execute(np.array([1, 2]), factor_numerator=np.ones((2, 3), dtype=np.int64),
                 factor_denominator=1, rule=int(PaymentRule.PAYOFF))
+    assert str(info.value) == ("rule: must broadcast to (periods, loans) with the factors, "
+                               "amounts, fees and unpaid codes")
 
 
 def test_execute_defaults_and_exact_interest_rounding() -> None:
