@@ -21,6 +21,7 @@ from bnpl_restructure.servicing import (
     LoanState,
     ServicingTerms,
     loan_state,
+    payoff_quote,
 )
 from tests.test_servicing_mutants import RECORDS, _three  # 1,200.00 at 1% a month, 3 months
 
@@ -570,3 +571,227 @@ def test_daily_a_payment_with_no_principal_left_to_prepay_is_held_as_credit() ->
     ]
     # the payoff: the fee accrued to Mar 1, 5.00 x 14/28 = 2.50, less the 1.05 held
     assert state.payoff_amount == D("1.45")
+
+
+# ------------------------------------------------------------ late fees
+
+
+def test_late_fees_on_an_installment_owing_one_minor_unit_and_of_one_minor_unit() -> None:
+    # 408.02 paid on Feb 15 leaves 0.01 of installment 1 unpaid: it is late, and the
+    # 5.00 fee at 1 day past due is charged; a 0.01 fee at 3 days past due is too.
+    terms = ServicingTerms(late_fees=(LateFee(days_past_due=1, amount=D("5")),
+                                      LateFee(days_past_due=3, amount=D("0.01"))))
+    state = loan_state(_three(), [("2026-02-15", "408.02")], as_of="2026-02-18", terms=terms)
+    assert _lines(state, "late_fee") == [
+        ("late_fee", D("5.00"), 1, "late_fee", date(2026, 2, 16), "1 days past due"),
+        ("late_fee", D("0.01"), 1, "late_fee", date(2026, 2, 18), "3 days past due"),
+    ]
+    # owed: 0.01 + 5.01 of installment 1, 803.97 of principal to come and installment
+    # 2's interest accrued for 3 of its 28 days, 8.04 x 3/28 = 0.861 -> 0.86
+    assert state.payoff_amount == D("809.85")
+
+
+def test_a_late_fee_trigger_of_a_paid_installment_does_not_hold_back_another() -> None:
+    # Tiers at 30 and at 2 days past due, 10.00 each. Installment 1 (due Feb 15) is
+    # charged 10.00 on Feb 17 and paid in full on Feb 20, so its 30-day trigger (Mar 17)
+    # is dropped; installment 2 (due Mar 15) is charged on Mar 17 too, 2 days past due.
+    terms = ServicingTerms(late_fees=(LateFee(days_past_due=30, amount=D("10")),
+                                      LateFee(days_past_due=2, amount=D("10"))))
+    state = loan_state(_three(), [("2026-02-20", "418.03")], as_of="2026-03-20", terms=terms)
+    assert _lines(state, "late_fee") == [
+        ("late_fee", D("10.00"), 1, "late_fee", date(2026, 2, 17), "2 days past due"),
+        ("late_fee", D("10.00"), 2, "late_fee", date(2026, 3, 17), "2 days past due"),
+    ]
+    # 408.03 + 10.00 of installment 2, 403.98 of principal and 4.04 x 5/31 = 0.65
+    assert state.payoff_amount == D("822.66")
+
+
+def test_a_late_fee_capped_to_nothing_does_not_count_toward_the_most_fees() -> None:
+    # Tiers at 1 and 5 days past due, 10.00 each, at most 10.00 an installment and two
+    # fees in all. Installment 1: 10.00 on Feb 16, the second tier (Feb 20) capped to
+    # nothing, not a fee; installment 2: 10.00 on Mar 16, the second fee.
+    terms = ServicingTerms(late_fees=(LateFee(days_past_due=1, amount=D("10")),
+                                      LateFee(days_past_due=5, amount=D("10"))),
+                           late_fee_cap_per_installment=D("10"), max_late_fees=2)
+    state = loan_state(_three(), [], as_of="2026-03-16", terms=terms)
+    assert _lines(state, "late_fee") == [
+        ("late_fee", D("10.00"), 1, "late_fee", date(2026, 2, 16), "1 days past due"),
+        ("late_fee", D("10.00"), 2, "late_fee", date(2026, 3, 16), "1 days past due"),
+    ]
+    assert state.late_fees_charged == D("20.00")
+
+
+# ------------------------------------------------------------ daily: re-split, booking
+
+
+def test_daily_a_re_split_takes_at_most_the_installment_s_unpaid_principal() -> None:
+    # Feb 15: 408.03 pays installment 1 (12.23 + 395.69) and 0.11 of installment 2,
+    # called early (407.92 of principal, 0 days of interest). Feb 25: 406.81 leaves 1.00
+    # of it unpaid. On Mar 15 the interest accrued since Feb 15 is 804.20 x 0.12 x
+    # 10/365 = 2.6440 plus 397.39 x 0.12 x 18/365 = 2.3517, 4.9957; only 1.00 (its
+    # unpaid principal) can become interest: 1.00 re-split, 3.9957 left accrued.
+    state = loan_state(_actual_days(), [("2026-02-15", "408.03"), ("2026-02-25", "406.81")],
+                       as_of="2026-03-15", terms=DAILY)
+    assert _lines(state)[-2:] == [
+        ("rebate", D("1.00"), 2, "principal", MAR15,
+         "re-split on its due date: interest accrued since it was paid early"),
+        ("due", D("1.00"), 2, "interest", MAR15, "accrued since it was paid early in part"),
+    ]
+    # principal: 1,200.00 - 395.69 - 407.92 + 1.00 = 397.39 to come; payoff: the 1.00
+    # due, the 397.39, and the 3.9957 accrued, rounded: 4.00
+    assert state.outstanding_principal == D("397.39")
+    assert state.payoff_amount == D("402.39")
+
+
+def test_daily_the_last_installment_s_payment_due_includes_the_interest_on_top() -> None:
+    # Mar 15: 507.92 pays installment 2 and 100.00 of installment 3 (403.79 called early);
+    # Apr 15 it falls due with 303.79 x 0.12 x 31/365 = 3.10 of interest on top: its
+    # payment is 403.79 + 3.10 = 406.89, the cap of a 500.00 late fee the day after.
+    terms = ServicingTerms(interest="daily", late_fee_at_most_payment_due=True,
+                           late_fees=(LateFee(days_past_due=1, amount=D("500")),))
+    state = loan_state(_actual_days(), [("2026-02-15", "407.92"), ("2026-03-15", "507.92")],
+                       as_of="2026-04-16", terms=terms)
+    assert _lines(state, "late_fee") == [
+        ("late_fee", D("406.89"), 3, "late_fee", date(2026, 4, 16), "1 days past due")]
+
+
+def test_daily_two_prepayments_book_their_interest_to_the_same_installment() -> None:
+    # Shortened. Feb 20: 100.00 pays 804.31 x 0.12 x 5/365 = 1.3221 -> 1.32 of interest
+    # and prepays 98.68 (705.63 left); Feb 25: 705.63 x 0.12 x 5/365 = 1.1599 -> 1.16 and
+    # 98.84 (606.79 left). Both are booked to installment 2 (407.92), which on Mar 15
+    # owes the rest: 407.92 - 2.48 = 405.44, of which 606.79 x 0.12 x 18/365 = 3.5908
+    # -> 3.59 interest and 401.85 principal.
+    state = loan_state(_actual_days(), [("2026-02-15", "407.92"), ("2026-02-20", "100"),
+                                        ("2026-02-25", "100")],
+                       as_of="2026-03-15", terms=ServicingTerms(interest="daily",
+                                                                overpayment="prepay_shorten"))
+    assert _lines(state, "due")[-2:] == [
+        ("due", D("401.85"), 2, "principal", MAR15, ""),
+        ("due", D("3.59"), 2, "interest", MAR15, ""),
+    ]
+    assert state.paid["principal"] == D("395.69") + D("98.68") + D("98.84")
+    assert state.paid["interest"] == D("12.23") + D("1.32") + D("1.16")
+
+
+def test_daily_interest_after_maturity_raises_the_payment_due() -> None:
+    # Installment 3 (403.79 + 4.12 = 407.91) unpaid on Apr 15; late fees of 300.00 every
+    # 5 days from 1 day past due, each capped at the payment due less the fees so far.
+    # Apr 16: 300.00. Apr 18: 0.01 paid; the 3 days' interest since the last due date,
+    # 403.79 x 0.12 x 3/365 = 0.3983 -> 0.40, is booked to it: its payment is 408.31.
+    # Apr 21: the second fee is 408.31 - 300.00 = 108.31.
+    terms = ServicingTerms(interest="daily", late_fee_at_most_payment_due=True,
+                           late_fees=(LateFee(days_past_due=1, amount=D("300"), every=5),))
+    state = loan_state(_actual_days(), [("2026-02-15", "407.92"), ("2026-03-15", "407.92"),
+                                        ("2026-04-18", "0.01")],
+                       as_of="2026-04-21", terms=terms)
+    apr18 = date(2026, 4, 18)
+    assert _lines(state)[-6:] == [
+        ("late_fee", D("300.00"), 3, "late_fee", date(2026, 4, 16), "1 days past due"),
+        ("payment", D("0.01"), None, None, apr18, ""),
+        ("due", D("0.40"), 3, "interest", apr18, "accrued since the last due date"),
+        ("allocation", D("0.01"), 3, "late_fee", apr18, ""),
+        ("late_fee", D("108.31"), 3, "late_fee", date(2026, 4, 21), "6 days past due"),
+        ("due", D("0.40"), 3, "interest", date(2026, 4, 21), "accrued since the last due date"),
+    ]
+
+
+# ------------------------------------------------------------ allocation
+
+
+def test_a_payoff_gives_back_all_the_interest_paid_early_in_two_payments() -> None:
+    # Jan 20: 410.03 pays installment 1 early and 2.00 of installment 2's interest; 2.00
+    # more pays 2.00 more of it (4.00 paid, 4.04 owed); then a payoff. Accrued to date
+    # the payoff keeps 1.94; of the 20.04 charged early 18.10 is given back: the 4.04
+    # owed, the 4.00 paid, 10.06 of installment 1. Credit: 1,412.03 - 1,201.94 = 210.09.
+    state = loan_state(_three(), [("2026-01-20", "410.03"), ("2026-01-20", "2"),
+                                  ("2026-01-20", "1000")], as_of="2026-01-20")
+    jan20 = date(2026, 1, 20)
+    assert [x[:4] for x in _lines(state, "rebate", "refund")] == [
+        ("rebate", D("4.04"), 2, "interest"),
+        ("rebate", D("4.00"), 2, "interest"),
+        ("refund", D("4.00"), 2, "interest"),
+        ("rebate", D("10.06"), 1, "interest"),
+        ("refund", D("10.06"), 1, "interest"),
+    ]
+    assert state.credit_balance == D("210.09")
+    assert (state.paid["interest"], state.paid["principal"]) == (D("1.94"), D("1200.00"))
+    assert _lines(state, "credit") == [
+        ("credit", D("210.09"), None, None, jan20, "received beyond what is owed")]
+
+
+def test_penalty_booked_on_demand_is_dated_the_payment_day() -> None:
+    # The payment day not counted: penalty through Mar 24, Feb 16..Mar 24 = 37 days,
+    # 408.03 x 0.0005 x 37 = 7.5486 -> 7.55 (installment 2: 9 days, 1.8361 -> 1.84),
+    # booked on Mar 25, the day of the payment.
+    mar25 = date(2026, 3, 25)
+    state = loan_state(_three(), [("2026-03-25", "100")], as_of="2026-03-25",
+                       terms=ServicingTerms(penalty_rate=Fraction(5, 10_000),
+                                            count_payment_date=False))
+    assert _lines(state, "penalty") == [
+        ("penalty", D("7.55"), 1, "penalty", mar25, "accrued through 2026-03-24"),
+        ("penalty", D("1.84"), 2, "penalty", mar25, "accrued through 2026-03-24"),
+    ]
+
+
+def test_a_payment_reaching_two_overdue_installments_books_each_penalty_on_the_way() -> None:
+    # 500.00 on Mar 25 pays installment 1's penalty 7.75 (booked as it is reached) and
+    # 408.03, then installment 2's penalty 2.04 (booked as it is reached), 8.04 of
+    # interest and 74.14 of principal; nothing is left to pay anything early.
+    mar25 = date(2026, 3, 25)
+    state = loan_state(_three(), [("2026-03-25", "500")], as_of="2026-03-25", terms=PENALTY)
+    assert _lines(state)[4:] == [
+        ("payment", D("500.00"), None, None, mar25, ""),
+        ("penalty", D("7.75"), 1, "penalty", mar25, "accrued through 2026-03-25"),
+        ("allocation", D("7.75"), 1, "penalty", mar25, ""),
+        ("allocation", D("12.00"), 1, "interest", mar25, ""),
+        ("allocation", D("396.03"), 1, "principal", mar25, ""),
+        ("penalty", D("2.04"), 2, "penalty", mar25, "accrued through 2026-03-25"),
+        ("allocation", D("2.04"), 2, "penalty", mar25, ""),
+        ("allocation", D("8.04"), 2, "interest", mar25, ""),
+        ("allocation", D("74.14"), 2, "principal", mar25, ""),
+    ]
+
+
+# ------------------------------------------------------------ the payoff quote
+
+
+def test_a_payoff_on_day_one_owes_no_finance_charge_under_any_rebate_rule() -> None:
+    # Paid off the day the loan opens: the actuarial rebate, the UK 2004 rebate and the
+    # rule of 78 (k = n: n(n+1)/(n(n+1)), all of it) rebate all 24.08 of interest.
+    for rule in ("actuarial", "uk_2004", "rule_of_78"):
+        state = loan_state(_three(), as_of="2026-01-15",
+                           terms=ServicingTerms(early_payoff=rule))
+        assert (state.payoff_amount, state.payoff_rebate) == (D("1200.00"), D("24.08"))
+
+
+def test_a_payoff_on_the_first_day_of_a_one_day_period_owes_none_of_its_interest() -> None:
+    # Installment 1 falls due the day after the start (interest 12.00 for its period):
+    # accrued to date on the start day it has earned 12.00 x 0/1 = 0; the next day all
+    # of it is due.
+    s = Plan.from_rows("1200", start="2026-01-15", annual_rate="0.12",
+                       rows=[("2026-01-16", "600"), {"due": "2026-02-16"}]).schedule()
+    assert s.interest == (1200, 600)
+    assert payoff_quote(s, as_of="2026-01-15") == D("1200.00")
+    assert payoff_quote(s, as_of="2026-01-16") == D("1212.00")
+
+
+def test_daily_the_payoff_counts_a_fee_paid_early_and_one_owed_early() -> None:
+    # Daily, a 5.00 fee. Feb 15: 414.92 pays installment 1 (412.92) and 2.00 of
+    # installment 2's fee, called early (407.92 of principal, 5.00 fee: 3.00 owed). A
+    # payoff the same day: the fee accrued to date is 0 (0 of 28 days), so the 2.00
+    # paid and the 3.00 owed are not kept: net -5.00. Owed 407.92 + 3.00, principal to
+    # come 804.31 - 407.92 = 396.39, no interest yet: 410.92 + 396.39 - 5.00 = 802.31.
+    state = loan_state(_actual_days(fee="5"), [("2026-02-15", "414.92")], as_of="2026-02-15",
+                       terms=DAILY)
+    assert state.payoff_amount == D("802.31")
+
+
+def test_the_payoff_counts_interest_and_fees_owed_early() -> None:
+    # A 5.00 fee a month. Jan 20: 415.03 pays installment 1 early (413.03) and 2.00 of
+    # installment 2's fee (it owes 399.99 + 8.04 + 3.00). Accrued to date the payoff
+    # keeps 17.00 x 5/31 = 2.742 -> 2.74 of installment 1's charges; collected early
+    # 12.00 + 5.00 + 2.00 = 19.00, owed early 8.04 + 3.00 = 11.04: net -27.30. Owed
+    # 411.03, principal to come 403.98: 411.03 + 403.98 - 27.30 = 787.71.
+    s = Plan.annuity("1200", annual_rate="0.12", installments=3, start="2026-01-15",
+                     fee="5").schedule()
+    assert payoff_quote(s, [("2026-01-20", "415.03")], as_of="2026-01-20") == D("787.71")
