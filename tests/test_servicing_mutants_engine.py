@@ -12,7 +12,10 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
+
 from bnpl_restructure import Plan
+from bnpl_restructure.errors import InvalidArgumentError
 from bnpl_restructure.rounding import RoundingPolicy
 from bnpl_restructure.schedule import Schedule
 from bnpl_restructure.servicing import (
@@ -795,3 +798,68 @@ def test_the_payoff_counts_interest_and_fees_owed_early() -> None:
     s = Plan.annuity("1200", annual_rate="0.12", installments=3, start="2026-01-15",
                      fee="5").schedule()
     assert payoff_quote(s, [("2026-01-20", "415.03")], as_of="2026-01-20") == D("787.71")
+
+
+# ------------------------------------------------------------ charges, rebates, penalty
+
+
+def test_charges_are_dated_by_their_installment_and_counted() -> None:
+    # Feb 20: a 10.00 charge to the loan (dated that day) and 7.00 to installment 3
+    # (dated with its due date, Apr 15: not due yet), then a payment of 10.00: the
+    # oldest obligation first, installment 1's interest (due Feb 15), not the charge.
+    state = loan_state(_three(), [("2026-02-20", "10")], as_of="2026-02-20",
+                       charges=[Charge(date="2026-02-20", amount="10", name="returned payment"),
+                                Charge(date="2026-02-20", amount="7", name="statement",
+                                       installment=3)])
+    feb20 = date(2026, 2, 20)
+    assert _lines(state)[2:] == [
+        ("charge", D("10.00"), None, "charge", feb20, "returned payment"),
+        ("charge", D("7.00"), 3, "charge", feb20, "statement"),
+        ("payment", D("10.00"), None, None, feb20, ""),
+        ("allocation", D("10.00"), 1, "interest", feb20, ""),
+    ]
+    assert (state.unpaid_charges, state.charges_charged) == (D("10.00"), D("17.00"))
+    # 398.03 of installment 1, 17.00 of charges, 803.97 of principal to come and
+    # installment 2's interest for 5 of its 28 days, 8.04 x 5/28 = 1.436 -> 1.44
+    assert state.payoff_amount == D("1220.44")
+
+
+def test_a_charge_to_an_installment_a_prepayment_removed_is_refused() -> None:
+    # 1,000.00 prepaid on Jan 25 (shortened) removes installments 2 and 3
+    with pytest.raises(InvalidArgumentError) as err:
+        loan_state(_three(), [("2026-01-25", "1000")], as_of="2026-02-01", terms=SHORTEN,
+                   charges=[Charge(date="2026-02-01", amount="10", name="x", installment=3)])
+    assert (err.value.argument, err.value.received) == ("charges", 3)
+    assert err.value.message == (
+        "the charge dated 2026-02-01 is to installment 3, which a prepayment removed from "
+        "the plan (prepay_shorten): charge it to the loan (installment=None)")
+
+
+def test_a_uk_2004_rebate_is_worked_out_for_the_day_asked_about() -> None:
+    # The UK 2004 rebate depends on the settlement day, not only on the installments
+    # paid: a state carried on from Jan 20 to Jan 25 quotes what a state built on Jan 25
+    # does, not Jan 20's figure again.
+    terms = ServicingTerms(early_payoff="uk_2004")
+    first = loan_state(_three(), as_of="2026-01-20", terms=terms)
+    later = loan_state(_three(), as_of="2026-01-25", terms=terms)
+    assert first.payoff_amount != later.payoff_amount
+    assert first.on("2026-01-25").payoff_amount == later.payoff_amount
+
+
+def test_daily_interest_after_maturity_books_the_penalty_days_before_it() -> None:
+    # Daily, 0.05% a day on an overdue installment. Installment 3 (407.91) unpaid from
+    # Apr 16; Apr 25: 100.00. The 10 days' interest since the due date, 403.79 x 0.12 x
+    # 10/365 = 1.3275 -> 1.33, is booked to it, after its penalty for Apr 16..Apr 25 on
+    # 407.91 (the base before): 407.91 x 0.0005 x 10 = 2.0396 -> 2.04.
+    apr25 = date(2026, 4, 25)
+    state = loan_state(_actual_days(), [("2026-02-15", "407.92"), ("2026-03-15", "407.92"),
+                                        ("2026-04-25", "100")], as_of="2026-04-25",
+                       terms=ServicingTerms(interest="daily", penalty_rate=Fraction(5, 10_000)))
+    assert _lines(state)[-6:] == [
+        ("payment", D("100.00"), None, None, apr25, ""),
+        ("due", D("1.33"), 3, "interest", apr25, "accrued since the last due date"),
+        ("penalty", D("2.04"), 3, "penalty", apr25, "accrued through 2026-04-25"),
+        ("allocation", D("2.04"), 3, "penalty", apr25, ""),
+        ("allocation", D("4.12"), 3, "interest", apr25, ""),
+        ("allocation", D("93.84"), 3, "principal", apr25, ""),
+    ]
