@@ -15,7 +15,7 @@ from fractions import Fraction
 import pytest
 
 from bnpl_restructure import Plan
-from bnpl_restructure.errors import InvalidArgumentError
+from bnpl_restructure.errors import InvalidArgumentError, InvalidTermsError
 from bnpl_restructure.rounding import RoundingPolicy
 from bnpl_restructure.schedule import Schedule
 from bnpl_restructure.servicing import (
@@ -862,4 +862,61 @@ def test_daily_interest_after_maturity_books_the_penalty_days_before_it() -> Non
         ("allocation", D("2.04"), 3, "penalty", apr25, ""),
         ("allocation", D("4.12"), 3, "interest", apr25, ""),
         ("allocation", D("93.84"), 3, "principal", apr25, ""),
+    ]
+
+
+# ------------------------------------------------------------ terms the engine reads
+
+
+def test_the_rule_of_78_is_refused_beyond_61_months_to_the_day() -> None:
+    # 15 U.S.C. 1615(b): the rule of 78 only for terms of at most 61 months. From
+    # 2026-01-15: 61 installments end 2031-02-15, 61 months to the day (allowed); 60
+    # ending 2031-01-28 are within; 61 ending 2031-02-16 (a day over) and 62 ending
+    # 2031-03-15 are refused.
+    rule_of_78 = ServicingTerms(early_payoff="rule_of_78")
+    for kw in ({"installments": 61}, {"installments": 60, "first_due": "2026-02-28"}):
+        s = Plan.annuity("1200", annual_rate="0.12", start="2026-01-15", **kw).schedule()
+        assert payoff_quote(s, as_of="2026-01-15", terms=rule_of_78) == D("1200.00")
+    for kw in ({"installments": 61, "first_due": "2026-02-16"}, {"installments": 62}):
+        s = Plan.annuity("1200", annual_rate="0.12", start="2026-01-15", **kw).schedule()
+        with pytest.raises(InvalidTermsError) as err:
+            payoff_quote(s, as_of="2026-01-15", terms=rule_of_78)
+        assert err.value.argument == "terms.early_payoff"
+
+
+def test_daily_interest_needs_a_rate_for_a_schedule_read_from_records() -> None:
+    s = Schedule.from_records(RECORDS, start="2026-01-15")
+    with pytest.raises(InvalidTermsError) as err:
+        loan_state(s, as_of="2026-01-20", terms=DAILY)
+    assert (err.value.argument, err.value.received) == ("terms.annual_rate", None)
+    assert err.value.message == ("is needed for daily interest on a schedule not made by "
+                                 "Plan.schedule() (its rate is unknown)")
+
+
+def test_daily_interest_counts_days_by_the_terms_then_by_the_plan() -> None:
+    # 1,200.00 at 12% from Jan 15 to Feb 15 (31 days): act/365f (the default for a plan
+    # counting per period) 1,200 x 0.12 x 31/365 = 12.2301 -> 12.23; 30/360 (terms)
+    # 1,200 x 0.12 x 30/360 = 12.00; act/360 (the plan's) 1,200 x 0.12 x 31/360 = 12.40.
+    # The installment stays 408.03: the rest is principal.
+    act360 = Plan.annuity("1200", annual_rate="0.12", installments=3, start="2026-01-15",
+                          day_count="act/360").schedule()
+    for s, terms, interest in ((_three(), DAILY, "12.23"),
+                               (_three(), ServicingTerms(interest="daily", day_count="30/360"),
+                                "12.00"),
+                               (act360, DAILY, "12.40")):
+        state = loan_state(s, as_of="2026-02-15", terms=terms)
+        assert _lines(state) == [
+            ("due", D("408.03") - D(interest), 1, "principal", FEB15, ""),
+            ("due", D(interest), 1, "interest", FEB15, "")]
+
+
+def test_daily_interest_rounds_as_the_plan_rounds_interest() -> None:
+    # Interest rounded down by the plan: 10 days on 1,200.00 at 12% (act/365f),
+    # 3.9452, is booked as 3.94 (3.95 half up).
+    s = _actual_days(rounding=RoundingPolicy(interest="down"))
+    state = loan_state(s, [("2026-01-25", "100")], as_of="2026-01-25",
+                       terms=ServicingTerms(interest="daily", overpayment="prepay_shorten"))
+    assert _lines(state, "due")[:2] == [
+        ("due", D("3.94"), 1, "interest", JAN25, "interest to the day of a prepayment"),
+        ("due", D("96.06"), 1, "principal", JAN25, "prepaid principal"),
     ]
