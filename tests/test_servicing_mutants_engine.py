@@ -16,6 +16,7 @@ import pytest
 
 from bnpl_restructure import Plan
 from bnpl_restructure.errors import InvalidArgumentError, InvalidTermsError
+from bnpl_restructure.restructure import payment_holiday
 from bnpl_restructure.rounding import RoundingPolicy
 from bnpl_restructure.schedule import Schedule
 from bnpl_restructure.servicing import (
@@ -920,3 +921,16 @@ def test_daily_interest_rounds_as_the_plan_rounds_interest() -> None:
         ("due", D("3.94"), 1, "interest", JAN25, "interest to the day of a prepayment"),
         ("due", D("96.06"), 1, "principal", JAN25, "prepaid principal"),
     ]
+
+
+def test_interest_a_holiday_capitalizes_becomes_principal_owed_on_its_due_date() -> None:
+    # A one-month holiday from the start: Feb 15 pays nothing and its 12.00 of interest
+    # (1% of 1,200.00) is added to the principal. Before it, 1,200.00 settles the loan;
+    # from Feb 15 the principal is 1,212.00, and on Feb 16 the payoff adds installment
+    # 2's interest (1% of 1,212.00 = 12.12) accrued for 1 of its 28 days: 0.433 -> 0.43.
+    s = payment_holiday(_three(), as_of="2026-01-15", periods=1).schedule
+    assert s.capitalized == (1200, 0, 0, 0) and s.interest[1] == 1212
+    assert loan_state(s, as_of="2026-01-15").payoff_amount == D("1200.00")
+    state = loan_state(s, as_of="2026-02-16")
+    assert state.outstanding_principal == D("1212.00")
+    assert state.payoff_amount == D("1212.43")
