@@ -934,3 +934,92 @@ def test_interest_a_holiday_capitalizes_becomes_principal_owed_on_its_due_date()
     state = loan_state(s, as_of="2026-02-16")
     assert state.outstanding_principal == D("1212.00")
     assert state.payoff_amount == D("1212.43")
+
+
+# ------------------------------------------------------------ penalty and late-fee terms
+
+
+def _with_fee() -> Schedule:
+    # _three() with a 5.00 fee a month: installment 1 is 396.03 + 12.00 + 5.00 = 413.03
+    s = Plan.annuity("1200", annual_rate="0.12", installments=3, start="2026-01-15",
+                     fee="5").schedule()
+    assert s.payment[0] == 41303
+    return s
+
+
+def _charged(state: LoanState, kind: str) -> list[tuple[date, Decimal, int | None, str]]:
+    return [(e.date, e.amount, e.installment, e.note) for e in state.ledger if e.kind == kind]
+
+
+FEB20 = date(2026, 2, 20)
+
+
+def test_penalty_by_base_and_by_the_days_counted() -> None:
+    # Installment 1 (413.03) unpaid; 0.05% a day; asked about on Feb 20 (counted, as a
+    # payment that day would be). Each case: (terms, penalty booked through, amount):
+    # - on the installment, Feb 16..20: 413.03 x 0.0005 x 5 = 1.0326 -> 1.03;
+    # - the due date counted too, Feb 15..20: x 6 = 1.2391 -> 1.24;
+    # - on the loan's unpaid principal and fees, 396.03 + 5.00 due + 803.97 to come =
+    #   1,205.00: 0.6025 a day, x 5 = 3.0125 -> 3.01; the day asked about not counted
+    #   (through Feb 19), x 4 = 2.41; the due date counted, x 6 = 3.615 -> 3.62;
+    # - on the overdue principal, 396.03 x 0.0005 x 5 = 0.9901 -> 0.99;
+    # - at least 0.50 a day (0.2065 on the installment): 0.50 x 5 = 2.50.
+    rate = Fraction(5, 10_000)
+    loan = "unpaid_principal_and_fees"
+    through = "accrued through 2026-02-20"
+    for kw, note, amount in (
+            ({}, through, "1.03"),
+            ({"count_due_date": True}, through, "1.24"),
+            ({"penalty_base": loan}, through, "3.01"),
+            ({"penalty_base": loan, "count_payment_date": False},
+             "accrued through 2026-02-19", "2.41"),
+            ({"penalty_base": loan, "count_due_date": True}, through, "3.62"),
+            ({"penalty_base": "overdue_principal"}, through, "0.99"),
+            ({"penalty_minimum_per_day": D("0.50")}, through, "2.50")):
+        state = loan_state(_with_fee(), as_of="2026-02-20",
+                           terms=ServicingTerms(penalty_rate=rate, **kw))  # type: ignore[arg-type]
+        assert _charged(state, "penalty") == [(FEB20, D(amount), 1, note)], kw
+        # what is due, the principal to come, installment 2's 13.04 of charges accrued
+        # for 5 of its 28 days (2.33), and the penalty
+        assert state.payoff_amount == D("413.03") + D("803.97") + D("2.33") + D(amount)
+
+
+def test_penalty_in_the_grace_days() -> None:
+    # 3 grace days (Feb 16..18), 0.05% a day on 413.03. Still unpaid after them, the
+    # grace days are charged too (penalty from the due date): 5 days, 1.03; or only the
+    # days after them (from the grace end), Feb 19..20: 0.413 -> 0.41. Paid within the
+    # grace days: none (the payoff is the principal to come and 2.33 accrued).
+    rate, through = Fraction(5, 10_000), "accrued through 2026-02-20"
+    state = loan_state(_with_fee(), as_of="2026-02-20",
+                       terms=ServicingTerms(penalty_rate=rate, grace_days=3))
+    assert _charged(state, "penalty") == [(FEB20, D("1.03"), 1, through)]
+    state = loan_state(_with_fee(), as_of="2026-02-20",
+                       terms=ServicingTerms(penalty_rate=rate, grace_days=3,
+                                            penalty_start="grace_end"))
+    assert _charged(state, "penalty") == [(FEB20, D("0.41"), 1, through)]
+    state = loan_state(_with_fee(), [("2026-02-17", "413.03")], as_of="2026-02-20",
+                       terms=ServicingTerms(penalty_rate=rate, grace_days=3))
+    assert _charged(state, "penalty") == [] and state.payoff_amount == D("806.30")
+
+
+def test_late_fee_percent_of_its_base_and_caps() -> None:
+    # 10% of installment 1's unpaid principal 396.03 = 39.60; of principal and interest
+    # 408.03 = 40.80; of the whole installment 413.03 = 41.30.
+    feb16 = date(2026, 2, 16)
+    ten = (LateFee(days_past_due=1, percent=Fraction(1, 10)),)
+    for base, amount in (("principal", "39.60"), ("principal_and_interest", "40.80"),
+                         ("installment", "41.30")):
+        state = loan_state(_with_fee(), as_of="2026-02-16",
+                           terms=ServicingTerms(late_fees=ten, late_fee_base=base))
+        assert _charged(state, "late_fee") == [(feb16, D(amount), 1, "1 days past due")]
+    # 30.00 a late installment, at most 50.00 for the plan (30.00 + 20.00), or at most 4%
+    # of the 1,200.00 financed, 48.00 (30.00 + 18.00)
+    thirty = (LateFee(days_past_due=1, amount=D("30")),)
+    mar16 = date(2026, 3, 16)
+    for caps, second in (({"late_fee_cap_per_plan": D("50")}, "20.00"),
+                         ({"late_fee_cap_percent": Fraction(4, 100)}, "18.00")):
+        state = loan_state(_with_fee(), as_of="2026-03-16",
+                           terms=ServicingTerms(late_fees=thirty, **caps))  # type: ignore[arg-type]
+        assert _charged(state, "late_fee") == [
+            (feb16, D("30.00"), 1, "1 days past due"),
+            (mar16, D(second), 2, "1 days past due")]
