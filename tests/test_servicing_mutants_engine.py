@@ -593,6 +593,9 @@ def test_late_fees_on_an_installment_owing_one_minor_unit_and_of_one_minor_unit(
     # owed: 0.01 + 5.01 of installment 1, 803.97 of principal to come and installment
     # 2's interest accrued for 3 of its 28 days, 8.04 x 3/28 = 0.861 -> 0.86
     assert state.payoff_amount == D("809.85")
+    assert state.outstanding_principal == D("803.98")
+    assert [(o.number, o.principal, o.late_fee, o.days_past_due) for o in state.overdue] == [
+        (1, D("0.01"), D("5.01"), 3)]
 
 
 def test_a_late_fee_trigger_of_a_paid_installment_does_not_hold_back_another() -> None:
@@ -617,11 +620,11 @@ def test_a_late_fee_capped_to_nothing_does_not_count_toward_the_most_fees() -> N
     terms = ServicingTerms(late_fees=(LateFee(days_past_due=1, amount=D("10")),
                                       LateFee(days_past_due=5, amount=D("10"))),
                            late_fee_cap_per_installment=D("10"), max_late_fees=2)
-    state = loan_state(_three(), [], as_of="2026-03-16", terms=terms)
+    state = loan_state(_three(), [], as_of="2026-04-16", terms=terms)
     assert _lines(state, "late_fee") == [
         ("late_fee", D("10.00"), 1, "late_fee", date(2026, 2, 16), "1 days past due"),
         ("late_fee", D("10.00"), 2, "late_fee", date(2026, 3, 16), "1 days past due"),
-    ]
+    ]  # installment 3 (Apr 16): two fees charged already, none more
     assert state.late_fees_charged == D("20.00")
 
 
@@ -1023,3 +1026,108 @@ def test_late_fee_percent_of_its_base_and_caps() -> None:
         assert _charged(state, "late_fee") == [
             (feb16, D("30.00"), 1, "1 days past due"),
             (mar16, D(second), 2, "1 days past due")]
+
+
+def test_the_minimum_penalty_a_day_on_one_minor_unit_overdue() -> None:
+    # 408.02 paid on Feb 15 leaves 0.01 of installment 1's principal unpaid. At 0.05% a
+    # day, at least 0.50: 0.50 a day for Feb 16..20, 2.50, on the installment or on its
+    # principal alike; payoff 0.01 + 2.50 + 803.97 + 8.04 x 5/28 (1.44) = 807.92.
+    rate, least = Fraction(5, 10_000), D("0.50")
+    for base in ("overdue_installment", "overdue_principal"):
+        state = loan_state(_three(), [("2026-02-15", "408.02")], as_of="2026-02-20",
+                           terms=ServicingTerms(penalty_rate=rate, penalty_minimum_per_day=least,
+                                                penalty_base=base))
+        assert _charged(state, "penalty") == [(FEB20, D("2.50"), 1, "accrued through 2026-02-20")]
+        assert state.payoff_amount == D("807.92")
+    # Paid in full on Feb 20 (its 2.50 of penalty and 408.03): no penalty after it
+    state = loan_state(_three(), [("2026-02-20", "410.53")], as_of="2026-02-25",
+                       terms=ServicingTerms(penalty_rate=rate, penalty_minimum_per_day=least,
+                                            penalty_base="overdue_principal"))
+    assert _charged(state, "penalty") == [(FEB20, D("2.50"), 1, "accrued through 2026-02-20")]
+    assert state.overdue == ()
+
+
+def test_loan_level_penalty_goes_to_the_oldest_installment_still_owing() -> None:
+    # Installment 1 paid on its due date; installment 2 unpaid from Mar 16. On the loan's
+    # unpaid principal, 399.99 due + 403.98 to come = 803.97: 0.4020 a day, Mar 16..20,
+    # 2.0099 -> 2.01, charged to installment 2 (installment 1 owes nothing).
+    state = loan_state(_three(), [("2026-02-15", "408.03")], as_of="2026-03-20",
+                       terms=ServicingTerms(penalty_rate=Fraction(5, 10_000),
+                                            penalty_base="unpaid_principal_and_fees"))
+    assert _charged(state, "penalty") == [
+        (date(2026, 3, 20), D("2.01"), 2, "accrued through 2026-03-20")]
+
+
+def test_penalty_booked_twice_on_an_installment_adds_up() -> None:
+    # Mar 25: 0.01 reaches installment 1: its penalty to date is booked, 7.75 (38 days on
+    # 408.03), and 0.01 of it paid. Mar 30: 5 more days, 408.03 x 0.0005 x 5 = 1.02,
+    # booked to the same installment: it owes 7.74 + 1.02 = 8.76 of penalty; installment
+    # 2, 15 days (Mar 16..30), 3.0602 -> 3.06. Charged 7.75 + 1.02 + 3.06 = 11.83.
+    state = loan_state(_three(), [("2026-03-25", "0.01")], as_of="2026-03-30", terms=PENALTY)
+    assert [(o.number, o.penalty) for o in state.overdue] == [(1, D("8.76")), (2, D("3.06"))]
+    assert (state.penalty_charged, state.unpaid_penalty) == (D("11.83"), D("11.82"))
+
+
+def test_penalty_in_the_grace_days_on_a_base_a_payment_lowered() -> None:
+    # 3 grace days; 100.00 paid on Feb 17 (a penalty day on the base before it): Feb 16,
+    # 17 on 413.03 and Feb 18 on 313.03 are held in the grace days, then charged with
+    # Feb 19, 20: (2 x 413.03 + 3 x 313.03) x 0.0005 = 0.8826 -> 0.88.
+    state = loan_state(_with_fee(), [("2026-02-17", "100")], as_of="2026-02-20",
+                       terms=ServicingTerms(penalty_rate=Fraction(5, 10_000), grace_days=3))
+    assert _charged(state, "penalty") == [(FEB20, D("0.88"), 1, "accrued through 2026-02-20")]
+
+
+def test_the_payoff_rebate_is_what_the_rule_does_not_keep() -> None:
+    # Jan 20: of the 24.08 of interest to come, accrued to date keeps 12.00 x 5/31 = 1.94
+    state = loan_state(_three(), as_of="2026-01-20")
+    assert (state.payoff_rebate, state.payoff_amount) == (D("22.14"), D("1201.94"))
+
+
+def test_daily_30_360_interest_counts_each_period_from_its_start() -> None:
+    # 30/360 daily interest at 12%, prepayments against principal (shortened).
+    # Jan 31: Jan 15..31 is 16 days, 1,200.00 x 0.12 x 16/360 = 6.40, and 93.60 prepaid.
+    # Feb 15: the period Jan 15..Feb 15 is 30 days, so 14 are left (not the 15 from
+    # Jan 31 taken alone): 1,106.40 x 0.12 x 14/360 = 5.1632 -> 5.16; the installment
+    # (408.03 less the 6.40 paid) is 5.16 + 396.47; the 6.40 over prepays principal.
+    # Mar 15: 703.53 x 0.12 x 30/360 = 7.0353 -> 7.04, principal 400.99. Mar 31: 16 days
+    # on 302.54, 1.6135 -> 1.61, and 98.39 prepaid. Apr 15: 14 days left of the period
+    # on 204.15, 0.9527 -> 0.95.
+    terms = ServicingTerms(interest="daily", day_count="30/360", overpayment="prepay_shorten")
+    state = loan_state(_three(), [("2026-01-31", "100"), ("2026-02-15", "408.03"),
+                                  ("2026-03-15", "408.03"), ("2026-03-31", "100")],
+                       as_of="2026-04-15", terms=terms)
+    assert [(e.date, e.amount, e.installment, e.component) for e in state.ledger
+            if e.kind == "due"] == [
+        (date(2026, 1, 31), D("6.40"), 1, "interest"),
+        (date(2026, 1, 31), D("93.60"), 1, "principal"),
+        (FEB15, D("396.47"), 1, "principal"),
+        (FEB15, D("5.16"), 1, "interest"),
+        (FEB15, D("6.40"), 2, "principal"),
+        (MAR15, D("400.99"), 2, "principal"),
+        (MAR15, D("7.04"), 2, "interest"),
+        (date(2026, 3, 31), D("1.61"), 3, "interest"),
+        (date(2026, 3, 31), D("98.39"), 3, "principal"),
+        (APR15, D("204.15"), 3, "principal"),
+        (APR15, D("0.95"), 3, "interest"),
+    ]
+
+
+def test_a_state_carried_forward_is_the_state_built_at_once() -> None:
+    # Going on from a state (on, apply) copies only what changes; the copies must carry
+    # every part of an installment and of the books. For several sets of terms, a state
+    # taken step by step (Jan 20, Feb 10, a payment on Feb 20, Mar 20) has the ledger,
+    # the payoff and the overdue installments of the state built on Mar 20 directly.
+    every = (LateFee(days_past_due=1, amount=D("3"), every=7),)
+    rate = Fraction(5, 10_000)
+    for terms in (ServicingTerms(penalty_rate=rate, late_fees=every, grace_days=3),
+                  ServicingTerms(penalty_rate=rate, penalty_base="unpaid_principal_and_fees",
+                                 late_fees=every, grace_days=3, count_due_date=True),
+                  ServicingTerms(interest="daily", penalty_rate=rate, late_fees=every),
+                  ServicingTerms(overpayment="prepay_shorten", late_fees=every)):
+        at_once = loan_state(_with_fee(), [("2026-02-20", "100")], as_of="2026-03-20",
+                             terms=terms)
+        steps = loan_state(_with_fee(), as_of="2026-01-20", terms=terms).on("2026-02-10")
+        steps = steps.apply(("2026-02-20", "100")).on("2026-03-20")
+        assert _lines(steps) == _lines(at_once), terms
+        assert (steps.payoff_amount, steps.overdue) == (at_once.payoff_amount, at_once.overdue)
+        assert at_once.late_fees_charged > 0
