@@ -1131,3 +1131,38 @@ def test_a_state_carried_forward_is_the_state_built_at_once() -> None:
         assert _lines(steps) == _lines(at_once), terms
         assert (steps.payoff_amount, steps.overdue) == (at_once.payoff_amount, at_once.overdue)
         assert at_once.late_fees_charged > 0
+
+
+def test_terms_amounts_are_checked_against_the_loan_currency() -> None:
+    # Terms do not know the currency; the engine converts their amounts, naming each
+    # one with too many decimals for CNY (2)
+    message = "must have at most 2 decimal places for CNY; round it explicitly first"
+    for kw, argument in (({"penalty_minimum_per_day": D("0.001")}, "penalty_minimum_per_day"),
+                         ({"late_fee_cap_per_plan": D("0.001")}, "late_fee_cap_per_plan"),
+                         ({"late_fee_cap_per_installment": D("0.001")},
+                          "late_fee_cap_per_installment"),
+                         ({"late_fees": (LateFee(days_past_due=1, amount=D("0.001")),)},
+                          "late_fee.amount")):
+        with pytest.raises(InvalidArgumentError) as err:
+            loan_state(_three(), as_of="2026-02-20", terms=ServicingTerms(**kw))  # type: ignore[arg-type]
+        assert (err.value.argument, err.value.message, err.value.received) == (
+            argument, message, D("0.001"))
+
+
+def test_penalty_with_only_a_minimum_a_day_or_at_100_percent_a_day() -> None:
+    # No rate, at least 0.50 a day: Feb 16..20, 2.50; at least 0.01 a day: 0.05.
+    # 100% a day on 408.03, Feb 16..17: 816.06.
+    for kw, asked, amount in (({"penalty_minimum_per_day": D("0.50")}, "2026-02-20", "2.50"),
+                              ({"penalty_minimum_per_day": D("0.01")}, "2026-02-20", "0.05"),
+                              ({"penalty_rate": "100%"}, "2026-02-17", "816.06")):
+        state = loan_state(_three(), as_of=asked, terms=ServicingTerms(**kw))  # type: ignore[arg-type]
+        assert [e.amount for e in state.ledger if e.kind == "penalty"] == [D(amount)], kw
+
+
+def test_the_lower_of_the_plan_caps_on_late_fees() -> None:
+    # 30.00 a late installment; at most 40.00 for the plan and 4% of 1,200.00 (48.00):
+    # 40.00 holds, 30.00 then 10.00
+    state = loan_state(_three(), as_of="2026-03-16", terms=ServicingTerms(
+        late_fees=(LateFee(days_past_due=1, amount=D("30")),),
+        late_fee_cap_per_plan=D("40"), late_fee_cap_percent=Fraction(4, 100)))
+    assert [e.amount for e in state.ledger if e.kind == "late_fee"] == [D("30.00"), D("10.00")]
