@@ -1166,3 +1166,34 @@ def test_the_lower_of_the_plan_caps_on_late_fees() -> None:
         late_fees=(LateFee(days_past_due=1, amount=D("30")),),
         late_fee_cap_per_plan=D("40"), late_fee_cap_percent=Fraction(4, 100)))
     assert [e.amount for e in state.ledger if e.kind == "late_fee"] == [D("30.00"), D("10.00")]
+
+
+def test_a_state_carried_forward_keeps_each_installment_s_own_figures() -> None:
+    # As above, for figures held on each installment: interest a holiday capitalizes
+    # (principal owed from Feb 15: 1,212.00), late fees charged against a cap per
+    # installment (2.00 a day from 1 day past due, at most 5.00: 2.00, 2.00, 1.00),
+    # penalty held in grace days (3 days, then charged: 5 x 0.2040 = 1.02), and
+    # interest paid early then given back at a payoff (18.10, as worked out above).
+    holiday = payment_holiday(_three(), as_of="2026-01-15", periods=1).schedule
+    capped = ServicingTerms(late_fees=(LateFee(days_past_due=1, amount=D("2"), every=1),),
+                            late_fee_cap_per_installment=D("5"))
+    grace = ServicingTerms(penalty_rate=Fraction(5, 10_000), grace_days=3)
+    for s, terms, first, then, payments in (
+            (holiday, ServicingTerms(), "2026-01-20", "2026-02-20", ()),
+            (_three(), capped, "2026-02-17", "2026-02-25", ()),
+            (_three(), grace, "2026-02-17", "2026-02-20", ()),
+            (_three(), ServicingTerms(), "2026-01-20", "2026-01-20",
+             (("2026-01-20", "413.03"), ("2026-01-20", "1000")))):
+        at_once = loan_state(s, payments, as_of=then, terms=terms)
+        steps = loan_state(s, payments[:1], as_of=first, terms=terms)
+        for p in payments[1:]:
+            steps = steps.apply(p)
+        steps = steps.on(then)
+        assert _lines(steps) == _lines(at_once), terms
+        assert (steps.payoff_amount, steps.outstanding_principal, steps.paid) == (
+            at_once.payoff_amount, at_once.outstanding_principal, at_once.paid)
+    assert loan_state(holiday, as_of="2026-02-20").outstanding_principal == D("1212.00")
+    fees = loan_state(_three(), as_of="2026-02-25", terms=capped).ledger
+    assert [e.amount for e in fees if e.kind == "late_fee"] == [D("2.00"), D("2.00"), D("1.00")]
+    pen = loan_state(_three(), as_of="2026-02-20", terms=grace).ledger
+    assert [e.amount for e in pen if e.kind == "penalty"] == [D("1.02")]
