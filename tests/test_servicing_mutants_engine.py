@@ -885,7 +885,13 @@ def test_the_rule_of_78_is_refused_beyond_61_months_to_the_day() -> None:
         s = Plan.annuity("1200", annual_rate="0.12", start="2026-01-15", **kw).schedule()
         with pytest.raises(InvalidTermsError) as err:
             payoff_quote(s, as_of="2026-01-15", terms=rule_of_78)
-        assert err.value.argument == "terms.early_payoff"
+        assert (err.value.argument, err.value.received) == ("terms.early_payoff", "rule_of_78")
+        assert err.value.message == (
+            "the rule of 78 is prohibited for a term over 61 months (15 U.S.C. § 1615(b)); "
+            "use 'actuarial', or set allow_rule_of_78_over_61_months=True where the statute "
+            "does not govern the loan")
+        allowed = ServicingTerms(early_payoff="rule_of_78", allow_rule_of_78_over_61_months=True)
+        assert payoff_quote(s, as_of="2026-01-15", terms=allowed) == D("1200.00")
 
 
 def test_daily_interest_needs_a_rate_for_a_schedule_read_from_records() -> None:
