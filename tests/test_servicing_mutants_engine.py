@@ -1203,3 +1203,32 @@ def test_a_state_carried_forward_keeps_each_installment_s_own_figures() -> None:
     assert [e.amount for e in fees if e.kind == "late_fee"] == [D("2.00"), D("2.00"), D("1.00")]
     pen = loan_state(_three(), as_of="2026-02-20", terms=grace).ledger
     assert [e.amount for e in pen if e.kind == "penalty"] == [D("1.02")]
+
+
+def test_daily_a_payoff_gives_back_fees_collected_early_never_interest() -> None:
+    # Regression (found in the fourth mutation-testing pass): under daily interest the
+    # early-payoff rule weighs fees only, so what it gives back must be fees; interest
+    # paid early was owed to the day it was paid. Daily at 12% (act/365f), a 5.00 fee:
+    # Feb 15: 412.92 pays installment 1 (5.00 + 12.23 + 395.69); 804.31 left.
+    # Feb 25: 412.92 pays installment 2 early: 5.00, 804.31 x 0.12 x 10/365 = 2.6443 ->
+    #   2.64 of interest, 405.28 of principal; 399.03 left.
+    # Mar 1: 50.00 pays installment 3 (the last) early: 5.00, 399.03 x 0.12 x 4/365 =
+    #   0.5247 -> 0.52 of interest, 44.48 of principal; 354.55 left.
+    # Mar 5: 800.00 settles: interest to the day 354.55 x 0.12 x 4/365 = 0.4663 -> 0.47;
+    #   the fee the rule keeps, accrued to date on installment 2 (18 of its 28 days),
+    #   5.00 x 18/28 = 3.21; 10.00 of fees collected early: 6.79 given back, latest first
+    #   (installment 3's 5.00, 1.79 of installment 2's), and no interest.
+    state = loan_state(_actual_days(fee="5"), [
+        ("2026-02-15", "412.92"), ("2026-02-25", "412.92"), ("2026-03-01", "50"),
+        ("2026-03-05", "800")], as_of="2026-03-05", terms=DAILY)
+    mar5, why = date(2026, 3, 5), "early payoff rebate of a charge paid early"
+    assert _lines(state, "rebate", "refund") == [
+        ("rebate", D("5.00"), 3, "fee", mar5, why),
+        ("refund", D("5.00"), 3, "fee", mar5, ""),
+        ("rebate", D("1.79"), 2, "fee", mar5, why),
+        ("refund", D("1.79"), 2, "fee", mar5, ""),
+    ]
+    assert state.paid["interest"] == D("12.23") + D("2.64") + D("0.52") + D("0.47")
+    assert state.paid["fee"] == D("5.00") + D("3.21")
+    # 800.00 + 6.79 given back - 0.47 - 354.55
+    assert state.is_settled and state.credit_balance == D("451.77")
