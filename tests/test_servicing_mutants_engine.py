@@ -1232,3 +1232,55 @@ def test_daily_a_payoff_gives_back_fees_collected_early_never_interest() -> None
     assert state.paid["fee"] == D("5.00") + D("3.21")
     # 800.00 + 6.79 given back - 0.47 - 354.55
     assert state.is_settled and state.credit_balance == D("451.77")
+
+
+def test_the_minimum_penalty_a_day_on_one_minor_unit_counted_every_way() -> None:
+    # As above (0.01 of installment 1 unpaid from Feb 15, at least 0.50 a day):
+    # - the due date counted too, Feb 15..20: 6 x 0.50 = 3.00;
+    # - 3 grace days, still owing after them: all 5 days, 2.50;
+    # - booked on Feb 20 by a 0.01 payment (which pays 0.01 of it) and still owing
+    #   0.01 of principal: 5 more days to Feb 25, 2.50 again.
+    # On the loan's unpaid principal (0.01 + 803.97 = 803.98) at 0.05% a day: 0.4020 a
+    # day for Feb 16..20, 2.0100 -> 2.01, to installment 1 (it owes 0.01).
+    rate, least = Fraction(5, 10_000), D("0.50")
+    feb25 = date(2026, 2, 25)
+    for kw, payments, asked, expected in (
+            ({"count_due_date": True}, [], "2026-02-20", [(FEB20, D("3.00"))]),
+            ({"grace_days": 3}, [], "2026-02-20", [(FEB20, D("2.50"))]),
+            ({}, [("2026-02-20", "0.01")], "2026-02-25", [(FEB20, D("2.50")), (feb25, D("2.50"))])):
+        state = loan_state(_three(), [("2026-02-15", "408.02"), *payments], as_of=asked,
+                           terms=ServicingTerms(penalty_rate=rate, penalty_minimum_per_day=least,
+                                                **kw))  # type: ignore[arg-type]
+        assert [(d, a) for d, a, n, _ in _charged(state, "penalty")] == expected, kw
+    state = loan_state(_three(), [("2026-02-15", "408.02")], as_of="2026-02-20",
+                       terms=ServicingTerms(penalty_rate=rate,
+                                            penalty_base="unpaid_principal_and_fees"))
+    assert _charged(state, "penalty") == [(FEB20, D("2.01"), 1, "accrued through 2026-02-20")]
+
+
+def test_penalty_days_before_interest_booked_after_maturity_on_the_base_before() -> None:
+    # As in the test above at 1% a day: installment 3 (407.91) unpaid Apr 16..25, 10 days
+    # on the base before the 1.33 of interest is booked: 40.791 -> 40.79.
+    state = loan_state(_actual_days(), [("2026-02-15", "407.92"), ("2026-03-15", "407.92"),
+                                        ("2026-04-25", "100")], as_of="2026-04-25",
+                       terms=ServicingTerms(interest="daily", penalty_rate="1%"))
+    assert [e.amount for e in state.ledger if e.kind == "penalty"] == [D("40.79")]
+
+
+def test_a_state_carried_forward_keeps_penalty_held_in_grace_days() -> None:
+    # 3 grace days; 100.00 paid on Feb 17 holds Feb 16, 17 of penalty on 413.03 (the base
+    # before it); carried on to Feb 20 it is charged with Feb 18..20 on 313.03: 0.88.
+    grace = ServicingTerms(penalty_rate=Fraction(5, 10_000), grace_days=3)
+    payments = [("2026-02-17", "100")]
+    steps = loan_state(_with_fee(), payments, as_of="2026-02-17", terms=grace).on("2026-02-20")
+    at_once = loan_state(_with_fee(), payments, as_of="2026-02-20", terms=grace)
+    assert _lines(steps) == _lines(at_once)
+    assert _charged(steps, "penalty") == [(FEB20, D("0.88"), 1, "accrued through 2026-02-20")]
+
+
+def test_daily_interest_needs_a_rate_for_a_restructured_schedule() -> None:
+    # a restructured schedule comes from a program, not a Plan: its rate is unknown
+    s = payment_holiday(_three(), as_of="2026-01-15", periods=1).schedule
+    with pytest.raises(InvalidTermsError) as err:
+        loan_state(s, as_of="2026-01-20", terms=DAILY)
+    assert err.value.argument == "terms.annual_rate"
