@@ -901,6 +901,7 @@ def test_daily_interest_needs_a_rate_for_a_schedule_read_from_records() -> None:
     assert (err.value.argument, err.value.received) == ("terms.annual_rate", None)
     assert err.value.message == ("is needed for daily interest on a schedule not made by "
                                  "Plan.schedule() (its rate is unknown)")
+    assert str(err.value).endswith("(its rate is unknown) (got None)")
 
 
 def test_daily_interest_counts_days_by_the_terms_then_by_the_plan() -> None:
