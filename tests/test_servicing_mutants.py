@@ -297,15 +297,18 @@ def test_daily_a_payment_after_the_last_due_date_books_the_interest_since() -> N
     assert state.payoff_amount == D("309.24")
 
 
+# _three()'s rows as records (a schedule read from them has no program)
+RECORDS = ({"due_date": "2026-02-15", "payment": "408.03", "principal": "396.03",
+            "interest": "12.00"},
+           {"due_date": "2026-03-15", "payment": "408.03", "principal": "399.99",
+            "interest": "8.04"},
+           {"due_date": "2026-04-15", "payment": "408.02", "principal": "403.98",
+            "interest": "4.04"})
+
+
 def test_prepaying_principal_needs_the_schedule_program() -> None:
     # a schedule read from records has no program to re-run the plan still to come
-    rows = [{"due_date": "2026-02-15", "payment": "408.03", "principal": "396.03",
-             "interest": "12.00"},
-            {"due_date": "2026-03-15", "payment": "408.03", "principal": "399.99",
-             "interest": "8.04"},
-            {"due_date": "2026-04-15", "payment": "408.02", "principal": "403.98",
-             "interest": "4.04"}]
-    s = Schedule.from_records(rows, start="2026-01-15")
+    s = Schedule.from_records(RECORDS, start="2026-01-15")
     assert s.program is None
     with pytest.raises(InvalidArgumentError) as err:
         loan_state(s, [("2026-02-15", "600")], as_of="2026-02-15",

@@ -846,10 +846,12 @@ class Engine:
 
     def give_back(self, day: date, upcoming: list[_Installment], give: int) -> int:
         """Rebate ``give`` of finance charges charged or paid early, latest first; returns
-        what is returned to the payment's funds."""
+        what is returned to the payment's funds. Under daily interest the rule weighs
+        fees only (interest is owed to the day), so only fees are given back."""
         returned = 0
+        components = ("fee",) if self.daily is not None else ("fee", "interest")
         for inst in reversed(upcoming):
-            for component in ("fee", "interest"):
+            for component in components:
                 take = min(give, inst.owed[component])
                 if take:
                     self.forgive(day, inst, component, take, note="early payoff rebate")
