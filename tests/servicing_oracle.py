@@ -608,6 +608,10 @@ class _Replay:
         self.terms = terms
         self.currency = cur = schedule.currency
         self.rank = {c: k for k, c in enumerate(terms.waterfall)}
+        # the last prepayment: (the installment whose period it fell in, its day, the
+        # finance charge the early-payoff rule kept that day, exact); added with the
+        # engine's fix of a prepayment and a payoff on one day (issue 13 follow-up)
+        self.prepaid: tuple[int, date, Fraction] | None = None
         self.installments = [
             _Installment(number=schedule.first_number + k, due=d,
                          principal=schedule.principal_paid[k], interest=schedule.interest[k],
@@ -828,22 +832,36 @@ class _Replay:
             return 0
         rule = self.terms.early_payoff
         charges = [i.charges for i in upcoming]
+        if rule is EarlyPayoff.ACCRUED_TO_DATE:
+            earned = self.accrued(day)
+            return round_ratio(earned.numerator, earned.denominator, RoundingMode.HALF_UP)
+        if self.prepaid is not None and self.prepaid[0] == upcoming[0].number:
+            return int(self.prepaid[2])  # as kept on the prepayment day, to the due date
         if rule is EarlyPayoff.NO_REBATE:
             return sum(charges)
         if rule is EarlyPayoff.CURRENT_PERIOD:
             return charges[0]
-        if rule is EarlyPayoff.ACCRUED_TO_DATE:
-            past = [i.due for i in self.installments if i.due <= day]
-            opened = max(past) if past else self.schedule.start
-            length = (upcoming[0].due - opened).days
-            if length <= 0:
-                return charges[0]
-            return round_ratio(charges[0] * (day - opened).days, length, RoundingMode.HALF_UP)
         # the plan's finance charge as it now stands (a reschedule may have changed it)
         k, n = len(upcoming), len(self.installments)
         total = sum(i.charges for i in self.installments)
         rebate = round_ratio(total * k * (k + 1), n * (n + 1), RoundingMode.HALF_UP)
         return max(sum(charges) - rebate, 0)  # never more than the upcoming charges
+
+    def accrued(self, day: date) -> Fraction:
+        """``ACCRUED_TO_DATE`` unrounded: the next installment's finance charge pro rata
+        by days; after a prepayment in its period, what was earned by the prepayment day
+        plus the rest of its charge (if any) over the days from then to its due date."""
+        first = self.upcoming(day)[0]
+        if self.prepaid is not None and self.prepaid[0] == first.number:
+            _, since, earned = self.prepaid
+            rest = max(first.charges - earned, Fraction(0))
+            return earned + rest * Fraction((day - since).days, (first.due - since).days)
+        past = [i.due for i in self.installments if i.due <= day]
+        opened = max(past) if past else self.schedule.start
+        length = (first.due - opened).days
+        if length <= 0:
+            return Fraction(first.charges)
+        return Fraction(first.charges * (day - opened).days, length)
 
     def settlement(self, day: date) -> tuple[int, int]:
         """(what settles the loan on ``day``, the finance charge still to charge; negative
@@ -946,6 +964,9 @@ class _Replay:
                                        "needs a schedule made by Plan.schedule() (with its "
                                        "program)")
         keep = self.rule_charge(day)
+        self.prepaid = (self.upcoming(day)[0].number, day, self.accrued(day) if
+                        self.terms.early_payoff is EarlyPayoff.ACCRUED_TO_DATE
+                        else Fraction(keep))
         principal = sum(i.principal_now for i in future)
         applied = min(extra, principal)
         new_principal = principal - applied

@@ -447,8 +447,13 @@ def test_an_overpayment_with_no_principal_left_to_prepay_is_held_as_credit() -> 
         ("payment", D("0.01"), None, None, feb1, ""),
         ("credit", D("1.01"), None, None, feb1, "received beyond what is owed"),
     ]
-    # the payoff: 3.87 accrued for 17 of 31 days, 2.122 -> 2.12, less the 1.01 held
-    assert state.credit_balance == D("1.01") and state.payoff_amount == D("1.11")
+    # the payoff: the 3.87 earned by Jan 25 (1,200.00 for 10 of 31 days, 3.8710) stays
+    # earned, and nothing accrues after it (no principal left; installment 1's 3.87 is
+    # all earned already), less the 1.01 held: 2.86. Before the fix (issue 13 follow-up)
+    # the re-run 3.87 was pro-rated again from Jan 15, 17/31 -> 2.12, and the payoff was
+    # 1.11: 1,202.11 in all, less than the 1,203.87 owed on Jan 25
+    # (tests/test_servicing_prepay_payoff.py)
+    assert state.credit_balance == D("1.01") and state.payoff_amount == D("2.86")
 
 
 # ------------------------------------------------------------ call: daily interest

@@ -227,6 +227,9 @@ class Engine:
         if self.daily is not None:
             self.uncalled_now = schedule.principal  # principal not charged to any yet
         self.early_called: dict[int, None] = {}
+        # the last prepayment against principal: (the installment whose period it fell
+        # in, its day, the finance charge the early-payoff rule kept that day, exact)
+        self.prepaid: tuple[int, date, Fraction] | None = None
         self.day: date | None = None  # the day in progress (its end-of-day steps to come)
         self._index()
 
@@ -683,24 +686,24 @@ class Engine:
 
     def rule_charge(self, day: date) -> int:
         """Finance charges (interest and fees) of upcoming installments that an early
-        payoff on ``day`` owes under the terms' rule, whether collected yet or not."""
+        payoff on ``day`` owes under the terms' rule, whether collected yet or not.
+        In the period of a prepayment against principal, never less than the rule kept
+        on the prepayment day (:meth:`accrued`; the other rules keep that amount)."""
         k0 = self.first_upcoming(day)
         insts = self.order
         if k0 == len(insts):
             return 0
         rule = self.terms.early_payoff
+        if rule is EarlyPayoff.ACCRUED_TO_DATE:
+            earned = self.accrued(day, k0)
+            return round_ratio(earned.numerator, earned.denominator, RoundingMode.HALF_UP)
+        if self.prepaid is not None and self.prepaid[0] == insts[k0]:
+            return int(self.prepaid[2])  # kept as on the prepayment day, to the due date
         if rule is EarlyPayoff.NO_REBATE:
             return self.charges_after[k0]
-        at = self.by_number
-        nxt = self.finance(at[insts[k0]])
+        nxt = self.finance(self.by_number[insts[k0]])
         if rule is EarlyPayoff.CURRENT_PERIOD:
             return nxt
-        if rule is EarlyPayoff.ACCRUED_TO_DATE:
-            opened = at[insts[k0 - 1]].due if k0 else self.schedule.start
-            length = (at[insts[k0]].due - opened).days
-            if length <= 0:
-                return nxt
-            return round_ratio(nxt * (day - opened).days, length, RoundingMode.HALF_UP)
         if rule in (EarlyPayoff.ACTUARIAL, EarlyPayoff.UK_2004):
             return max(self.charges_after[k0] - self.contract_rebate(day, k0), 0)
         # the plan's finance charge as it now stands (a reschedule may have changed it)
@@ -708,6 +711,27 @@ class Engine:
         rebate = round_ratio(self.charges_after[0] * k * (k + 1), n * (n + 1),
                              RoundingMode.HALF_UP)
         return max(self.charges_after[k0] - rebate, 0)  # never more than upcoming charges
+
+    def accrued(self, day: date, k0: int) -> Fraction:
+        """``ACCRUED_TO_DATE``, exact: the finance charge of installment ``k0`` (the
+        first due after ``day``) earned by ``day``, its period pro rata by days.
+
+        After a prepayment in the period (:attr:`prepaid`), what was earned by the
+        prepayment day stays earned, and the rest of the installment's finance charge as
+        re-run (if any) is earned over the days left to its due date: the principal
+        prepaid stops earning from that day, never before it. So a prepayment and a
+        payoff on one day cost what a payoff of their sum costs."""
+        inst = self.by_number[self.order[k0]]
+        nxt = self.finance(inst)
+        if self.prepaid is not None and self.prepaid[0] == inst.number:
+            _, since, earned = self.prepaid
+            rest = max(nxt - earned, Fraction(0))
+            return earned + rest * (day - since).days / (inst.due - since).days
+        opened = self.by_number[self.order[k0 - 1]].due if k0 else self.schedule.start
+        length = (inst.due - opened).days
+        if length <= 0:
+            return Fraction(nxt)
+        return Fraction(nxt * (day - opened).days, length)
 
     def contract_rebate(self, day: date, paid: int) -> int:
         """The actuarial or UK 2004 rebate of an early payoff on ``day`` (``paid``
@@ -958,14 +982,19 @@ class Engine:
 
         A prepayment never lowers the finance charges still to come below what an early
         payoff today would keep (``early_payoff``): any difference is added to the next
-        installment, so prepaying cannot undercut the payoff quote. Returns what is left
-        of ``extra`` after all the principal still to come is prepaid."""
+        installment, so prepaying cannot undercut the payoff quote; and what the rule
+        kept today stays kept in this period (:attr:`prepaid`), so a payoff later today
+        owes what a payoff of both would. Returns what is left of ``extra`` after all the
+        principal still to come is prepaid."""
         program = self.schedule.program
         if program is None:
             raise InvalidArgumentError("terms.overpayment", "prepayment against principal "
                                        "needs a schedule made by Plan.schedule() (with its "
                                        "program)")
         keep = self.rule_charge(day)
+        k0 = self.first_upcoming(day)
+        self.prepaid = (self.order[k0], day, self.accrued(day, k0) if self.terms.early_payoff
+                        is EarlyPayoff.ACCRUED_TO_DATE else Fraction(keep))
         principal = sum(i.principal_now for i in future)
         applied = min(extra, principal)
         new_principal = principal - applied
