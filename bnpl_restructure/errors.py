@@ -171,5 +171,7 @@ def parse_enum(enum_type: type[E], value: object, *, argument: str) -> E:
                     _ENUM_NAMES[(enum_type, value)] = member
                 return member
     allowed = ", ".join(repr(m.value) for m in enum_type)
-    raise InvalidArgumentError(argument, f"must be a {enum_type.__name__} or one of {allowed}",
+    article = "an" if enum_type.__name__[0] in "AEIOU" else "a"
+    raise InvalidArgumentError(argument, f"must be {article} {enum_type.__name__} or one of "
+                               f"{allowed}",
                                received=value)

@@ -902,3 +902,50 @@ def test_exact_balance_capitalizing_row_keeps_its_rounded_payment() -> None:
     assert rows.principal == (0, 1, 348)
     assert rows.payment == (0, 51, 348)
     assert rows.balance == (100, 349, 0)
+
+
+def test_core_argument_errors_name_the_argument_and_show_the_value() -> None:
+    # Each message whole: the argument, the rule it breaks, the value received.
+    def message(call: Any) -> str:
+        with pytest.raises(InvalidArgumentError) as info:
+            call()
+        return str(info.value)
+
+    def period(**kw: Any) -> Period:
+        return Period(**{"due": date(2024, 1, 1), "factor": Fraction(1, 100),
+                         "rule": PaymentRule.PAYOFF, **kw})
+
+    assert message(lambda: period(due="2024-01-01")) == \
+        "due: must be a datetime.date (got '2024-01-01')"
+    assert message(lambda: period(rule=True)) == \
+        "rule: must be a PaymentRule or one of 0, 1, 2, 3, 4, 5 (got True)"
+    assert message(lambda: period(rule="bogus")) == \
+        "rule: must be a PaymentRule or one of 0, 1, 2, 3, 4, 5 (got 'bogus')"
+    assert message(lambda: period(unpaid=True)) == \
+        "unpaid: must be an UnpaidInterest or one of 0, 1, 2 (got True)"
+    assert period(rule=4).rule is PaymentRule.PAYOFF and period(rule="payoff").rule is \
+        PaymentRule.PAYOFF
+    assert message(lambda: run_single("x")) == "program: must be a Program (got 'x')"  # type: ignore[arg-type]
+    assert message(lambda: exact_columns("x")) == "program: must be a Program (got 'x')"  # type: ignore[arg-type]
+    assert message(lambda: run_batch("ab")) == \
+        "programs: must be a sequence of Program objects (got 'ab')"  # type: ignore[arg-type]
+    one = Program(principal=100, periods=(period(),))
+    assert message(lambda: run_batch([one, "x"])) == \
+        "programs[1]: must be a Program (got 'x')"  # type: ignore[list-item]
+    assert message(lambda: level_payment(100, [Fraction(-1, 100)], mode=None)) == \
+        "factors: must be non-negative Fractions (got [Fraction(-1, 100)])"
+    assert message(lambda: level_payment("1", [Fraction(1, 100)], mode=None)) == \
+        "principal: must be an int of minor units (got '1')"  # type: ignore[call-overload]
+    assert message(lambda: level_payment(100, [Fraction(1, 100)], mode=None, balloon=True)) \
+        == "balloon: must be an int of minor units (got True)"
+    assert message(lambda: level_payment(100, [Fraction(1, 100)], mode="up")) == \
+        "mode: must be a RoundingMode or None (got 'up')"  # type: ignore[call-overload]
+    # a loan's columns: indexes -loans to loans - 1, periods from 0
+    two = run_batch([one, Program(principal=200, periods=(period(),))])
+    assert two.loan(-2).payment == (101,) and two.loan(1).payment == (202,)
+    assert message(lambda: two.loan(2)) == "index: must be the index of a loan (0 to 1) (got 2)"
+    assert message(lambda: two.loan(-3)) == \
+        "index: must be the index of a loan (0 to 1) (got -3)"
+    assert two.loan(0, 0).payment == ()
+    assert message(lambda: two.loan(0, -1)) == \
+        "periods: must be None or a whole number of at least 0 (got -1)"

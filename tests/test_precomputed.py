@@ -667,7 +667,7 @@ def test_direct_construction_terms_errors(kw: dict[str, Any], argument: str,
 def test_earnings_errors() -> None:
     n = JISKHA.installments
     _error(lambda: JISKHA.earnings(method="rule of 79"), "method",
-           "must be a EarningMethod or one of 'actuarial', 'rule_of_78', 'straight_line'")
+           "must be an EarningMethod or one of 'actuarial', 'rule_of_78', 'straight_line'")
     _error(lambda: JISKHA.earnings(earned_rounding="round"), "earned_rounding",
            "'cumulative', 'each'")
     _error(lambda: JISKHA.earnings(allow_rule_of_78_over_61_months="yes"),  # type: ignore[arg-type]
