@@ -40,8 +40,11 @@ are one flow). A stream whose net flows change sign once (a loan: advances, then
 exactly one rate above −100% (Descartes' rule of signs). With several sign changes there
 may be several; the smallest positive root is returned, else the negative root nearest
 zero, the choice the UK Consumer Credit (Total Charge for Credit) Regulations 2010 make
-("the positive rate nearest to zero"). Roots are located on a fixed grid of rates, so two
-roots closer together than the grid spacing may be missed; such streams are not loans.
+("the positive rate nearest to zero"). A stream whose flows sum to exactly 0 (f(0) = 0
+in float64: the repayments return the advances and nothing more) has the rate 0, the root
+nearest zero, however near a positive root lies. Roots are located on a fixed grid of
+rates, so two roots closer together than the grid spacing may be missed; such streams are
+not loans.
 
 A stream with no sign change has no rate: :class:`~bnpl_restructure.errors.NoSolutionError`
 names the rows. A non-converging row raises
@@ -141,21 +144,27 @@ def _net_by_date(amounts: Array, times: Array) -> Array:
 
 def _bracket_on_grid(amounts: Array, times: Array, fractions: Array | None,
                      rows: npt.NDArray[np.int64]) -> tuple[Array, Array, npt.NDArray[Any]]:
-    """For each row, the sign-changing grid interval nearest zero (positive side first)."""
+    """For each row, the sign-changing grid interval nearest zero (positive side first);
+    a row with f(0) = 0 exactly gets the interval [0, 0] (its rate is 0)."""
     n = rows.size
     lo = np.full(n, np.nan)
     hi = np.full(n, np.nan)
-    found = np.zeros(n, dtype=bool)
     sub_a, sub_t = amounts[rows], times[rows]
     sub_f = None if fractions is None else fractions[rows]
-    for grid in (_POSITIVE_GRID, _NEGATIVE_GRID):
-        previous, _ = _value(np.full(n, grid[0]), sub_a, sub_t, sub_f)
+    # A rate of 0 is the root nearest zero when it is one (flows summing to 0 exactly):
+    # taken before any positive root, however near (which side of 0.01% a second root
+    # lies on must not decide it).
+    at_zero, _ = _value(np.zeros(n), sub_a, sub_t, sub_f)
+    found = at_zero == 0
+    lo[found] = hi[found] = 0.0
+    for grid in (_POSITIVE_GRID, _NEGATIVE_GRID):  # both start at 0
+        previous = at_zero
         for k in range(1, grid.size):
             current, _ = _value(np.full(n, grid[k]), sub_a, sub_t, sub_f)
             # both values finite (an overflow is no evidence of a root), and the signs
-            # differ or f is 0 at the interval's end nearer zero
+            # differ (f = 0 at the far end, sign 0, counts)
             hit = ~found & np.isfinite(previous) & np.isfinite(current) & (
-                (np.sign(previous) != np.sign(current)) | (previous == 0))
+                np.sign(previous) != np.sign(current))
             lo[hit] = min(grid[k - 1], grid[k])
             hi[hit] = max(grid[k - 1], grid[k])
             found |= hit
@@ -245,11 +254,10 @@ def _times(amounts: Array, ticks: npt.NDArray[Any], scale: float,
             times: Array = full / float(scale)
             return times
         # measured from each stream's earliest flow; zero flows (padding, any date) at 0
+        # (a stream of zeros, or of no flows, has every time 0 whatever its start)
         used = amounts != 0
         far = np.iinfo(np.int64).max if full.dtype == np.int64 else np.inf
-        start = np.where(used, full, far).min(axis=1, keepdims=True)
-        start = np.where(used.any(axis=1, keepdims=True), start,
-                         full.min(axis=1, keepdims=True))
+        start = np.where(used, full, far).min(axis=1, keepdims=True, initial=far)
         times = np.where(used, (full - start) / float(scale), 0.0)
         return times
 
@@ -345,7 +353,7 @@ def _solve_fast(a: Array, ticks: npt.NDArray[Any], *, scale: float, from_row_sta
     finite or a time negative: the general method then runs on every row and reports it
     as it always does."""
     n, w = a.shape
-    if n == 0 or w < 2 or not (math.isfinite(scale) and scale > 0):
+    if not (math.isfinite(scale) and scale > 0):
         return None
     if not _fast_ticks_valid(ticks):
         return None
@@ -421,8 +429,9 @@ def _loan_like(block: Array, times: Array | None) -> npt.NDArray[np.bool_]:
         part = block[:, late]
         first[late] = part[(part != 0).argmax(axis=0), np.arange(late.size)]
     block *= np.where(first > 0, -1.0, 1.0)
-    # once a positive flow is seen, no negative one may follow
-    seen = block[0] > 0
+    # once a positive flow is seen, no negative one may follow (the first flow, 0 or the
+    # first nonzero one, is not positive now)
+    seen = np.zeros(m, dtype=bool)
     mixed = np.zeros(m, dtype=bool)
     for k in range(1, flows):
         row = block[k]
@@ -622,7 +631,7 @@ def _solve_general(a: Array, t: Array, f: Array | None, argument: str,
         return np.empty(0)
     if a.shape[1] == 0:
         raise _no_sign_change(argument, np.arange(n))
-    if a.shape[1] > 1 and (np.diff(t, axis=1) >= 0).all():
+    if (np.diff(t, axis=1) >= 0).all():  # (one flow: nothing to sort)
         ordered, tsorted = a, t
     else:
         order = np.argsort(t, axis=1, kind="stable")
@@ -687,8 +696,8 @@ def _by_width(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: A
     n = a.shape[0]
     if n < 4096:
         return _newton(a, t, f, rate, lo, hi, sign_lo)
-    used = a != 0
-    width = np.where(used.any(axis=1), a.shape[1] - used[:, ::-1].argmax(axis=1), 1)
+    # (no row is all zeros: such a row has no sign change and was refused)
+    width = a.shape[1] - (a != 0)[:, ::-1].argmax(axis=1)
     bucket = (width + 7) // 8
     out = np.empty(n)
     unfinished = []

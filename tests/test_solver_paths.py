@@ -6,6 +6,7 @@ public functions run the loan method first; ``fast=False`` forces the general on
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -952,18 +953,17 @@ def test_a_later_date_whose_flows_cancel_has_no_rate(use_fast: bool) -> None:
 @pytest.mark.parametrize("use_fast", [False, True])
 def test_a_root_of_exactly_0_and_a_second_root_on_the_first_grid_step(
         use_fast: bool) -> None:
-    # The amounts sum to 0 exactly, so r = 0 is a root and the grid's first interval
-    # [0, 0.01%] is taken; its other end decides which way the bracket closes.
+    # The amounts sum to 0 exactly, so r = 0 is a root, the root nearest zero: it is
+    # taken whether the second root lies inside the grid's first interval [0, 0.01%] or
+    # past it (before the fix, a second root inside the interval was taken instead).
     #   -100000 (1+r)^2 + 200007 (1+r) - 100007 = -100000 (g - 1)(g - 1.00007), g = 1 + r:
-    #   the second root 0.007% lies inside the interval, above its midpoint (where the
-    #   search starts), and is the smallest positive one; to 1e-11: f'(0.007%) = -7
-    #   against terms of 1e5, whose float sums carry about 1e-11 of noise
+    #   the second root 0.007% lies inside the interval
     def solve(amounts: list[float]) -> float:
         return float(_solve_ticks(np.array([amounts]), np.arange(3), scale=1.0,
                                   from_row_start=False, argument="cash_flows",
                                   fast=use_fast)[0])
 
-    assert abs(solve([-100000.0, 200007.0, -100007.0]) - 7e-5) <= 1e-11
+    assert solve([-100000.0, 200007.0, -100007.0]) == 0.0
     #   -20000 (g - 1)(g - 1.00015): the second root 0.015% lies past the interval, where
     #   f is positive but already falling (f(0.01%) > 0 > f'(0.01%)): the root 0 is taken
     #   (to 1e-11: f'(0) = 3 against terms of 2e4, float sums carry about 4e-12 of noise)
@@ -994,3 +994,48 @@ def test_a_loan_the_loan_method_does_not_finish_is_solved_by_the_general_method(
     assert Decimal("0.00100189693") < reference < Decimal("0.00100189694")
     rate = solve_rates([amounts], [[float(d) for d in days]])[0]
     assert abs(Decimal(rate) - reference) <= Decimal("1e-15")
+
+
+# ------------------------------------------ a root of exactly 0 (issue 13, fourth pass)
+
+
+@pytest.mark.parametrize("use_fast", [False, True])
+@pytest.mark.parametrize(("second", "amounts"), [
+    # -100000 (g - 1)(g - g2), g = 1 + r, g2 = 1 + second: the amounts -100000,
+    # 100000 (1 + g2), -100000 g2 sum to 0 exactly in float64 (whole numbers)
+    ("0.003% (below the first interval's midpoint)", [-100000.0, 200003.0, -100003.0]),
+    ("0.007% (above it)", [-100000.0, 200007.0, -100007.0]),
+    ("0.015% (past the first interval)", [-20000.0, 40003.0, -20003.0]),
+    ("-0.005% (on the negative side)", [-100000.0, 199995.0, -99995.0]),
+    ("100%", [-1.0, 3.0, -2.0]),
+])
+def test_a_stream_whose_flows_sum_to_0_has_the_rate_0(second: str, amounts: list[float],
+                                                      use_fast: bool) -> None:
+    # f(0) = sum of the amounts = 0 exactly: 0 is a root and the one nearest zero, so it
+    # is the rate whatever the place of the second root (before the fix a second root
+    # inside (0, 0.01%) was returned instead, one past 0.01% was not); exactly 0: the
+    # search starts at 0 and f(0) = 0 ends it
+    assert math.fsum(amounts) == 0.0
+    rate = _solve_ticks(np.array([amounts]), np.arange(3), scale=1.0,
+                        from_row_start=False, argument="cash_flows", fast=use_fast)
+    assert rate.tolist() == [0.0], second
+
+
+
+def test_streams_of_no_flows_measured_from_their_start_have_no_rate() -> None:
+    # xirr_many measures each stream from its earliest date: streams of no flows at all
+    # (shape (2, 0)) have no earliest date, and no rate (before the fix: a bare
+    # ValueError from numpy's min of an empty row)
+    with pytest.raises(NoSolutionError) as info:
+        xirr_many(np.zeros((2, 0)), np.zeros((2, 0), dtype="datetime64[D]"))
+    assert str(info.value) == ("amounts: no rate exists for rows [0, 1]: the cash flows "
+                               "never change sign (all payments zero, or no advance)")
+    # a stream of zeros beside a loan, dated before 1970 (negative day numbers): its
+    # times are all 0 whatever its start, and the loan is solved from its own start
+    dates = np.array([["1960-01-01", "1961-01-01"], ["1950-06-01", "1951-06-01"]],
+                     dtype="datetime64[D]")
+    with pytest.raises(NoSolutionError) as info:
+        xirr_many([[-100.0, 110.0], [0.0, 0.0]], dates, days_per_year=366)
+    assert "rows [1]" in str(info.value)
+    assert xirr_many([[-100.0, 110.0]], dates[:1], days_per_year=366).round(12).tolist() \
+        == [0.1]

@@ -10,8 +10,8 @@ edited by hand, or by a buggy writer, is refused rather than believed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from ..errors import InvalidArgumentError, InvalidDocumentError
 from ..persistence import (
@@ -49,6 +49,8 @@ from .terms import (
     PenaltyStart,
     ServicingTerms,
 )
+
+T = TypeVar("T")
 
 _ENUMS: dict[str, type[Any]] = {
     "penalty_base": PenaltyBase, "penalty_start": PenaltyStart,
@@ -146,7 +148,8 @@ def read_terms(body: Mapping[str, Any], where: str) -> ServicingTerms:
         at = path(path(where, "late_fees"), k)
         fee = read_mapping(body["late_fees"], k, path(where, "late_fees"))
         check_keys(fee, _FEE_FIELDS, at)
-        fees.append(build(at, LateFee, days_past_due=read_int(fee, "days_past_due", at),
+        fees.append(build(at, _fields(LateFee, "late_fee."),
+                          days_past_due=read_int(fee, "days_past_due", at),
                           amount=read_decimal(fee, "amount", at),
                           percent=read_fraction(fee, "percent", at),
                           every=read_optional(read_int, fee, "every", at),
@@ -165,6 +168,19 @@ def read_terms(body: Mapping[str, Any], where: str) -> ServicingTerms:
     values["rebate_deferral"] = read_int(body, "rebate_deferral", where) if isinstance(
         deferral, int) else read_str(body, "rebate_deferral", where)
     return build(where, ServicingTerms, **values)
+
+
+def _fields(factory: Callable[..., T], prefix: str) -> Callable[..., T]:
+    """``factory`` whose errors name its fields as its document does (``amount``, put
+    under the item's path by :func:`build`), not as the record names them
+    (``payment.amount``, ``late_fee.every``)."""
+    def make(**values: Any) -> T:
+        try:
+            return factory(**values)
+        except InvalidArgumentError as exc:
+            raise InvalidArgumentError(exc.argument.removeprefix(prefix), exc.message, **(
+                {} if exc.received is None else {"received": exc.received})) from None
+    return make
 
 
 def _default_value(value: Any) -> Any:
@@ -238,8 +254,9 @@ def state_from_dict(document: Any) -> LoanState:
     history = read_mapping(body, "history", where)
     at = path(where, "history")
     check_keys(history, _HISTORY, at)
+    stored = read_mapping(history, "schedule", at)  # its error is named already
     try:
-        schedule = Schedule.from_dict(read_mapping(history, "schedule", at))
+        schedule = Schedule.from_dict(stored)
     except InvalidArgumentError as exc:
         raise _nested(at, exc) from None
     terms = read_terms(read_mapping(history, "terms", at), path(at, "terms"))
@@ -248,14 +265,16 @@ def state_from_dict(document: Any) -> LoanState:
         item = read_mapping(history["payments"], k, path(at, "payments"))
         here = path(path(at, "payments"), k)
         check_keys(item, ("date", "amount"), here)
-        payments.append(build(here, Payment, date=read_date(item, "date", here),
+        payments.append(build(here, _fields(Payment, "payment."),
+                              date=read_date(item, "date", here),
                               amount=read_decimal(item, "amount", here)))
     charges = []
     for k, _ in enumerate(read_list(history, "charges", at)):
         item = read_mapping(history["charges"], k, path(at, "charges"))
         here = path(path(at, "charges"), k)
         check_keys(item, ("date", "name", "amount", "installment"), here)
-        charges.append(build(here, Charge, date=read_date(item, "date", here),
+        charges.append(build(here, _fields(Charge, "charge."),
+                             date=read_date(item, "date", here),
                              name=read_str(item, "name", here),
                              amount=read_decimal(item, "amount", here),
                              installment=read_optional(read_int, item, "installment", here)))

@@ -176,7 +176,7 @@ def _check_currency(record: Payment | Charge, currency: Currency, where: str) ->
 
 
 def _check_date(day: date, previous: date | None, start: date, where: str,
-                since: str = "the loan starts") -> None:
+                since: str) -> None:
     if day < start:
         raise InvalidTermsError(f"{where}.date", f"must not be before {since} "
                                 f"({start.isoformat()})", received=day.isoformat())
