@@ -947,5 +947,9 @@ def test_core_argument_errors_name_the_argument_and_show_the_value() -> None:
     assert message(lambda: two.loan(-3)) == \
         "index: must be the index of a loan (0 to 1) (got -3)"
     assert two.loan(0, 0).payment == ()
+    assert message(lambda: two.loan(True)) == \
+        "index: must be the index of a loan (0 to 1) (got True)"
+    assert message(lambda: Program(principal=1, periods=("x",))) == \
+        "periods: must be a tuple of Period objects (got ('x',))"  # type: ignore[arg-type]
     assert message(lambda: two.loan(0, -1)) == \
         "periods: must be None or a whole number of at least 0 (got -1)"
