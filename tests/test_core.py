@@ -401,6 +401,12 @@ def test_execute_results_are_read_only_and_share_what_is_equal() -> None:
         assert column.shape == (2, 2)
         with pytest.raises(ValueError, match="read-only"):
             column[0, 0] = 1
+    exact = run_batch([Program(principal=100, exact_balance=True, periods=(
+        Period(due=date(2024, 1, 1), factor=Fraction(1, 3), rule=PaymentRule.PAYOFF),))])
+    assert exact.payment.tolist() == [[133]]
+    for name in Columns._fields:  # the exact-balance path's results too
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(exact, name)[0, 0] = 1
 
 
 def test_execute_refuses_arrays_that_are_not_integers() -> None:
