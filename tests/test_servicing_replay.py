@@ -138,6 +138,44 @@ def test_the_event_replay_gives_the_day_by_day_figures(
     assert new == old
 
 
+def test_prepayments_on_three_days_then_a_payoff_keep_what_each_day_earned() -> None:
+    # Found by the property test above (before the engine kept what the rule earned by a
+    # prepayment day, issue 13 follow-up): the replay quoted 8,366.59, the oracle 8,366.60.
+    # CNY 8,364.97 at 3.62%/yr act/act, one installment due 2000-01-18 (17 days from Jan
+    # 1, a leap year): interest 8,364.97 x 0.0362 x 17/366 = 14.0650 -> 14.07. 0.01 paid
+    # on Jan 1, 2 and 3 is prepaid (nothing is due), each re-running the plan (shortened);
+    # early payoff accrued_to_date: the period's charge pro rata by days, and after a
+    # prepayment what was earned by its day (exact) plus the rest of the re-run charge
+    # over the days left to the due date.
+    #   Jan 1: earned 14.07 x 0/17 = 0; re-run on 8,364.96: 14.06502 -> 14.07
+    #   Jan 2: earned 0 + 14.07 x 1/17 = 0.82765; re-run on 8,364.95: 14.06500 -> 14.07
+    #   Jan 3: earned 14.07/17 + (14.07 - 14.07/17) x 1/16 = 14.07 x 2/17 = 1.65529;
+    #          re-run on 8,364.94: 14.06498 -> 14.06
+    # Payoff on Jan 3 (0 days after the last prepayment): 8,364.94 + 1.65529 rounded
+    # half-up once = 8,364.94 + 1.66 = 8,366.60. The wrong 8,366.59 pro-rated the re-run
+    # 14.06 afresh from Jan 1 (14.06 x 2/17 = 1.654 -> 1.65), as if 8,364.94 had been owed
+    # from the start, not 8,364.97. Check: paid off on Jan 3 without that day's 0.01, the
+    # quote is 8,364.95 + 14.07 x 2/17 -> 8,366.61 = 0.01 + 8,366.60 (a prepayment and a
+    # payoff on one day cost a payoff of their sum).
+    s = Plan.annuity("8364.97", annual_rate="0.0362", installments=1, start="2000-01-01",
+                     first_due="2000-01-18", frequency="biweekly", day_count="act/act"
+                     ).schedule()
+    assert s.interest == (1407,)
+    terms = ServicingTerms.ant_huabei().with_(
+        overpayment="prepay_shorten", penalty_base="unpaid_principal_and_fees",
+        early_payoff="accrued_to_date", order="vertical", count_due_date=True)
+    payments = [(date(2000, 1, d), D("0.01")) for d in (1, 2, 3)]
+    day = date(2000, 1, 3)
+    state = loan_state(s, payments, as_of=day, terms=terms)
+    assert state.outstanding_principal == D("8364.94")
+    assert state.payoff_amount == D("8366.60")
+    assert oracle.loan_state(s, payments, as_of=day, terms=_oracle_terms(terms)
+                             ).payoff_amount == D("8366.60")
+    assert loan_state(s, payments[:2], as_of=day, terms=terms).payoff_amount == D("8366.61")
+    settled = loan_state(s, [*payments, (day, D("8366.60"))], as_of=day, terms=terms)
+    assert settled.is_settled and settled.credit_balance == 0
+
+
 @given(long_histories(MORE_TERMS + DAILY_TERMS), st.data())
 def test_going_on_from_a_state_equals_a_full_replay(
         history: tuple[Schedule, list[tuple[date, Decimal]], date, ServicingTerms],
