@@ -600,3 +600,32 @@ def test_parse_money_errors_carry_the_received_value() -> None:
     assert err.received == "-1000000000000.01"
     assert parse_money("-1000000000000", "CNY", argument="fee", allow_negative=True) == (
         -10**14)
+
+
+def test_to_decimal_size_limits_exactly() -> None:
+    # Below 1e+1001 and at most 1000 decimals (money._sensible); a zero keeps its exponent
+    # within those bounds and is plain 0 beyond them. Text and Decimal inputs alike.
+    from bnpl_restructure.money import to_decimal
+
+    def exponent(value: object) -> int:
+        result = to_decimal(value, argument="amount")  # type: ignore[arg-type]
+        assert result == 0 or result == Decimal(str(value))
+        got = result.as_tuple().exponent
+        assert isinstance(got, int)
+        return got
+
+    assert exponent("1e1000") == 1000 and exponent("9.9e1000") == 999
+    assert exponent("1e-1000") == -1000 and exponent(Decimal("1e-1000")) == -1000
+    assert [exponent(z) for z in ("0E-1000", "0E+1000", "0E-1001", "0E+1001")] == \
+        [-1000, 1000, 0, 0]
+    assert to_decimal("0E-1001", argument="amount") == Decimal(0)
+    for value, text in (("1e1001", "'1e1001'"), (Decimal("1e1001"), "Decimal('1E+1001')")):
+        with pytest.raises(InvalidArgumentError) as info:
+            to_decimal(value, argument="amount")
+        assert str(info.value) == ("amount: is too large to be a number here (it must be "
+                                   f"below 1e+1001) (got {text})")
+    for value, text in (("1e-1001", "'1e-1001'"), (Decimal("1e-1001"), "Decimal('1E-1001')")):
+        with pytest.raises(InvalidArgumentError) as info:
+            to_decimal(value, argument="amount")
+        assert str(info.value) == ("amount: has too many decimals to be a number here (at "
+                                   f"most 1000) (got {text})")
