@@ -669,17 +669,12 @@ def _solve_general(a: Array, t: Array, f: Array | None, argument: str,
         value_lo, _ = _value(glo, a[multi], t[multi], None if f is None else f[multi])
         sign_lo[multi] = np.where(value_lo == 0, -np.sign(_value(ghi, a[multi], t[multi],
                                   None if f is None else f[multi])[0]), np.sign(value_lo))
-    # First guess: the simple-interest rate of the stream (exact for one period).
-    with np.errstate(over="ignore", invalid="ignore"):
-        inflow = np.where(np.sign(ordered) * np.sign(first)[:, None] < 0, np.abs(ordered),
-                          0.0)
-        outflow = np.where(np.sign(ordered) * np.sign(first)[:, None] > 0,
-                           np.abs(ordered), 0.0)
-        mean_time = np.einsum("ij,ij->i", inflow, tsorted) / np.maximum(
-            inflow.sum(axis=1), 1e-300)
-        guess = (inflow.sum(axis=1) / np.maximum(outflow.sum(axis=1), 1e-300) - 1.0) / \
-            np.maximum(mean_time, 1e-9)
-    guess = np.clip(np.where(np.isfinite(guess), guess, 0.0), -0.9, 10.0)
+    # First guess: the simple-interest rate of the stream (exact for one period), as in
+    # the loan method, on the flows signed so that the first one is an advance
+    normalised = ordered * np.where(first > 0, -1.0, 1.0)[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):  # sums of amounts near 1e308
+        guess, _ = _first_guess(np.ascontiguousarray(normalised.T),
+                                np.ascontiguousarray(tsorted.T))
     guess = np.where((guess > lo) & (guess < hi), guess,
                      np.where(np.isfinite(hi), (lo + hi) / 2, guess))
     rate, unfinished = _by_width(a, t, f, guess, lo, hi, sign_lo)
