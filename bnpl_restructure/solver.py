@@ -62,6 +62,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from decimal import Decimal
@@ -98,6 +99,8 @@ _POSITIVE_GRID = np.array([0.0, 1e-4, 1e-3, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0
                            0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 100.0, 1e3, 1e4])
 _NEGATIVE_GRID = np.array([0.0, -1e-4, -1e-3, -0.005, -0.01, -0.02, -0.05, -0.1, -0.2,
                            -0.35, -0.5, -0.75, -0.9, -0.99, -0.999, -0.9999])
+# Row-wise dot product of two (rows, flows) arrays, without a temporary
+_ROW_DOT = "ij,ij->i"
 
 
 def _value(rate: Array, amounts: Array, times: Array,
@@ -110,13 +113,13 @@ def _value(rate: Array, amounts: Array, times: Array,
                          0.0)
         if fractions is None:
             value: Array = terms.sum(axis=1)
-            slope: Array = -np.einsum("ij,ij->i", terms, times) / growth
+            slope: Array = -np.einsum(_ROW_DOT, terms, times) / growth
             return value, slope
         simple = 1.0 + fractions * rate[:, None]
         terms = terms / simple
         value = terms.sum(axis=1)
-        slope = -(np.einsum("ij,ij->i", terms, times) / growth
-                  + np.einsum("ij,ij->i", terms, fractions / simple))
+        slope = -(np.einsum(_ROW_DOT, terms, times) / growth
+                  + np.einsum(_ROW_DOT, terms, fractions / simple))
     return value, slope
 
 
@@ -154,19 +157,19 @@ def _bracket_on_grid(amounts: Array, times: Array, fractions: Array | None,
     # A rate of 0 is the root nearest zero when it is one (flows summing to 0 exactly):
     # taken before any positive root, however near (which side of 0.01% a second root
     # lies on must not decide it).
-    at_zero, _ = _value(np.zeros(n), sub_a, sub_t, sub_f)
+    at_zero = sub_a.sum(axis=1)  # f(0) is the sum of the flows, fractions or not
     found = at_zero == 0
     lo[found] = hi[found] = 0.0
     for grid in (_POSITIVE_GRID, _NEGATIVE_GRID):  # both start at 0
         previous = at_zero
-        for k in range(1, grid.size):
-            current, _ = _value(np.full(n, grid[k]), sub_a, sub_t, sub_f)
+        for lower, upper in itertools.pairwise(grid):
+            current, _ = _value(np.full(n, upper), sub_a, sub_t, sub_f)
             # both values finite (an overflow is no evidence of a root), and the signs
             # differ (f = 0 at the far end, sign 0, counts)
             hit = ~found & np.isfinite(previous) & np.isfinite(current) & (
                 np.sign(previous) != np.sign(current))
-            lo[hit] = min(grid[k - 1], grid[k])
-            hi[hit] = max(grid[k - 1], grid[k])
+            lo[hit] = min(lower, upper)
+            hi[hit] = max(lower, upper)
             found |= hit
             previous = current
     return lo, hi, found
@@ -281,7 +284,7 @@ def _array(values: npt.ArrayLike, argument: str, dtype: Any = np.float64,
         else:
             fits = kind in "iuf" or (kind == "O" and all(
                 isinstance(v, (int, float, Decimal, Fraction)) and not isinstance(v, bool)
-                for v in arr.reshape(-1).tolist()))
+                for v in arr.ravel().tolist()))
         if not fits:
             raise InvalidArgumentError(argument, f"must be an array of {what}",
                                        received=arr.dtype)
@@ -359,7 +362,7 @@ def _solve_fast(a: Array, ticks: npt.NDArray[Any], *, scale: float, from_row_sta
         return None
     periodic = ticks.ndim == 1 and not from_row_start and scale == 1.0 and (
         ticks.dtype == np.int64) and bool((ticks == np.arange(w)).all())
-    shared = None if ticks.ndim == 2 else np.asarray(ticks, dtype=np.float64) / scale
+    shared = None if ticks.ndim == 2 else ticks / scale
     # rows sorted by their count of flows, so that a block's rows have similar lengths
     count = (a != 0).sum(axis=1, dtype=np.int8 if w < 128 else np.int64)
     order = np.argsort(count, kind="stable")
@@ -378,9 +381,9 @@ def _solve_fast(a: Array, ticks: npt.NDArray[Any], *, scale: float, from_row_sta
             return None
         if max(block.max(), -block.min()) > 1e100:
             # each column scaled to its largest amount (the rate does not change):
-            # amounts near the float limits cannot overflow the sums
-            peak = np.abs(block).max(axis=0)
-            block /= np.where(peak > 0, peak, 1.0)
+            # amounts near the float limits cannot overflow the sums (a row has two flows
+            # or more: no column is all zeros)
+            block /= np.abs(block).max(axis=0)
         if periodic:
             times = None
         elif shared is not None:
@@ -428,13 +431,12 @@ def _loan_like(block: Array, times: Array | None) -> npt.NDArray[np.bool_]:
     if late.size:
         part = block[:, late]
         first[late] = part[(part != 0).argmax(axis=0), np.arange(late.size)]
-    block *= np.where(first > 0, -1.0, 1.0)
+    np.negative(block, out=block, where=first > 0)
     # once a positive flow is seen, no negative one may follow (the first flow, 0 or the
     # first nonzero one, is not positive now)
     seen = np.zeros(m, dtype=bool)
     mixed = np.zeros(m, dtype=bool)
-    for k in range(1, flows):
-        row = block[k]
+    for row in block:  # (the first row adds nothing: it is not positive)
         mixed |= seen & (row < 0)
         seen |= row > 0
     loans: npt.NDArray[np.bool_] = seen & ~mixed
@@ -781,6 +783,6 @@ def to_decimal_rate(rate: float, places: int = 12) -> Decimal:
                               "a cost of more than 10^310 % a year)")
     if not math.isfinite(rate):
         raise ConvergenceError(f"the solved rate is not a finite number ({rate!r})")
-    value = Decimal(repr(float(rate))).quantize(Decimal((0, (1,), -places)),
+    value = Decimal(repr(float(rate))).quantize(Decimal(f"1e-{places}"),
                                                 context=_RATE_DIGITS)
     return value.copy_abs() if value == 0 else value  # no "-0.00%"
