@@ -475,3 +475,47 @@ def test_near_minus_100_percent_only_a_closed_bracket_ends_the_iteration(
     # nothing (f''/f' is of order t / (1 + r) = 3e10); trusted, the rate would be 9% off
     rates, _ = _general([[-1.0, 1e-30]], [[0.0, 3.0]], monkeypatch)
     assert abs((1 + rates[0]) / 1e-10 - 1) <= 1e-3
+
+
+def test_the_general_method_starts_multi_root_rows_inside_their_grid_bracket(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the simple-interest guess lies outside a row's grid bracket, Newton starts at
+    the bracket's midpoint; inside, at the guess. A bracket whose lower end is itself a
+    root (f = 0 exactly at −50 %) takes the sign of f just inside it."""
+    starts: list[tuple[Array, ...]] = []
+    newton = solver._newton
+
+    def spy(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Array,
+            sign_lo: Array) -> Any:
+        starts.append((rate.copy(), lo.copy(), hi.copy(), sign_lo.copy()))
+        return newton(a, t, f, rate, lo, hi, sign_lo)
+
+    monkeypatch.setattr(solver, "_newton", spy)
+    amounts = np.zeros((3, 31))
+    amounts[0, :3] = [-100.0, 240.0, -143.75]   # roots 15 % and 25 %
+    amounts[1, [0, 4, 30]] = [-100.0, 150.0, -0.001]  # a tiny last flow: a second change
+    amounts[2, :3] = [-100.0, 75.0, -12.5]      # roots −50 % and −75 %
+    times = np.tile(np.arange(31.0), (3, 1))
+    rates = _solve_ticks(amounts, times, scale=1.0, from_row_start=False,
+                         argument="cash_flows", fast=False)
+    ((rate, lo, hi, sign_lo),) = starts
+    assert lo.tolist() == [0.1, 0.1, -0.5] and hi.tolist() == [0.2, 0.2, -0.35]
+    assert sign_lo.tolist() == [-1.0, 1.0, 1.0]
+    # row 0's guess (240/243.75 − 1) / lag is negative: the midpoint; row 1's guess is
+    # (150/100.001 − 1) / (4 − 0.03/100.001); row 2's (75/112.5 − 1) / (1 − 25/112.5)
+    assert rate[0] == (0.1 + 0.2) / 2
+    assert rate[1] == pytest.approx((150 / 100.001 - 1) / (4 - 0.03 / 100.001), rel=1e-15)
+    assert rate[2] == pytest.approx(-3 / 7, rel=1e-15)
+    with localcontext() as ctx:
+        ctx.prec = 50
+        lo1, hi1 = Decimal("0.1"), Decimal("0.2")
+        for _ in range(120):  # −100 + 150 v⁴ − 0.001 v³⁰, positive below the root
+            mid = (lo1 + hi1) / 2
+            v = 1 / (1 + mid)
+            if -100 + 150 * v ** 4 - Decimal("0.001") * v ** 30 > 0:
+                lo1 = mid
+            else:
+                hi1 = mid
+    assert rates[0] == pytest.approx(0.15, rel=1e-14)
+    assert rates[1] == pytest.approx(float(lo1), rel=1e-14)
+    assert rates[2] == pytest.approx(-0.5, abs=2e-14)  # a bracket of 1e-14 (1 + |r|)
