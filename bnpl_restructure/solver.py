@@ -111,8 +111,18 @@ def _value(rate: Array, amounts: Array, times: Array,
         # a zero amount (padding) adds nothing, even where the discount factor overflows
         terms = np.where(amounts != 0, amounts * np.exp(times * -np.log1p(rate)[:, None]),
                          0.0)
+        value: Array = terms.sum(axis=1)
+        far = np.flatnonzero(~np.isfinite(value))
+        if far.size:
+            # a term whose discount factor alone overflows (1e-315 repaid after 100
+            # periods near −100 %: (1 + r)^−100 > 1e308) is computed in logarithms,
+            # sign(a) e^(ln|a| − t ln(1 + r)): only a term itself past 1.8e308 is infinite
+            sub = amounts[far]
+            with np.errstate(divide="ignore"):  # ln 0 of padding, discarded by the where
+                logs = np.log(np.abs(sub)) + times[far] * -np.log1p(rate[far])[:, None]
+            terms[far] = np.where(sub != 0, np.sign(sub) * np.exp(logs), 0.0)
+            value[far] = terms[far].sum(axis=1)
         if fractions is None:
-            value: Array = terms.sum(axis=1)
             slope: Array = -np.einsum(_ROW_DOT, terms, times) / growth
             return value, slope
         simple = 1.0 + fractions * rate[:, None]
@@ -146,12 +156,15 @@ def _net_by_date(amounts: Array, times: Array) -> Array:
 
 
 def _bracket_on_grid(amounts: Array, times: Array, fractions: Array | None,
-                     rows: npt.NDArray[np.int64]) -> tuple[Array, Array, npt.NDArray[Any]]:
-    """For each row, the sign-changing grid interval nearest zero (positive side first);
-    a row with f(0) = 0 exactly gets the interval [0, 0] (its rate is 0)."""
+                     rows: npt.NDArray[np.int64]
+                     ) -> tuple[Array, Array, Array, npt.NDArray[Any]]:
+    """For each row, the sign-changing grid interval nearest zero (positive side first),
+    and the sign f takes just above its lower end (the sign Newton keeps at ``lo``);
+    a row with f(0) = 0 exactly gets the interval [0, 0] and the sign 0 (its rate is 0)."""
     n = rows.size
     lo = np.full(n, np.nan)
     hi = np.full(n, np.nan)
+    sign_lo = np.zeros(n)
     sub_a, sub_t = amounts[rows], times[rows]
     sub_f = None if fractions is None else fractions[rows]
     # A rate of 0 is the root nearest zero when it is one (flows summing to 0 exactly):
@@ -170,9 +183,13 @@ def _bracket_on_grid(amounts: Array, times: Array, fractions: Array | None,
                 np.sign(previous) != np.sign(current))
             lo[hit] = min(lower, upper)
             hi[hit] = max(lower, upper)
+            # the signs differ and at most one is 0 (an end that is a root): f has the
+            # sign of their difference at the lower end, or just above it if that is 0
+            below, above = (previous, current) if lower < upper else (current, previous)
+            sign_lo[hit] = np.sign(np.sign(below) - np.sign(above))[hit]
             found |= hit
             previous = current
-    return lo, hi, found
+    return lo, hi, sign_lo, found
 
 
 def solve_rates(amounts: npt.ArrayLike, times: npt.ArrayLike,
@@ -664,13 +681,9 @@ def _solve_general(a: Array, t: Array, f: Array | None, argument: str,
     sign_lo = np.sign(last)
     multi = np.flatnonzero(changes > 1)
     if multi.size:
-        glo, ghi, found = _bracket_on_grid(a, t, f, multi)
+        lo[multi], hi[multi], sign_lo[multi], found = _bracket_on_grid(a, t, f, multi)
         if not found.all():
             raise _no_bracket(argument, named(multi[~found]))
-        lo[multi], hi[multi] = glo, ghi
-        value_lo, _ = _value(glo, a[multi], t[multi], None if f is None else f[multi])
-        sign_lo[multi] = np.where(value_lo == 0, -np.sign(_value(ghi, a[multi], t[multi],
-                                  None if f is None else f[multi])[0]), np.sign(value_lo))
     # First guess: the simple-interest rate of the stream (exact for one period), as in
     # the loan method, on the flows signed so that the first one is an advance
     normalised = ordered * np.where(first > 0, -1.0, 1.0)[:, None]

@@ -128,10 +128,10 @@ def test_first_guess_of_dated_columns_measures_from_the_advances() -> None:
 
 def test_first_guess_without_a_time_lag_is_zero() -> None:
     # repaid at the advance's own time (the general method sees such streams): no rate
-    # of simple interest, the guess is 0
-    block = np.array([[-64.0, -64.0], [80.0, 80.0]])
-    times = np.array([[1.0, 0.0], [1.0, 1.0]])
-    assert solver._first_guess(block, times)[0].tolist() == [0.0, 0.25]
+    # of simple interest, the guess is 0, quietly, whether the gain is 0.25 / 0 or 0 / 0
+    block = np.array([[-64.0, -64.0, -64.0], [80.0, 80.0, 64.0]])
+    times = np.array([[1.0, 0.0, 2.0], [1.0, 1.0, 2.0]])
+    assert solver._first_guess(block, times)[0].tolist() == [0.0, 0.25, 0.0]
 
 
 # ------------------------------------------------- checks on what the loan method found
@@ -179,13 +179,29 @@ def test_bracket_on_grid_takes_the_interval_of_the_root_nearest_zero() -> None:
     amounts = np.array([[-100.0, 240.0, -143.75], [-100.0, 155.0, -59.5],
                         [-100.0, 250.0, -150.0]])
     times = np.tile([0.0, 1.0, 2.0], (3, 1))
-    lo, hi, found = solver._bracket_on_grid(amounts, times, None, np.arange(3))
+    lo, hi, sign_lo, found = solver._bracket_on_grid(amounts, times, None, np.arange(3))
     assert lo.tolist() == [0.1, -0.2, 0.0]
     assert hi.tolist() == [0.2, -0.1, 0.0]
+    # f at the lower end: −0.62 at 10 %, +0.78 at −20 %; none for a rate of 0
+    assert sign_lo.tolist() == [-1.0, 1.0, 0.0]
     assert found.tolist() == [True, True, True]
     rates = solve_rates(amounts, times)
     assert rates[:2] == pytest.approx([0.15, -0.15], rel=1e-12)
     assert rates[2] == 0.0
+
+
+def test_a_grid_point_that_is_a_root_gives_the_sign_of_the_other_end() -> None:
+    # 1 − 6v + 8v² = (2v − 1)(4v − 1): roots 100 % and 300 %, f(1.0) = 0 exactly
+    # (v = 0.5), reached as the upper end of [0.75, 1], where f(0.75) = 5/9 > 0;
+    # 10 − 7v + v² = (v − 2)(v − 5): roots −50 % and −80 %, f(−0.5) = 0 exactly, reached
+    # as the lower end of [−0.5, −0.35], where f(−0.35) = 1.6 > 0: just above −50 %, f < 0
+    amounts = np.array([[1.0, -6.0, 8.0], [-1.0, 6.0, -8.0], [10.0, -7.0, 1.0]])
+    times = np.tile([0.0, 1.0, 2.0], (3, 1))
+    lo, hi, sign_lo, found = solver._bracket_on_grid(amounts, times, None, np.arange(3))
+    assert lo.tolist() == [0.75, 0.75, -0.5] and hi.tolist() == [1.0, 1.0, -0.35]
+    assert sign_lo.tolist() == [1.0, -1.0, -1.0]
+    assert found.all()
+    assert solve_rates(amounts, times) == pytest.approx([1.0, 1.0, -0.5], rel=1e-14)
 
 
 # --------------------------------------------------------------- the Newton driver
@@ -364,6 +380,67 @@ def test_one_shared_time_row_is_measured_from_each_rows_start() -> None:
     assert solver._times(amounts, shared, 1.0, True).tolist() == [[0.0, 1.0, 0.0],
                                                                   [0.0, 0.0, 2.0]]
     assert solver._times(amounts, shared, 2.0, False).tolist() == [[5.0, 5.5, 6.5]] * 2
+
+
+def test_times_from_a_rows_start_past_float_range_are_refused_as_not_finite() -> None:
+    # float ticks −1e308 and 1e308: 2e308 from the row's start overflows to inf, quietly
+    # (no RuntimeWarning: the pytest configuration turns one into an error), and the
+    # general method refuses it
+    ticks = np.array([[-1e308, 1e308]])
+    assert solver._times(np.array([[-100.0, 110.0]]), ticks, 1.0, True).tolist() == [
+        [0.0, math.inf]]
+    with pytest.raises(InvalidArgumentError, match="amounts and times must be finite"):
+        _solve_ticks(np.array([[-100.0, 110.0]]), ticks, scale=1.0, from_row_start=True,
+                     argument="cash_flows")
+
+
+# ------------------------------------------------------- magnitudes at float's edges
+
+
+def _root_of_tiny_repayment(periods: int) -> float:
+    """The rate at which 1 advanced at 0 is repaid by the float 1e-315 (a subnormal,
+    read exactly) at ``periods``: (1 + r)^periods = 1e-315, to 50 digits."""
+    with localcontext() as ctx:
+        ctx.prec = 50
+        return float(Decimal.from_float(1e-315) ** (Decimal(1) / periods) - 1)
+
+
+@pytest.mark.parametrize("step", [1.0, 2.0])
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_tiny_repayment_whose_discount_factor_alone_overflows(step: float,
+                                                                fast: bool) -> None:
+    """1 advanced, 1e-315 repaid 100 periods later (every flow at a time step apart): at
+    the root (1 + r)^−100 is about 1e315, past float range, although the term
+    1e-315 × (1 + r)^−100 is 1. f is computed in logarithms there; before, the solver
+    took the rate where the factor overflowed for the root (−99.917 % for −99.929 %)."""
+    amounts = np.zeros((1, 101))
+    amounts[0, 0], amounts[0, 100] = -1.0, 1e-315
+    times = np.arange(101.0)[None, :] * step
+    rate = _solve_ticks(amounts, times, scale=1.0, from_row_start=False,
+                        argument="cash_flows", fast=fast)
+    assert abs(rate[0] - _root_of_tiny_repayment(int(100 * step))) <= 1e-12
+
+
+def test_value_of_a_term_past_float_range_stays_infinite() -> None:
+    # the logarithmic form changes only terms whose factor overflowed: 1e300 at −99.9 %
+    # over 100 periods is 1e600, infinite either way
+    amounts = np.array([[-1.0, 1e300], [-1.0, 1e-315]])
+    times = np.array([[0.0, 100.0], [0.0, 100.0]])
+    value, _ = solver._value(np.array([-0.999, -0.999]), amounts, times, None)
+    assert value[0] == math.inf
+    with localcontext() as ctx:
+        ctx.prec = 50
+        expected = -1 + Decimal.from_float(1e-315) * (1 / (1 + Decimal.from_float(-0.999))) ** 100
+    assert value[1] == pytest.approx(float(expected), rel=1e-12)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_amounts_near_float_max_whose_sums_overflow(fast: bool) -> None:
+    # −1e308 + 1e308 v + 1e308 v² = 0 at v = (√5 − 1)/2: r = (√5 − 1)/2 too; the sums of
+    # the first guess (2e308 repaid) overflow quietly, and the guess falls back to 0
+    rate = _solve_ticks(np.array([[-1e308, 1e308, 1e308]]), np.array([[0.0, 1.0, 2.0]]),
+                        scale=1.0, from_row_start=False, argument="cash_flows", fast=fast)
+    assert rate[0] == pytest.approx((math.sqrt(5) - 1) / 2, rel=1e-14)
 
 
 # ---------------------------------------------------------------- refusals, exactly
