@@ -405,16 +405,17 @@ def _root_of_tiny_repayment(periods: int) -> float:
         return float(Decimal.from_float(1e-315) ** (Decimal(1) / periods) - 1)
 
 
+@pytest.mark.parametrize("sign", [1.0, -1.0])  # the borrower's signs or the lender's
 @pytest.mark.parametrize("step", [1.0, 2.0])
 @pytest.mark.parametrize("fast", [True, False])
-def test_a_tiny_repayment_whose_discount_factor_alone_overflows(step: float,
-                                                                fast: bool) -> None:
+def test_a_tiny_repayment_whose_discount_factor_alone_overflows(step: float, fast: bool,
+                                                                sign: float) -> None:
     """1 advanced, 1e-315 repaid 100 periods later (every flow at a time step apart): at
     the root (1 + r)^−100 is about 1e315, past float range, although the term
     1e-315 × (1 + r)^−100 is 1. f is computed in logarithms there; before, the solver
     took the rate where the factor overflowed for the root (−99.917 % for −99.929 %)."""
     amounts = np.zeros((1, 101))
-    amounts[0, 0], amounts[0, 100] = -1.0, 1e-315
+    amounts[0, 0], amounts[0, 100] = -sign, sign * 1e-315
     times = np.arange(101.0)[None, :] * step
     rate = _solve_ticks(amounts, times, scale=1.0, from_row_start=False,
                         argument="cash_flows", fast=fast)
@@ -422,16 +423,19 @@ def test_a_tiny_repayment_whose_discount_factor_alone_overflows(step: float,
 
 
 def test_value_of_a_term_past_float_range_stays_infinite() -> None:
-    # the logarithmic form changes only terms whose factor overflowed: 1e300 at −99.9 %
-    # over 100 periods is 1e600, infinite either way
-    amounts = np.array([[-1.0, 1e300], [-1.0, 1e-315]])
-    times = np.array([[0.0, 100.0], [0.0, 100.0]])
-    value, _ = solver._value(np.array([-0.999, -0.999]), amounts, times, None)
+    # the logarithmic form changes only terms whose factor overflowed, (1 / 0.0005)^100 =
+    # 1.27e330 at −99.95 % over 100 periods: 1e300 repaid is 1.27e630, infinite either
+    # way; 1e-315 is 1.27e15, and a repayment of exactly 1 (the lender's signs) its 1
+    amounts = np.array([[-1.0, 1e300, 0.0], [-1.0, 1e-315, 0.0], [1.0, -1e-315, 0.0]])
+    times = np.array([[0.0, 100.0, 7.0]] * 3)
+    rate = np.full(3, -0.9995)
+    value, _ = solver._value(rate, amounts, times, None)
     assert value[0] == math.inf
     with localcontext() as ctx:
         ctx.prec = 50
-        expected = -1 + Decimal.from_float(1e-315) * (1 / (1 + Decimal.from_float(-0.999))) ** 100
-    assert value[1] == pytest.approx(float(expected), rel=1e-12)
+        factor = (1 / (1 + Decimal.from_float(-0.9995))) ** 100
+        expected = float(-1 + Decimal.from_float(1e-315) * factor)
+    assert value[1:].tolist() == pytest.approx([expected, -expected], rel=1e-12)
 
 
 @pytest.mark.parametrize("fast", [True, False])
