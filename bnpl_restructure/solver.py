@@ -117,10 +117,11 @@ def _value(rate: Array, amounts: Array, times: Array,
             # a term whose discount factor alone overflows (1e-315 repaid after 100
             # periods near −100 %: (1 + r)^−100 > 1e308) is computed in logarithms,
             # sign(a) e^(ln|a| − t ln(1 + r)): only a term itself past 1.8e308 is infinite
-            sub = amounts[far]
+            # (the finite terms, padding among them, are kept as they are)
+            sub, old = amounts[far], terms[far]
             with np.errstate(divide="ignore"):  # ln 0 of padding, discarded by the where
                 logs = np.log(np.abs(sub)) + times[far] * -np.log1p(rate[far])[:, None]
-            terms[far] = np.where(sub != 0, np.sign(sub) * np.exp(logs), 0.0)
+            terms[far] = np.where(np.isfinite(old), old, np.sign(sub) * np.exp(logs))
             value[far] = terms[far].sum(axis=1)
         if fractions is None:
             slope: Array = -np.einsum(_ROW_DOT, terms, times) / growth
