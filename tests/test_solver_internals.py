@@ -438,6 +438,19 @@ def test_value_of_a_term_past_float_range_stays_infinite() -> None:
     assert value[1:].tolist() == pytest.approx([expected, -expected], rel=1e-12)
 
 
+def test_the_logarithmic_path_keeps_the_finite_terms_to_their_last_bit() -> None:
+    # 3 now and −1e-315 after 100 periods at −99.92 %: the factor 1250^100 = 4.9e309
+    # overflows, the term −4.909e-6 does not. Only that term is recomputed: 3 stays 3
+    # (e^(ln 3) is not 3 in float64), and f is the float nearest 3 − 4.909e-6
+    amounts = np.array([[3.0, -1e-315, 0.0]])
+    times = np.array([[0.0, 100.0, 5.0]])
+    value, _ = solver._value(np.array([-0.9992]), amounts, times, None)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        far = -Decimal.from_float(1e-315) / (1 + Decimal.from_float(-0.9992)) ** 100
+        assert value[0] == float(3 + far)
+
+
 @pytest.mark.parametrize("fast", [True, False])
 def test_amounts_near_float_max_whose_sums_overflow(fast: bool) -> None:
     # −1e308 + 1e308 v + 1e308 v² = 0 at v = (√5 − 1)/2: r = (√5 − 1)/2 too; the sums of
