@@ -105,33 +105,50 @@ _ROW_DOT = "ij,ij->i"
 
 def _value(rate: Array, amounts: Array, times: Array,
            fractions: Array | None) -> tuple[Array, Array]:
-    """f(r) and f'(r) per row."""
+    """f(r) and f'(r) per row; a row whose f is past float range is scaled by a positive
+    factor (the sign of f and f / f', all the solver reads, are unchanged)."""
     growth = 1.0 + rate
     with np.errstate(over="ignore", invalid="ignore"):
+        discount = times * -np.log1p(rate)[:, None]  # ln of each flow's factor
         # a zero amount (padding) adds nothing, even where the discount factor overflows
-        terms = np.where(amounts != 0, amounts * np.exp(times * -np.log1p(rate)[:, None]),
-                         0.0)
+        terms = np.where(amounts != 0, amounts * np.exp(discount), 0.0)
+        simple = None if fractions is None else 1.0 + fractions * rate[:, None]
+        if simple is not None:
+            terms = terms / simple
         value: Array = terms.sum(axis=1)
         far = np.flatnonzero(~np.isfinite(value))
         if far.size:
-            # a term whose discount factor alone overflows (1e-315 repaid after 100
-            # periods near −100 %: (1 + r)^−100 > 1e308) is computed in logarithms,
-            # sign(a) e^(ln|a| − t ln(1 + r)): only a term itself past 1.8e308 is infinite
-            # (the finite terms, padding among them, are kept as they are)
-            sub, old = amounts[far], terms[far]
-            with np.errstate(divide="ignore"):  # ln 0 of padding, discarded by the where
-                logs = np.log(np.abs(sub)) + times[far] * -np.log1p(rate[far])[:, None]
-            terms[far] = np.where(np.isfinite(old), old, np.sign(sub) * np.exp(logs))
-            value[far] = terms[far].sum(axis=1)
-        if fractions is None:
-            slope: Array = -np.einsum(_ROW_DOT, terms, times) / growth
-            return value, slope
-        simple = 1.0 + fractions * rate[:, None]
-        terms = terms / simple
-        value = terms.sum(axis=1)
-        slope = -(np.einsum(_ROW_DOT, terms, times) / growth
-                  + np.einsum(_ROW_DOT, terms, fractions / simple))
+            terms[far], value[far] = _far_terms(amounts[far], terms[far], discount[far],
+                                                None if simple is None else simple[far])
+        slope: Array = -np.einsum(_ROW_DOT, terms, times) / growth
+        if fractions is not None and simple is not None:
+            slope -= np.einsum(_ROW_DOT, terms, fractions / simple)
     return value, slope
+
+
+def _far_terms(amounts: Array, terms: Array, discount: Array,
+               simple: Array | None) -> tuple[Array, Array]:
+    """The terms and f of rows whose f overflowed, in logarithms: a term whose factor
+    alone overflows (1e-315 repaid after 100 periods near −100 %: (1 + r)^−100 > 1e308)
+    is sign(a) e^(ln|a| − t ln(1 + r)) (over the simple-interest factor of a fraction);
+    the finite terms are kept to their last bit. A row whose f is still past float range
+    (some terms are) is scaled by e^(600 − its largest logarithm), a positive factor that
+    brings every term to at most e^600."""
+    sign = np.sign(amounts)
+    with np.errstate(divide="ignore", invalid="ignore"):  # ln 0 of padding, not used
+        logs = np.log(np.abs(amounts)) + discount
+        if simple is not None:
+            logs -= np.log(np.abs(simple))
+            sign *= np.sign(simple)
+    terms = np.where(np.isfinite(terms), terms, sign * np.exp(logs))
+    value = terms.sum(axis=1)
+    huge = np.flatnonzero(~np.isfinite(value))
+    if huge.size:
+        logs = np.where(amounts[huge] != 0, logs[huge], -np.inf)
+        scaled = np.exp(logs - (logs.max(axis=1, keepdims=True) - 600.0))
+        terms[huge] = np.where(amounts[huge] != 0, sign[huge] * scaled, 0.0)
+        value[huge] = terms[huge].sum(axis=1)
+    return terms, value
 
 
 def _sign_changes(ordered: Array) -> npt.NDArray[np.int64]:
@@ -498,7 +515,8 @@ def _first_guess(block: Array, times: Array | None) -> tuple[Array, Array]:
     advanced_at = advanced[0] * at[0] if (block[1:] >= 0).all() else _column_sums(
         advanced * at)
     lag = _column_sums(repaid * at) / total_repaid - advanced_at / total_advanced
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # (a gain past float range, 1e84 repaid on 1e-265, is no guess either: 0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         guess = (total_repaid / total_advanced - 1.0) / lag
     clipped: Array = np.clip(np.where(np.isfinite(guess), guess, 0.0), -0.9, 10.0)
     return clipped, total_repaid + total_advanced
@@ -673,9 +691,17 @@ def _solve_general(a: Array, t: Array, f: Array | None, argument: str,
     no_root = np.flatnonzero(changes == 0)
     if no_root.size:
         raise _no_sign_change(argument, named(no_root))
+    # Each row is measured from its first flow: the rate does not depend on where time 0
+    # is (f is multiplied by (1 + r)^start > 0), and at high rates the first flow's factor
+    # stays 1 where every factor from a late start would underflow to 0 (f = 0 there,
+    # a false root: 1,000 % a period for flows from period 124 on)
+    earliest = nonzero.argmax(axis=1)  # each row's first nonzero flow, in time order
+    start = tsorted[np.arange(n), earliest][:, None]
+    if start.any():  # (usually every row starts at 0: no copy of a shared time row)
+        t, tsorted = t - start, tsorted - start
     lo = np.full(n, -1.0)
     hi = np.full(n, np.inf)
-    first = ordered[np.arange(n), nonzero.argmax(axis=1)]
+    first = ordered[np.arange(n), earliest]
     net_nonzero = netted != 0
     last = netted[np.arange(n), a.shape[1] - 1 - net_nonzero[:, ::-1].argmax(axis=1)]
     # f(r) has the sign of the latest net flow as r -> -1 and of the earliest as r -> inf.
@@ -746,11 +772,17 @@ def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Arr
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             candidate = r - value / slope
             # bisect when the step leaves the bracket or, the bracket closed, has not halved
-            # since the last one (far from the root Newton can creep: 1 / degree at a time)
+            # since the last one (far from the root Newton can creep: 1 / degree at a time);
+            # an open bracket is widened instead, and while its steps do not halve, by at
+            # least 2|r| + 0.1 a step (from −90 %, 1 repaid by 1e-120 after 400 periods
+            # moves by (1 + r) / 400 a step; a flat f, 2 for 1 over a day, by more)
+            closed = np.isfinite(hi_a)
+            slow = np.abs(candidate - r) > 0.5 * moved[active]
             outside = ~((candidate > lo_a) & (candidate < hi_a)) | ~np.isfinite(candidate) | (
-                np.isfinite(hi_a) & (np.abs(candidate - r) > 0.5 * moved[active]))
-            fallback = np.where(np.isfinite(hi_a), (lo_a + hi_a) / 2, 2 * np.abs(r) + 0.1)
-            candidate = np.where(outside, fallback, candidate)
+                closed & slow)
+            widened = 2 * np.abs(r) + 0.1
+            candidate = np.where(outside, np.where(closed, (lo_a + hi_a) / 2, widened),
+                                 np.where(slow, np.maximum(candidate, widened), candidate))
             # A Newton step of 1e-9 leaves an error of order (t + 1) / (1 + r) * 1e-18
             # (quadratic convergence, f''/f' ~ (t + 1) / (1 + r)): steps are trusted while that
             # factor is below 1e6, not near r = -1, where f is so steep that a tiny step says

@@ -422,20 +422,72 @@ def test_a_tiny_repayment_whose_discount_factor_alone_overflows(step: float, fas
     assert abs(rate[0] - _root_of_tiny_repayment(int(100 * step))) <= 1e-12
 
 
-def test_value_of_a_term_past_float_range_stays_infinite() -> None:
-    # the logarithmic form changes only terms whose factor overflowed, (1 / 0.0005)^100 =
-    # 1.27e330 at −99.95 % over 100 periods: 1e300 repaid is 1.27e630, infinite either
-    # way; 1e-315 is 1.27e15, and a repayment of exactly 1 (the lender's signs) its 1
+def test_value_of_a_row_past_float_range_is_scaled_keeping_its_sign_and_ratio() -> None:
+    # at −99.95 % over 100 periods the factor is (1 / 0.0005)^100 = 1.27e330: 1e300
+    # repaid is 1.27e630, past float range, so that row is scaled by a positive factor
+    # (f / f' and the sign are what the solver reads); 1e-315 is 1.27e15, exact, and a
+    # repayment of exactly 1 (the lender's signs) its negative
     amounts = np.array([[-1.0, 1e300, 0.0], [-1.0, 1e-315, 0.0], [1.0, -1e-315, 0.0]])
     times = np.array([[0.0, 100.0, 7.0]] * 3)
     rate = np.full(3, -0.9995)
-    value, _ = solver._value(rate, amounts, times, None)
-    assert value[0] == math.inf
+    value, slope = solver._value(rate, amounts, times, None)
     with localcontext() as ctx:
         ctx.prec = 50
-        factor = (1 / (1 + Decimal.from_float(-0.9995))) ** 100
-        expected = float(-1 + Decimal.from_float(1e-315) * factor)
+        growth = 1 + Decimal.from_float(-0.9995)
+        huge = Decimal.from_float(1e300) / growth ** 100
+        # f = −1 + A, f' = −100 A / (1 + r): f / f' = −(1 + r)(A − 1) / (100 A)
+        ratio = float(-growth * (huge - 1) / (100 * huge))
+        expected = float(-1 + Decimal.from_float(1e-315) / growth ** 100)
+    assert value[0] > 0 and math.isfinite(value[0])
+    assert value[0] / slope[0] == pytest.approx(ratio, rel=1e-12)
     assert value[1:].tolist() == pytest.approx([expected, -expected], rel=1e-12)
+
+
+def test_a_row_whose_terms_overflow_only_at_the_grid_is_solved() -> None:
+    # −1e-27 at 128, −1e-207 at 159, +7.2e-266 at 226 (two sign changes, one root near
+    # −99.63 %): on the way there the terms pass 1e308; unscaled they were NaN, taken
+    # for the upper side, and the bracket collapsed onto −100 % (or −95.7 % before the
+    # logarithms). Against a 50-digit bisection of the same equation
+    amounts = [-9.89680696640344e-28, -1.0806305638804137e-207, 7.212346420156142e-266]
+    times = [128.0, 159.0, 226.0]
+    with localcontext() as ctx:
+        ctx.prec = 50
+        flows = [(Decimal.from_float(a), Decimal.from_float(t))
+                 for a, t in zip(amounts, times, strict=True)]
+
+        def f(x: Decimal) -> Decimal:  # in x = ln(1 + r)
+            return sum((a * (-t * x).exp() for a, t in flows), Decimal(0))
+
+        lo, hi = Decimal("-5.9"), Decimal("-5.2")  # f(lo) > 0 > f(hi)
+        assert f(lo) > 0 > f(hi)
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if f(mid) > 0 else (lo, mid)
+        expected = float(lo.exp() - 1)
+    assert solve_rates([amounts], [times])[0] == pytest.approx(expected, abs=1e-12)
+
+
+def test_flows_that_start_late_have_no_false_root_where_every_factor_underflows() -> None:
+    # −1 + v − v² < 0 for every v: no rate. Measured from period 100, every factor
+    # (1 + r)^−t underflowed to 0 at the grid's 10,000 %, f was exactly 0 there, and the
+    # solver returned 5,500 % (the middle of the grid step) for a root
+    with pytest.raises(NoSolutionError, match=r"no rate found for rows \[0\]"):
+        solve_rates([[-1.0, 1.0, -1.0]], [[100.0, 101.0, 102.0]])
+    # the rate does not depend on where time 0 is: roots 15 % and 25 % from period 200
+    rates = solve_rates([[-100.0, 240.0, -143.75], [-100.0, 240.0, -143.75]],
+                        [[200.0, 201.0, 202.0], [0.0, 1.0, 2.0]])
+    assert rates[0] == pytest.approx(0.15, rel=1e-13) and rates[1] == rates[0]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_newton_far_below_the_root_widens_instead_of_creeping(fast: bool) -> None:
+    # −1 now, 1e-30 after 1 period and 1e-120 after 400: from the guess −90 % Newton
+    # moves by (1 + r) / 400 a step toward the root near −49.88 %; a step that has not
+    # halved widens the open bracket instead (it ran out of steps before)
+    amounts, times = [-1.0, 1e-30, 1e-120], [0.0, 1.0, 400.0]
+    rate = _solve_ticks(np.array([amounts]), np.array([times]), scale=1.0,
+                        from_row_start=False, argument="cash_flows", fast=fast)
+    assert rate[0] == pytest.approx(_reference_rate(amounts, times), abs=1e-14)
 
 
 def test_the_logarithmic_path_keeps_the_finite_terms_to_their_last_bit() -> None:
