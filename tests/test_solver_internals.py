@@ -443,6 +443,48 @@ def test_value_of_a_row_past_float_range_is_scaled_keeping_its_sign_and_ratio() 
     assert value[1:].tolist() == pytest.approx([expected, -expected], rel=1e-12)
 
 
+def test_rows_past_float_range_are_scaled_each_by_its_own_factor() -> None:
+    # two rows past float range at −99.95 % (factor 2000^t): a repayment of exactly 1
+    # after 100 periods (1.27e330) against −1e-300 now, and −1e300 after 300 periods
+    # (about e^2971) against 5 now; each row's sign and f / f' (−(1 + r)/100 and
+    # −(1 + r)/300, the other terms negligible) survive the scaling, also for the first
+    # row, whose largest term is e^2211 times smaller than the second row's
+    amounts = np.array([[1.0, -1e-300, 0.0], [-1e300, 5.0, 0.0]])
+    times = np.array([[100.0, 0.0, 3.0], [300.0, 0.0, 3.0]])
+    value, slope = solver._value(np.full(2, -0.9995), amounts, times, None)
+    assert value[0] > 0 > value[1] and np.isfinite(value).all()
+    growth = 1 - 0.9995
+    assert (value / slope).tolist() == pytest.approx([-growth / 100, -growth / 300],
+                                                       rel=1e-12)
+
+
+def test_the_logarithmic_path_divides_by_the_fractions_simple_interest() -> None:
+    # the lender's signs: 1 now, −1e-315 after 100 periods and half a period more, at
+    # −99.95 %: f = 1 − 1e-315 × 2000^100 / (1 − 0.5 × 0.9995), and f' by the same terms
+    amounts, times = np.array([[1.0, -1e-315]]), np.array([[0.0, 100.0]])
+    fractions = np.array([[0.0, 0.5]])
+    value, slope = solver._value(np.array([-0.9995]), amounts, times, fractions)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        rate = Decimal.from_float(-0.9995)
+        simple = 1 + Decimal("0.5") * rate
+        term = -Decimal.from_float(1e-315) / (1 + rate) ** 100 / simple
+        expected = (float(1 + term), float(-(term * 100 / (1 + rate) + term * Decimal("0.5")
+                                               / simple)))
+    assert (value[0], slope[0]) == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_double_root_at_0_is_the_rate_0() -> None:
+    # −1 + 2v − v² = −(1 − v)²: f(0) = 0 and f'(0) = 0, a Newton step of 0 / 0, quietly
+    assert solve_rates([[-1.0, 2.0, -1.0]], [[0.0, 1.0, 2.0]]).tolist() == [0.0]
+
+
+def test_a_first_guess_past_float_range_is_0_quietly() -> None:
+    # 1e300 repaid on 1e-300: a gain of 1e600, past float range; no guess, no warning
+    guess, size = solver._first_guess(np.array([[-1e-300], [1e300]]), None)
+    assert guess.tolist() == [0.0] and size.tolist() == [1e300]
+
+
 def test_a_row_whose_terms_overflow_only_at_the_grid_is_solved() -> None:
     # −1e-27 at 128, −1e-207 at 159, +7.2e-266 at 226 (two sign changes, one root near
     # −99.63 %): on the way there the terms pass 1e308; unscaled they were NaN, taken
