@@ -771,6 +771,9 @@ def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Arr
         # rate that is not finite at the end is refused by to_decimal_rate
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             candidate = r - value / slope
+            # a Newton step below r's last bit (of a finite f and f': an infinite slope
+            # gives a step of 0 too, and says nothing)
+            settled = (candidate == r) & np.isfinite(value) & np.isfinite(slope)
             # bisect when the step leaves the bracket or, the bracket closed, has not halved
             # since the last one (far from the root Newton can creep: 1 / degree at a time);
             # an open bracket is widened instead, and while its steps do not halve, by at
@@ -790,9 +793,12 @@ def _newton(a: Array, t: Array, f: Array | None, rate: Array, lo: Array, hi: Arr
             step = np.abs(candidate - r)
             scale = 1 + np.abs(r)
             trusted = reach[active] <= _NEWTON_TRUST * (1 + r)
-            done = (value == 0) | (hi_a - lo_a <= _TOL * scale) | (trusted & (
+            # (a trusted point whose Newton step is below its last bit is the root: it
+            # is kept, not bisected away from)
+            kept = (value == 0) | (trusted & settled)
+            done = kept | (hi_a - lo_a <= _TOL * scale) | (trusted & (
                 (step <= _TOL * scale) | (~outside & (step <= 1e-9 * scale))))
-            rate[active] = np.where(value == 0, r, candidate)
+            rate[active] = np.where(kept, r, candidate)
             moved[active] = np.abs(rate[active] - r)
         active = active[~done]
         if active.size == 0:
