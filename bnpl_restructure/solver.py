@@ -177,8 +177,10 @@ def _bracket_on_grid(amounts: Array, times: Array, fractions: Array | None,
                      rows: npt.NDArray[np.int64]
                      ) -> tuple[Array, Array, Array, npt.NDArray[Any]]:
     """For each row, the sign-changing grid interval nearest zero (positive side first),
-    and the sign f takes just above its lower end (the sign Newton keeps at ``lo``);
-    a row with f(0) = 0 exactly gets the interval [0, 0] and the sign 0 (its rate is 0)."""
+    and the sign Newton keeps at its lower end: that of f there, or, where the lower end
+    is itself a root, the opposite of f at the upper end (every point inside then moves
+    the upper end down to it); a row with f(0) = 0 exactly gets the interval [0, 0] and
+    the sign 0 (its rate is 0)."""
     n = rows.size
     lo = np.full(n, np.nan)
     hi = np.full(n, np.nan)
@@ -201,8 +203,8 @@ def _bracket_on_grid(amounts: Array, times: Array, fractions: Array | None,
                 np.sign(previous) != np.sign(current))
             lo[hit] = min(lower, upper)
             hi[hit] = max(lower, upper)
-            # the signs differ and at most one is 0 (an end that is a root): f has the
-            # sign of their difference at the lower end, or just above it if that is 0
+            # the signs differ and at most one is 0 (an end that is a root): the sign of
+            # their difference is f's at the lower end, or minus f's at the upper end
             below, above = (previous, current) if lower < upper else (current, previous)
             sign_lo[hit] = np.sign(np.sign(below) - np.sign(above))[hit]
             found |= hit

@@ -195,7 +195,8 @@ def test_a_grid_point_that_is_a_root_gives_the_sign_of_the_other_end() -> None:
     # 1 − 6v + 8v² = (2v − 1)(4v − 1): roots 100 % and 300 %, f(1.0) = 0 exactly
     # (v = 0.5), reached as the upper end of [0.75, 1], where f(0.75) = 5/9 > 0;
     # 10 − 7v + v² = (v − 2)(v − 5): roots −50 % and −80 %, f(−0.5) = 0 exactly, reached
-    # as the lower end of [−0.5, −0.35], where f(−0.35) = 1.6 > 0: just above −50 %, f < 0
+    # as the lower end of [−0.5, −0.35], where f(−0.35) = 1.6 > 0: the lower end keeps
+    # −1, so that every point inside, where f > 0, moves the upper end down to −50 %
     amounts = np.array([[1.0, -6.0, 8.0], [-1.0, 6.0, -8.0], [10.0, -7.0, 1.0]])
     times = np.tile([0.0, 1.0, 2.0], (3, 1))
     lo, hi, sign_lo, found = solver._bracket_on_grid(amounts, times, None, np.arange(3))
